@@ -1,0 +1,92 @@
+/**
+ * Azure and Kubernetes naming rules, each with the sentence a user sees when a value breaks it.
+ * Sources: Azure "Naming rules and restrictions for Azure resources" and Kubernetes
+ * "Object Names and IDs" (DNS-1123).
+ */
+export interface NamingRule {
+  readonly pattern: RegExp;
+  readonly allowed: string;
+}
+
+export const RULES = {
+  namePrefix: {
+    pattern: /^[a-z][a-z0-9]{1,11}$/,
+    allowed: "2-12 lowercase letters and digits, starting with a letter (it becomes part of every Azure name)",
+  },
+  location: { pattern: /^[a-z][a-z0-9]+$/, allowed: "an Azure region name such as \"westeurope\"" },
+  keyVaultName: {
+    pattern: /^(?!.*--)[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/,
+    allowed: "3-24 letters, digits and hyphens, starting with a letter, ending with a letter or digit, without \"--\"",
+  },
+  resourceGroupName: {
+    pattern: /^[-\w.()]{0,89}[-\w()]$/,
+    allowed: "1-90 letters, digits, underscores, hyphens, periods and parentheses, not ending with a period",
+  },
+  clusterName: {
+    pattern: /^[a-zA-Z0-9](?:[a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?$/,
+    allowed: "1-63 letters, digits, underscores and hyphens, starting and ending with a letter or digit",
+  },
+  dnsPrefix: {
+    pattern: /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,52}[a-zA-Z0-9])?$/,
+    allowed: "1-54 letters, digits and hyphens, starting and ending with a letter or digit",
+  },
+  nodePoolName: { pattern: /^[a-z][a-z0-9]{0,11}$/, allowed: "1-12 lowercase letters and digits, starting with a letter" },
+  vmSize: { pattern: /^Standard_[A-Za-z0-9_]+$/, allowed: "an Azure VM size such as \"Standard_D4ds_v5\"" },
+  secretName: { pattern: /^[a-zA-Z0-9-]{1,127}$/, allowed: "1-127 letters, digits and hyphens" },
+  dns1123Label: {
+    pattern: /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/,
+    allowed: "a DNS-1123 label: 1-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit",
+  },
+  duration: {
+    pattern: /^(?=\d)(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/,
+    allowed: "a duration such as \"2m\", \"30s\" or \"1h30m\"",
+  },
+  cidr: {
+    pattern: /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\/(?:3[0-2]|[12]?\d)$/,
+    allowed: "an IPv4 CIDR range such as \"203.0.113.0/24\"",
+  },
+  rfc3339Utc: {
+    pattern: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/,
+    allowed: "an RFC 3339 UTC time such as \"2027-12-31T00:00:00Z\"",
+  },
+  contentType: { pattern: /^.{1,255}$/, allowed: "1-255 characters, e.g. \"text/plain\"" },
+  filePermission: { pattern: /^0[0-7]{3}$/, allowed: "an octal mode such as \"0440\"" },
+  objectVersion: { pattern: /^[0-9a-f]{32}$/, allowed: "a 32-character Key Vault version id" },
+  fileName: {
+    pattern: /^(?!\.\.?$)[A-Za-z0-9._-]{1,253}$/,
+    allowed: "a file name of 1-253 letters, digits, '.', '_' and '-'",
+  },
+  absolutePath: {
+    pattern: /^\/(?!.*\/\.\.?(\/|$))(?!.*\/\/)[A-Za-z0-9._\-/]*[A-Za-z0-9._-]$/,
+    allowed: "an absolute path such as \"/mnt/secrets-store\", without \"..\", \"//\" or a trailing \"/\"",
+  },
+  image: {
+    pattern: /^[a-z0-9][a-z0-9._\-/:]*(@sha256:[a-f0-9]{64})?$/,
+    allowed: "an image reference such as \"registry/app:1.2@sha256:<64 hex>\"",
+  },
+  storageAccountName: { pattern: /^[a-z0-9]{3,24}$/, allowed: "3-24 lowercase letters and digits" },
+  containerName: {
+    pattern: /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+    allowed: "3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit, without \"--\"",
+  },
+  stateKeyPrefix: { pattern: /^[A-Za-z0-9._\-/]{0,200}$/, allowed: "letters, digits, '.', '_', '-' and '/'" },
+  workspaceName: { pattern: /^[A-Za-z0-9_-]{1,90}$/, allowed: "1-90 letters, digits, '_' and '-'" },
+  organization: { pattern: /^[A-Za-z0-9_-]{1,40}$/, allowed: "a Terraform Cloud organization name" },
+  hostname: { pattern: /^[a-z0-9.-]+\.[a-z]{2,}$/, allowed: "a host name such as \"app.terraform.io\"" },
+  uuid: {
+    pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    allowed: "a lowercase GUID",
+  },
+  kubernetesVersion: { pattern: /^\d+\.\d+(\.\d+)?$/, allowed: "a version such as \"1.33\" or \"1.33.2\"" },
+  relativeDir: {
+    pattern: /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._\-/]+$/,
+    allowed: "a folder inside the project, such as \"state\" (relative, without \"..\")",
+  },
+} satisfies Record<string, NamingRule>;
+
+/** Seconds in a duration accepted by RULES.duration. */
+export function durationSeconds(value: string): number {
+  const m = RULES.duration.pattern.exec(value);
+  if (!m) return NaN;
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+}

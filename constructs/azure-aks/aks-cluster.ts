@@ -1,0 +1,181 @@
+import { Construct } from "constructs";
+import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster";
+import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
+import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { durationSeconds, RULES } from "../../config/naming-rules";
+import { SecretIdentity } from "../azure-identity";
+
+export const ROLE_AKS_RBAC_CLUSTER_ADMIN = "Azure Kubernetes Service RBAC Cluster Admin";
+
+export interface NodePoolProps {
+  readonly name: string;
+  readonly vmSize: string;
+  readonly nodeCount: number;
+  /** @default - a fixed node count */
+  readonly autoscaling?: { readonly minCount: number; readonly maxCount: number };
+  /** @default 50 */
+  readonly maxPods?: number;
+}
+
+export interface AksClusterProps {
+  readonly name: string;
+  readonly dnsPrefix: string;
+  readonly location: string;
+  readonly resourceGroupName: string;
+  readonly tenantId: string;
+  /** Node subnet; it must carry the Microsoft.KeyVault service endpoint for the vault firewall. */
+  readonly subnetId: string;
+  /** Container insights destination. */
+  readonly logWorkspaceId: string;
+  /** Principal that runs Terraform; it gets RBAC Cluster Admin so the workload stack can deploy. */
+  readonly deployerPrincipalId: string;
+  readonly systemNodePool: NodePoolProps;
+  /**
+   * Pool for workloads. With one, the system pool runs only critical add-ons.
+   * @default - workloads share the system pool
+   */
+  readonly userNodePool?: NodePoolProps;
+  /** @default - the region's default AKS version */
+  readonly kubernetesVersion?: string;
+  /** @default "Standard" - the uptime SLA tier */
+  readonly skuTier?: "Free" | "Standard";
+  /** @default "2m" - how often mounted secrets are re-read from the vault */
+  readonly secretRotationInterval?: string;
+  /** @default true */
+  readonly oidcIssuerEnabled?: boolean;
+  /** @default true - only Entra ID users can get cluster credentials */
+  readonly localAccountsDisabled?: boolean;
+  /** @default - no admin groups; access is granted with Azure RBAC roles */
+  readonly adminGroupObjectIds?: string[];
+  /** @default "azure" */
+  readonly networkPolicy?: "azure" | "calico" | "cilium";
+  /** @default "patch" */
+  readonly automaticUpgradeChannel?: string;
+  /** @default "NodeImage" */
+  readonly nodeOsUpgradeChannel?: string;
+  /** @default - the API server is reachable from any address (Entra ID still required) */
+  readonly apiServerAuthorizedIpRanges?: string[];
+  /** @default false */
+  readonly privateCluster?: boolean;
+  /** Needs the EncryptionAtHost subscription feature. @default false */
+  readonly hostEncryption?: boolean;
+  /** Needs a VM size whose cache disk fits the OS disk. @default false */
+  readonly ephemeralOsDisk?: boolean;
+  /** @default - no tags */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * An AKS cluster with the Key Vault secrets provider add-on (rotation on), OIDC issuer and
+ * workload identity, Entra ID with Azure RBAC, network policy, Azure Policy and monitoring.
+ */
+export class AksCluster extends Construct {
+  readonly clusterName: string;
+  readonly clusterId: string;
+  readonly oidcIssuerUrl: string;
+  readonly oidcIssuerEnabled: boolean;
+  /** The add-on's managed identity, `key_vault_secrets_provider[0].secret_identity[0]`. */
+  readonly secretsProviderIdentity: SecretIdentity;
+  readonly cluster: KubernetesCluster;
+
+  constructor(scope: Construct, id: string, props: AksClusterProps) {
+    super(scope, id);
+    const rotation = props.secretRotationInterval ?? "2m";
+    if (!RULES.duration.pattern.test(rotation) || durationSeconds(rotation) <= 0) {
+      throw new Error(`AksCluster secretRotationInterval must be ${RULES.duration.allowed}, got ${JSON.stringify(rotation)}`);
+    }
+    for (const pool of [props.systemNodePool, props.userNodePool]) {
+      if (pool?.autoscaling && pool.autoscaling.minCount > pool.autoscaling.maxCount) {
+        throw new Error(`AksCluster node pool ${pool.name}: autoscaling minCount must be <= maxCount`);
+      }
+    }
+    if (props.privateCluster && props.apiServerAuthorizedIpRanges?.length) {
+      throw new Error("AksCluster apiServerAuthorizedIpRanges cannot be combined with privateCluster");
+    }
+    this.oidcIssuerEnabled = props.oidcIssuerEnabled ?? true;
+    const system = props.systemNodePool;
+
+    this.cluster = new KubernetesCluster(this, "cluster", {
+      name: props.name,
+      location: props.location,
+      resourceGroupName: props.resourceGroupName,
+      dnsPrefix: props.dnsPrefix,
+      kubernetesVersion: props.kubernetesVersion,
+      skuTier: props.skuTier ?? "Standard",
+      identity: { type: "SystemAssigned" },
+      defaultNodePool: {
+        name: system.name,
+        vmSize: system.vmSize,
+        vnetSubnetId: props.subnetId,
+        maxPods: system.maxPods ?? 50,
+        onlyCriticalAddonsEnabled: props.userNodePool !== undefined,
+        hostEncryptionEnabled: props.hostEncryption ?? false,
+        osDiskType: props.ephemeralOsDisk ? "Ephemeral" : "Managed",
+        temporaryNameForRotation: "tmprotation",
+        ...poolScaling(system),
+        upgradeSettings: { maxSurge: "10%" },
+      },
+      keyVaultSecretsProvider: { secretRotationEnabled: true, secretRotationInterval: rotation },
+      oidcIssuerEnabled: this.oidcIssuerEnabled,
+      workloadIdentityEnabled: this.oidcIssuerEnabled,
+      roleBasedAccessControlEnabled: true,
+      localAccountDisabled: props.localAccountsDisabled ?? true,
+      azureActiveDirectoryRoleBasedAccessControl: {
+        azureRbacEnabled: true,
+        tenantId: props.tenantId,
+        adminGroupObjectIds: props.adminGroupObjectIds,
+      },
+      networkProfile: {
+        networkPlugin: "azure",
+        networkPluginMode: "overlay",
+        networkPolicy: props.networkPolicy ?? "azure",
+        networkDataPlane: props.networkPolicy === "cilium" ? "cilium" : undefined,
+      },
+      automaticUpgradeChannel: props.automaticUpgradeChannel ?? "patch",
+      nodeOsUpgradeChannel: props.nodeOsUpgradeChannel ?? "NodeImage",
+      azurePolicyEnabled: true,
+      omsAgent: { logAnalyticsWorkspaceId: props.logWorkspaceId, msiAuthForMonitoringEnabled: true },
+      privateClusterEnabled: props.privateCluster ?? false,
+      apiServerAccessProfile: props.apiServerAuthorizedIpRanges?.length
+        ? { authorizedIpRanges: props.apiServerAuthorizedIpRanges }
+        : undefined,
+      tags: props.tags,
+    });
+
+    if (props.userNodePool) {
+      const user = props.userNodePool;
+      new KubernetesClusterNodePool(this, "user-pool", {
+        name: user.name,
+        kubernetesClusterId: this.cluster.id,
+        mode: "User",
+        vmSize: user.vmSize,
+        vnetSubnetId: props.subnetId,
+        maxPods: user.maxPods ?? 50,
+        hostEncryptionEnabled: props.hostEncryption ?? false,
+        osDiskType: props.ephemeralOsDisk ? "Ephemeral" : "Managed",
+        orchestratorVersion: props.kubernetesVersion,
+        ...poolScaling(user),
+        upgradeSettings: { maxSurge: "10%" },
+        tags: props.tags,
+      });
+    }
+
+    new RoleAssignment(this, "deployer-cluster-admin", {
+      scope: this.cluster.id,
+      roleDefinitionName: ROLE_AKS_RBAC_CLUSTER_ADMIN,
+      principalId: props.deployerPrincipalId,
+    });
+
+    const addon = this.cluster.keyVaultSecretsProvider.secretIdentity.get(0);
+    this.secretsProviderIdentity = SecretIdentity.addon(addon.objectId, addon.clientId);
+    this.clusterName = this.cluster.name;
+    this.clusterId = this.cluster.id;
+    this.oidcIssuerUrl = this.cluster.oidcIssuerUrl;
+  }
+}
+
+function poolScaling(pool: NodePoolProps) {
+  return pool.autoscaling
+    ? { autoScalingEnabled: true, minCount: pool.autoscaling.minCount, maxCount: pool.autoscaling.maxCount, nodeCount: pool.nodeCount }
+    : { autoScalingEnabled: false, nodeCount: pool.nodeCount };
+}

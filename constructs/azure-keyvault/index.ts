@@ -1,0 +1,2 @@
+export * from "./secrets-vault";
+export * from "./vault-network";

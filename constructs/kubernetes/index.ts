@@ -1,0 +1,5 @@
+export * from "./mount-identity";
+export * from "./provider-objects";
+export * from "./secret-mounted-app";
+export * from "./secret-provider-class";
+export * from "./cluster-connection";

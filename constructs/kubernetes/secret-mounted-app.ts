@@ -1,0 +1,155 @@
+import { Construct } from "constructs";
+import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
+import { RULES } from "../../config/naming-rules";
+import { SecretObjectConfig, SecretSyncConfig } from "../../config/types";
+import { MountIdentity } from "./mount-identity";
+import { SecretProviderClass } from "./secret-provider-class";
+
+export const CSI_DRIVER = "secrets-store.csi.k8s.io";
+const SECRETS_VOLUME = "secrets-store";
+const TMP_VOLUME = "tmp";
+/** Non-root UID/GID of busybox's `nobody`-style unprivileged user. */
+const RUN_AS = 65532;
+
+export interface SecretMountedAppProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly serviceAccountName: string;
+  readonly identity: MountIdentity;
+  readonly keyVaultName: string;
+  readonly tenantId: string;
+  readonly objects: readonly SecretObjectConfig[];
+  readonly image: string;
+  /** @default "/mnt/secrets-store" */
+  readonly mountPath?: string;
+  /** @default 1 */
+  readonly replicas?: number;
+  /** @default - the provider's default cloud */
+  readonly cloudName?: string;
+  /** @default - no Kubernetes Secret and no environment variables */
+  readonly syncToKubernetesSecret?: SecretSyncConfig;
+  /**
+   * The container's command.
+   * @default - the demo loop: prints each mounted file's name and a hash of its content, never the value
+   */
+  readonly command?: string[];
+}
+
+/**
+ * A namespace, ServiceAccount, SecretProviderClass and Deployment whose pods read Key Vault
+ * objects as read-only files from a CSI volume. Files are updated in place on rotation, so the
+ * mount has no subPath (a subPath mount never sees updates).
+ */
+export class SecretMountedApp extends Construct {
+  readonly secretProviderClass: SecretProviderClass;
+  readonly deployment: DeploymentV1;
+  readonly serviceAccount: ServiceAccountV1;
+  readonly mountPath: string;
+
+  constructor(scope: Construct, id: string, props: SecretMountedAppProps) {
+    super(scope, id);
+    for (const [prop, value] of [["name", props.name], ["namespace", props.namespace], ["serviceAccountName", props.serviceAccountName]]) {
+      if (!RULES.dns1123Label.pattern.test(value)) {
+        throw new Error(`SecretMountedApp ${prop} ${JSON.stringify(value)} is invalid: must be ${RULES.dns1123Label.allowed}`);
+      }
+    }
+    this.mountPath = props.mountPath ?? "/mnt/secrets-store";
+    if (!RULES.absolutePath.pattern.test(this.mountPath)) {
+      throw new Error(`SecretMountedApp mountPath ${JSON.stringify(this.mountPath)} is invalid: must be ${RULES.absolutePath.allowed}`);
+    }
+    const identity = props.identity;
+    const labels = { "app.kubernetes.io/name": props.name, "app.kubernetes.io/managed-by": "cdktf" };
+
+    const namespace = new NamespaceV1(this, "namespace", {
+      metadata: {
+        name: props.namespace,
+        labels: { "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest" },
+      },
+    });
+    this.serviceAccount = new ServiceAccountV1(this, "service-account", {
+      metadata: { name: props.serviceAccountName, namespace: props.namespace, annotations: identity.serviceAccountAnnotations(), labels },
+      automountServiceAccountToken: identity.needsServiceAccountToken,
+      dependsOn: [namespace],
+    });
+    this.secretProviderClass = new SecretProviderClass(this, "secret-provider-class", {
+      name: `${props.name}-secrets`,
+      namespace: props.namespace,
+      keyVaultName: props.keyVaultName,
+      tenantId: props.tenantId,
+      identity,
+      objects: props.objects,
+      cloudName: props.cloudName,
+      syncToKubernetesSecret: props.syncToKubernetesSecret,
+      dependsOn: [namespace],
+    });
+
+    const env = (props.syncToKubernetesSecret?.items ?? []).map((item) => ({
+      name: item.envVar,
+      valueFrom: { secretKeyRef: { name: props.syncToKubernetesSecret!.secretName, key: item.key } },
+    }));
+    const mountsReady = ["sh", "-c", `test -n "$(ls -A ${this.mountPath})"`];
+
+    this.deployment = new DeploymentV1(this, "deployment", {
+      metadata: { name: props.name, namespace: props.namespace, labels },
+      spec: {
+        replicas: String(props.replicas ?? 1),
+        selector: { matchLabels: { "app.kubernetes.io/name": props.name } },
+        template: {
+          metadata: { labels: { ...labels, ...identity.podLabels() } },
+          spec: {
+            serviceAccountName: props.serviceAccountName,
+            automountServiceAccountToken: identity.needsServiceAccountToken,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: String(RUN_AS),
+              runAsGroup: String(RUN_AS),
+              seccompProfile: { type: "RuntimeDefault" },
+            },
+            container: [{
+              name: "app",
+              image: props.image,
+              imagePullPolicy: "IfNotPresent",
+              command: props.command ?? demoCommand(this.mountPath),
+              env: env.length > 0 ? env : undefined,
+              resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+              securityContext: {
+                runAsNonRoot: true,
+                allowPrivilegeEscalation: false,
+                privileged: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ["ALL"] },
+                seccompProfile: { type: "RuntimeDefault" },
+              },
+              livenessProbe: { exec: { command: mountsReady }, periodSeconds: 30 },
+              readinessProbe: { exec: { command: mountsReady }, periodSeconds: 10 },
+              volumeMount: [
+                { name: SECRETS_VOLUME, mountPath: this.mountPath, readOnly: true },
+                { name: TMP_VOLUME, mountPath: "/tmp" },
+              ],
+            }],
+            volume: [
+              {
+                name: SECRETS_VOLUME,
+                csi: { driver: CSI_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: this.secretProviderClass.name } },
+              },
+              { name: TMP_VOLUME, emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
+            ],
+          },
+        },
+      },
+      waitForRollout: true,
+      dependsOn: [this.serviceAccount, this.secretProviderClass.resource],
+    });
+  }
+}
+
+/** Every 30 s: each file's name and the first 16 hex digits of its SHA-256. Values are never printed. */
+function demoCommand(mountPath: string): string[] {
+  return [
+    "sh",
+    "-c",
+    `while true; do for f in ${mountPath}/*; do echo "$(date -u +%FT%TZ) $(basename "$f") sha256:$(sha256sum "$f" | cut -c1-16)"; done; sleep 30; done`,
+  ];
+}

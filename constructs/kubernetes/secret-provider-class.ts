@@ -1,0 +1,74 @@
+import { Construct } from "constructs";
+import { Annotations, ITerraformDependable } from "cdktf";
+import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
+import { SecretObjectConfig, SecretSyncConfig } from "../../config/types";
+import { MountIdentity } from "./mount-identity";
+import { renderObjectsParameter } from "./provider-objects";
+
+export const SPC_API_VERSION = "secrets-store.csi.x-k8s.io/v1";
+
+export interface SecretProviderClassProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly keyVaultName: string;
+  readonly tenantId: string;
+  readonly identity: MountIdentity;
+  readonly objects: readonly SecretObjectConfig[];
+  /** @default - the provider's default, AzurePublicCloud */
+  readonly cloudName?: string;
+  /**
+   * Also copy mounted files into a Kubernetes Secret (secretObjects).
+   * @default - no Kubernetes Secret: values exist only in the vault and the pod's tmpfs mount
+   */
+  readonly syncToKubernetesSecret?: SecretSyncConfig;
+  /** Resources that must exist first, such as the namespace. @default - none */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** A secrets-store.csi.x-k8s.io/v1 SecretProviderClass for the Azure provider (kubernetes_manifest). */
+export class SecretProviderClass extends Construct {
+  readonly name: string;
+  readonly namespace: string;
+  readonly manifest: Record<string, unknown>;
+  /** The kubernetes_manifest resource, for depends_on. */
+  readonly resource: Manifest;
+
+  constructor(scope: Construct, id: string, props: SecretProviderClassProps) {
+    super(scope, id);
+    if (props.objects.length === 0) throw new Error(`SecretProviderClass ${props.name}: objects must not be empty`);
+    const files = props.objects.map((o) => o.objectAlias ?? o.objectName);
+    const duplicate = files.find((f, i) => files.indexOf(f) !== i);
+    if (duplicate) throw new Error(`SecretProviderClass ${props.name}: two objects land on file ${JSON.stringify(duplicate)}`);
+
+    const parameters: Record<string, string> = {
+      ...props.identity.spcParameters(),
+      keyvaultName: props.keyVaultName,
+      tenantID: props.tenantId,
+      objects: renderObjectsParameter(props.objects),
+    };
+    if (props.cloudName) parameters.cloudName = props.cloudName;
+
+    const spec: Record<string, unknown> = { provider: "azure", parameters };
+    const sync = props.syncToKubernetesSecret;
+    if (sync) {
+      spec.secretObjects = [{
+        secretName: sync.secretName,
+        type: "Opaque",
+        data: sync.items.map((item) => ({ objectName: item.objectName, key: item.key })),
+      }];
+      Annotations.of(this).addWarning(
+        `SecretProviderClass ${props.namespace}/${props.name} syncs ${sync.items.length} object(s) into Kubernetes Secret ` +
+          `${sync.secretName}: the values then live in etcd, and environment variables read from it change only when the pod restarts.`,
+      );
+    }
+    this.manifest = {
+      apiVersion: SPC_API_VERSION,
+      kind: "SecretProviderClass",
+      metadata: { name: props.name, namespace: props.namespace },
+      spec,
+    };
+    this.resource = new Manifest(this, "manifest", { manifest: this.manifest, dependsOn: props.dependsOn });
+    this.name = props.name;
+    this.namespace = props.namespace;
+  }
+}

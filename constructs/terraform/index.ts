@@ -1,0 +1,2 @@
+export * from "./secret-variable";
+export * from "./stack-state";

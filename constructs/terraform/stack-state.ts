@@ -1,0 +1,86 @@
+import { Construct } from "constructs";
+import {
+  AzurermBackend,
+  CloudBackend,
+  DataTerraformRemoteState,
+  DataTerraformRemoteStateAzurerm,
+  DataTerraformRemoteStateLocal,
+  LocalBackend,
+  NamedCloudWorkspace,
+  TerraformRemoteState,
+  TerraformStack,
+} from "cdktf";
+import { BackendConfig } from "../../config/types";
+
+/** Stack names double as state keys and workspace selectors. */
+export type StackRole = "platform" | "workload";
+
+/**
+ * Where each stack keeps its state, built from one backend config. The backend a stack writes
+ * and the remote state another stack reads come from the same function, so they cannot drift.
+ */
+export class StackState {
+  constructor(private readonly backend: BackendConfig) {}
+
+  /** Attaches the backend for `role` to `stack`. */
+  attach(stack: TerraformStack, role: StackRole): void {
+    const b = this.backend;
+    switch (b.type) {
+      case "local":
+        new LocalBackend(stack, { path: this.localPath(role) });
+        return;
+      case "azurerm":
+        new AzurermBackend(stack, this.azurermConfig(role));
+        return;
+      case "cloud":
+        new CloudBackend(stack, {
+          organization: b.organization,
+          hostname: b.hostname,
+          workspaces: new NamedCloudWorkspace(b.workspaces[role]),
+        });
+        return;
+    }
+  }
+
+  /** A terraform_remote_state data source that reads the outputs `role` wrote. */
+  remoteState(scope: Construct, id: string, role: StackRole): TerraformRemoteState {
+    const b = this.backend;
+    switch (b.type) {
+      case "local":
+        return new DataTerraformRemoteStateLocal(scope, id, { path: this.localPath(role) });
+      case "azurerm":
+        return new DataTerraformRemoteStateAzurerm(scope, id, this.azurermConfig(role));
+      case "cloud":
+        // terraform_remote_state has no "cloud" backend; "remote" reads the same workspace.
+        return new DataTerraformRemoteState(scope, id, {
+          organization: b.organization,
+          hostname: b.hostname,
+          workspaces: { name: b.workspaces[role] },
+        });
+    }
+  }
+
+  /**
+   * Terraform runs inside cdktf.out/stacks/<stack>; the path climbs back to the project so the
+   * state survives re-synthesis and contains no machine-specific absolute path.
+   */
+  private localPath(role: StackRole): string {
+    if (this.backend.type !== "local") throw new Error("not a local backend");
+    return `../../../${this.backend.stateDir}/${role}.tfstate`;
+  }
+
+  private azurermConfig(role: StackRole) {
+    if (this.backend.type !== "azurerm") throw new Error("not an azurerm backend");
+    const b = this.backend;
+    return {
+      resourceGroupName: b.resourceGroupName,
+      storageAccountName: b.storageAccountName,
+      containerName: b.containerName,
+      key: `${b.keyPrefix}${role}.tfstate`,
+      subscriptionId: b.subscriptionId,
+      tenantId: b.tenantId,
+      // Entra ID auth: no storage account key ever needs to be in config or environment.
+      useAzureadAuth: true,
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import { App, AppConfig as CdktfAppConfig } from "cdktf";
+import { AppConfig } from "../config/types";
+import { StackState } from "../constructs/terraform";
+import { PlatformStack } from "./platform-stack";
+import { WorkloadStack } from "./workload-stack";
+
+export interface BuiltApp {
+  readonly app: App;
+  readonly platform: PlatformStack;
+  readonly workload: WorkloadStack;
+}
+
+/** Composes the two stacks from a validated config. Stack ids are part of the contract: they name state keys and folders. */
+export function buildApp(config: AppConfig, appProps: CdktfAppConfig = {}): BuiltApp {
+  const app = new App(appProps);
+  const state = new StackState(config.backend);
+  const platform = new PlatformStack(app, "platform", { config, state });
+  const workload = new WorkloadStack(app, "workload", { config, state, platform });
+  return { app, platform, workload };
+}

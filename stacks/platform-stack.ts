@@ -1,0 +1,162 @@
+import { Construct } from "constructs";
+import { Fn, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
+import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { AppConfig } from "../config/types";
+import { AksCluster } from "../constructs/azure-aks";
+import { SecretIdentity } from "../constructs/azure-identity";
+import { SecretsVault, VaultNetwork } from "../constructs/azure-keyvault";
+import { LogWorkspace } from "../constructs/azure-monitoring";
+import { ClusterNetwork } from "../constructs/azure-network";
+import { PlatformResourceGroup } from "../constructs/azure-resource-group";
+import { StackState } from "../constructs/terraform";
+import { identityClientIdOutput, PLATFORM_OUTPUTS } from "./platform-outputs";
+
+/** Write-only attributes (value_wo) and ephemeral variables need Terraform 1.11. */
+export const REQUIRED_TERRAFORM = ">= 1.11";
+
+export interface PlatformStackProps {
+  readonly config: AppConfig;
+  readonly state: StackState;
+}
+
+/**
+ * Resource group, network, logs, Key Vault with its secrets, and the AKS cluster with the
+ * secrets provider add-on; every identity that mounts secrets is granted read on exactly them.
+ */
+export class PlatformStack extends TerraformStack {
+  readonly vault: SecretsVault;
+  readonly cluster: AksCluster;
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id);
+    const { config } = props;
+    props.state.attach(this, "platform");
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
+    new AzurermProvider(this, "azurerm", { features: [{}], storageUseAzuread: true });
+
+    const deployer = new DataAzurermClientConfig(this, "deployer", {});
+    const deployerIpRanges = new TerraformVariable(this, "deployer_ip_ranges", {
+      type: "list(string)",
+      default: [],
+      description: "CIDR ranges of the machines that run Terraform; the vault firewall admits them so secrets can be written.",
+    });
+    const tags = { ...config.tags };
+    const location = config.location;
+
+    const group = new PlatformResourceGroup(this, "resource-group", {
+      name: config.resourceGroup.name,
+      location,
+      existing: config.resourceGroup.existing,
+      tags,
+    });
+    const common = { location, resourceGroupName: group.name, tags };
+    const logs = new LogWorkspace(this, "logs", {
+      ...common,
+      name: `log-${config.namePrefix}`,
+      retentionInDays: config.keyVault.logRetentionDays,
+    });
+    const network = new ClusterNetwork(this, "network", {
+      ...common,
+      namePrefix: config.namePrefix,
+      addressSpace: config.network.vnetAddressSpace,
+      clusterSubnetPrefix: config.network.clusterSubnetPrefix,
+      endpointSubnetPrefix: config.network.endpointSubnetPrefix,
+    });
+
+    const kv = config.keyVault;
+    this.vault = new SecretsVault(this, "key-vault", {
+      ...common,
+      name: kv.name,
+      tenantId: deployer.tenantId,
+      logWorkspaceId: logs.id,
+      deployerPrincipalId: deployer.objectId,
+      sku: kv.sku,
+      softDeleteRetentionDays: kv.softDeleteRetentionDays,
+      preventDestroy: kv.preventDestroy,
+      grantScope: config.cluster.grantScope,
+      network: vaultNetwork(config, network, deployerIpRanges),
+    });
+    for (const secret of kv.secrets) {
+      if (secret.source === "managed") {
+        this.vault.addManagedSecret(secret.name, secret);
+      } else {
+        this.vault.addExternalSecret(secret.name);
+      }
+    }
+
+    const c = config.cluster;
+    this.cluster = new AksCluster(this, "aks", {
+      ...common,
+      name: c.name,
+      dnsPrefix: c.dnsPrefix,
+      tenantId: deployer.tenantId,
+      subnetId: network.clusterSubnetId,
+      logWorkspaceId: logs.id,
+      deployerPrincipalId: deployer.objectId,
+      kubernetesVersion: c.kubernetesVersion,
+      skuTier: c.skuTier,
+      systemNodePool: c.systemNodePool,
+      userNodePool: c.userNodePool,
+      secretRotationInterval: c.secretRotationInterval,
+      oidcIssuerEnabled: c.oidcIssuerEnabled,
+      localAccountsDisabled: c.localAccountsDisabled,
+      adminGroupObjectIds: [...c.adminGroupObjectIds],
+      networkPolicy: c.networkPolicy,
+      automaticUpgradeChannel: c.automaticUpgradeChannel,
+      nodeOsUpgradeChannel: c.nodeOsUpgradeChannel,
+      apiServerAuthorizedIpRanges: [...c.apiServerAuthorizedIpRanges],
+      privateCluster: c.privateCluster,
+      hostEncryption: c.hostEncryption,
+      ephemeralOsDisk: c.ephemeralOsDisk,
+    });
+
+    for (const workload of config.workloads) {
+      const identity = workload.identity === "addon"
+        ? this.cluster.secretsProviderIdentity
+        : SecretIdentity.workload(this, `workload-identity-${workload.name}`, {
+          ...common,
+          name: `id-${config.namePrefix}-${workload.name}`,
+          oidcIssuerUrl: this.cluster.oidcIssuerUrl,
+          namespace: workload.namespace,
+          serviceAccountName: workload.serviceAccountName,
+        });
+      this.vault.grantSecretRead(identity, workload.objects);
+      if (identity.mode === "workload") {
+        this.output(identityClientIdOutput(workload), identity.clientId,
+          `Client id of workload ${workload.name}'s federated identity (${workload.namespace}/${workload.serviceAccountName}).`);
+      }
+    }
+
+    this.output(PLATFORM_OUTPUTS.resourceGroupName, group.name, "Resource group of the platform.");
+    this.output(PLATFORM_OUTPUTS.clusterName, this.cluster.clusterName, "AKS cluster name.");
+    this.output(PLATFORM_OUTPUTS.clusterId, this.cluster.clusterId, "AKS cluster resource id.");
+    this.output(PLATFORM_OUTPUTS.oidcIssuerUrl, this.cluster.oidcIssuerUrl, "OIDC issuer URL for federated credentials.");
+    this.output(PLATFORM_OUTPUTS.keyVaultName, this.vault.vaultName, "Key Vault name (SPC keyvaultName).");
+    this.output(PLATFORM_OUTPUTS.keyVaultUri, this.vault.vaultUri, "Key Vault URI.");
+    this.output(PLATFORM_OUTPUTS.keyVaultId, this.vault.vaultId, "Key Vault resource id.");
+    this.output(PLATFORM_OUTPUTS.tenantId, deployer.tenantId, "Entra tenant id (SPC tenantID).");
+    this.output(PLATFORM_OUTPUTS.secretsProviderClientId, this.cluster.secretsProviderIdentity.clientId,
+      "Client id of the key_vault_secrets_provider add-on identity (SPC userAssignedIdentityID).");
+    this.output(PLATFORM_OUTPUTS.secretsProviderObjectId, this.cluster.secretsProviderIdentity.principalId,
+      "Object id of the key_vault_secrets_provider add-on identity.");
+  }
+
+  private output(name: string, value: string, description: string): void {
+    new TerraformOutput(this, name, { value, description });
+  }
+}
+
+function vaultNetwork(config: AppConfig, network: ClusterNetwork, deployerIpRanges: TerraformVariable): VaultNetwork {
+  switch (config.keyVault.networkAccess) {
+    case "private":
+      return VaultNetwork.privateEndpoint({ subnetId: network.endpointSubnetId, vnetId: network.vnetId });
+    case "public":
+      return VaultNetwork.public();
+    case "allowlist":
+      return VaultNetwork.allowlist({
+        ipRanges: Token.asList(Fn.concat([[...config.keyVault.allowedIpRanges], deployerIpRanges.listValue])),
+        subnetIds: [network.clusterSubnetId],
+      });
+  }
+}

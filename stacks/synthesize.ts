@@ -1,0 +1,56 @@
+import * as fs from "fs";
+import * as path from "path";
+import { App, TerraformStack } from "cdktf";
+import { repairCdktfHcl } from "./hcl-fixups";
+
+/** Terraform's per-stack working files, kept across synths so `cdktf deploy` does not re-download providers. */
+const TERRAFORM_WORKING_FILES = [".terraform", ".terraform.lock.hcl"];
+
+/**
+ * Synthesizes into a fresh staging folder and swaps it in only when every stack succeeded.
+ * cdktf writes stacks one by one, so a failure in the second stack would otherwise leave a
+ * half-written output; a fresh folder also means `--hcl` never leaves a stale cdk.tf.json
+ * beside cdk.tf.
+ */
+export function synthesizeAtomically(build: (outdir: string) => App, outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out"): void {
+  const target = path.resolve(outdir);
+  const staging = `${target}.staging-${process.pid}`;
+  const previous = `${target}.previous-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  try {
+    const app = build(staging);
+    app.synth();
+    repairHclOutput(app, staging);
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+  if (fs.existsSync(target)) {
+    carryOverWorkingFiles(target, staging);
+    fs.renameSync(target, previous);
+  }
+  fs.renameSync(staging, target);
+  fs.rmSync(previous, { recursive: true, force: true });
+}
+
+function carryOverWorkingFiles(from: string, to: string): void {
+  const stacks = path.join(from, "stacks");
+  if (!fs.existsSync(stacks)) return;
+  for (const stack of fs.readdirSync(stacks)) {
+    const destination = path.join(to, "stacks", stack);
+    if (!fs.existsSync(destination)) continue;
+    for (const file of TERRAFORM_WORKING_FILES) {
+      const source = path.join(stacks, stack, file);
+      if (fs.existsSync(source)) fs.renameSync(source, path.join(destination, file));
+    }
+  }
+}
+
+function repairHclOutput(app: App, outdir: string): void {
+  for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
+    const file = path.join(outdir, "stacks", stack.node.id, "cdk.tf");
+    if (!fs.existsSync(file)) continue;
+    const settings = (stack.toTerraform() as { terraform?: Record<string, unknown> }).terraform ?? {};
+    fs.writeFileSync(file, repairCdktfHcl(fs.readFileSync(file, "utf8"), settings));
+  }
+}

@@ -1,0 +1,59 @@
+import { Construct } from "constructs";
+import { TerraformStack } from "cdktf";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { AppConfig } from "../config/types";
+import { ClusterConnection, MountIdentity, SecretMountedApp } from "../constructs/kubernetes";
+import { StackState } from "../constructs/terraform";
+import { REQUIRED_TERRAFORM } from "./platform-stack";
+import { identityClientIdOutput, PLATFORM_OUTPUTS } from "./platform-outputs";
+
+export interface WorkloadStackProps {
+  readonly config: AppConfig;
+  readonly state: StackState;
+  /** Deployed first; its outputs are read through remote state. */
+  readonly platform: TerraformStack;
+}
+
+/**
+ * The apps that mount Key Vault secrets. Every Azure value comes from the platform's outputs
+ * through terraform_remote_state, so this stack can be planned by a team that only has the
+ * platform's state, and `cdktf deploy '*'` orders it after the platform.
+ */
+export class WorkloadStack extends TerraformStack {
+  readonly apps: SecretMountedApp[] = [];
+
+  constructor(scope: Construct, id: string, props: WorkloadStackProps) {
+    super(scope, id);
+    const { config } = props;
+    props.state.attach(this, "workload");
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
+    this.addDependency(props.platform);
+    new AzurermProvider(this, "azurerm", { features: [{}] });
+
+    const platform = props.state.remoteState(this, "platform", "platform");
+    const output = (name: string) => platform.getString(name);
+    new ClusterConnection(this, "cluster", {
+      clusterName: output(PLATFORM_OUTPUTS.clusterName),
+      resourceGroupName: output(PLATFORM_OUTPUTS.resourceGroupName),
+      localAccountsDisabled: config.cluster.localAccountsDisabled,
+    });
+
+    for (const workload of config.workloads) {
+      const clientId = output(identityClientIdOutput(workload));
+      this.apps.push(new SecretMountedApp(this, workload.name, {
+        name: workload.name,
+        namespace: workload.namespace,
+        serviceAccountName: workload.serviceAccountName,
+        identity: workload.identity === "addon" ? MountIdentity.addon(clientId) : MountIdentity.workload(clientId),
+        keyVaultName: output(PLATFORM_OUTPUTS.keyVaultName),
+        tenantId: output(PLATFORM_OUTPUTS.tenantId),
+        objects: workload.objects,
+        image: workload.image,
+        mountPath: workload.mountPath,
+        replicas: workload.replicas,
+        cloudName: workload.cloudName,
+        syncToKubernetesSecret: workload.syncToKubernetesSecret,
+      }));
+    }
+  }
+}
