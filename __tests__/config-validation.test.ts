@@ -1,0 +1,564 @@
+import { ConfigError, ConfigProblem } from "../config/config-error";
+import { DEFAULT_CONFIG } from "../config/default-config";
+import { RULES } from "../config/naming-rules";
+import { parseConfig } from "../config/parse-config";
+
+/** A mutable copy of the raw JSON config; rows reach into it freely. */
+type RawConfig = Record<string, any>;
+
+function freshConfig(): RawConfig {
+  return JSON.parse(JSON.stringify(DEFAULT_CONFIG)) as RawConfig;
+}
+
+/** Parses the mutated default and returns the ConfigError it must throw. */
+function errorOf(mutate: (c: RawConfig) => void, source?: string): ConfigError {
+  const cfg = freshConfig();
+  mutate(cfg);
+  let caught: unknown;
+  try {
+    parseConfig(cfg, source);
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(ConfigError);
+  return caught as ConfigError;
+}
+
+const VALID_DATE = "2027-12-31T00:00:00Z";
+const PINNED = "docker.io/library/busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662";
+
+// The "allowed" sentences, spelled out literally so a changed rule text fails a row.
+const KV_NAME = "3-24 letters, digits and hyphens, starting with a letter, ending with a letter or digit, without \"--\"";
+const SECRET_NAME = "1-127 letters, digits and hyphens";
+const DNS1123 = "a DNS-1123 label: 1-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit";
+const ABS_PATH = "an absolute path such as \"/mnt/secrets-store\", without \"..\", \"//\" or a trailing \"/\"";
+const DURATION = "a duration such as \"2m\", \"30s\" or \"1h30m\"";
+const REL_DIR = "a folder inside the project, such as \"state\" (relative, without \"..\")";
+const RFC3339 = "an RFC 3339 UTC time such as \"2027-12-31T00:00:00Z\"";
+const KV_KEYS = "name, sku, softDeleteRetentionDays, preventDestroy, networkAccess, allowedIpRanges, logRetentionDays, secrets";
+const OBJECT_KEYS = "objectName, objectType, objectAlias, objectVersion, objectFormat, objectEncoding, filePermission";
+const BACKEND_KEYS = "type, stateDir, resourceGroupName, storageAccountName, containerName, keyPrefix, subscriptionId, tenantId, " +
+  "organization, hostname, workspaces, accessKey, access_key, sasToken, sas_token, clientSecret, client_secret, token";
+/** What `show` prints for a JSON string longer than 60 characters: the first 57 characters and "...". */
+const cut = (value: string): string => `${JSON.stringify(value).slice(0, 57)}...`;
+
+interface Row {
+  /** Completes "fails when ..." */
+  readonly name: string;
+  readonly mutate: (c: RawConfig) => void;
+  readonly problems: readonly ConfigProblem[];
+}
+
+const rows: Row[] = [
+  // --- unknown keys and typo'd enums, with suggestions ---
+  {
+    name: "a top-level key is misspelled (namePrefx)",
+    mutate: (c) => { c.namePrefx = "demo"; },
+    problems: [{ path: "namePrefx", message: "unknown key; did you mean \"namePrefix\"? Allowed keys: profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads" }],
+  },
+  {
+    name: "a key vault key is misspelled (skuu)",
+    mutate: (c) => { c.keyVault.skuu = "premium"; },
+    problems: [{ path: "keyVault.skuu", message: `unknown key; did you mean "sku"? Allowed keys: ${KV_KEYS}` }],
+  },
+  {
+    name: "a mounted object's key is misspelled (objectTyp)",
+    mutate: (c) => { c.workloads[0].objects[0].objectTyp = "secret"; },
+    problems: [{ path: "workloads[0].objects[0].objectTyp", message: `unknown key; did you mean "objectType"? Allowed keys: ${OBJECT_KEYS}` }],
+  },
+  {
+    name: "an autoscaling key four levels deep is misspelled (maxCnt)",
+    mutate: (c) => { c.cluster = { systemNodePool: { autoscaling: { minCount: 2, maxCnt: 3 } } }; },
+    problems: [{ path: "cluster.systemNodePool.autoscaling.maxCnt", message: "unknown key; did you mean \"maxCount\"? Allowed keys: minCount, maxCount" }],
+  },
+  {
+    // Current wording has no separator between "unknown key" and "Allowed keys" when nothing is near.
+    name: "a key vault key has no close match",
+    mutate: (c) => { c.keyVault.colour = "blue"; },
+    problems: [{ path: "keyVault.colour", message: `unknown key Allowed keys: ${KV_KEYS}` }],
+  },
+  {
+    name: "a backend key is misspelled (stateDri)",
+    mutate: (c) => { c.backend = { type: "local", stateDri: "state" }; },
+    problems: [{ path: "backend.stateDri", message: `unknown key; did you mean "stateDir"? Allowed keys: ${BACKEND_KEYS}` }],
+  },
+  {
+    name: "the vault sku is a typo (standrad)",
+    mutate: (c) => { c.keyVault.sku = "standrad"; },
+    problems: [{ path: "keyVault.sku", message: "\"standrad\" is not allowed; must be \"standard\" or \"premium\" (did you mean \"standard\"?)" }],
+  },
+  {
+    name: "the profile is a typo (hardend)",
+    mutate: (c) => { c.profile = "hardend"; },
+    problems: [{ path: "profile", message: "\"hardend\" is not allowed; must be \"hardened\" or \"lab\" (did you mean \"hardened\"?)" }],
+  },
+  {
+    name: "an object type is a typo (secrets)",
+    mutate: (c) => { c.workloads[0].objects[0].objectType = "secrets"; },
+    problems: [{ path: "workloads[0].objects[0].objectType", message: "\"secrets\" is not allowed; must be \"secret\", \"key\" or \"cert\" (did you mean \"secret\"?)" }],
+  },
+  {
+    name: "the backend type is a typo (azurerrm)",
+    mutate: (c) => { c.backend = { type: "azurerrm" }; },
+    problems: [{ path: "backend.type", message: "\"azurerrm\" is not allowed; must be \"local\", \"azurerm\" or \"cloud\" (did you mean \"azurerm\"?)" }],
+  },
+
+  // --- Azure names ---
+  {
+    name: "the vault name is too short",
+    mutate: (c) => { c.keyVault.name = "kv"; },
+    problems: [{ path: "keyVault.name", message: `"kv" is not allowed; must be ${KV_NAME}` }],
+  },
+  {
+    name: "the vault name is 25 characters long",
+    mutate: (c) => { c.keyVault.name = "kv-abcdefghijklmnopqrstuv"; },
+    problems: [{ path: "keyVault.name", message: `"kv-abcdefghijklmnopqrstuv" is not allowed; must be ${KV_NAME}` }],
+  },
+  {
+    name: "the vault name starts with a digit",
+    mutate: (c) => { c.keyVault.name = "1kv-demo"; },
+    problems: [{ path: "keyVault.name", message: `"1kv-demo" is not allowed; must be ${KV_NAME}` }],
+  },
+  {
+    name: "the vault name ends with a hyphen",
+    mutate: (c) => { c.keyVault.name = "kv-demo-"; },
+    problems: [{ path: "keyVault.name", message: `"kv-demo-" is not allowed; must be ${KV_NAME}` }],
+  },
+  {
+    name: "the vault name has a double hyphen",
+    mutate: (c) => { c.keyVault.name = "kv--demo"; },
+    problems: [{ path: "keyVault.name", message: `"kv--demo" is not allowed; must be ${KV_NAME}` }],
+  },
+  {
+    name: "the vault name has an underscore",
+    mutate: (c) => { c.keyVault.name = "kv_demo"; },
+    problems: [{ path: "keyVault.name", message: `"kv_demo" is not allowed; must be ${KV_NAME}` }],
+  },
+  {
+    name: "the AKS cluster name has a period",
+    mutate: (c) => { c.cluster = { name: "aks.demo" }; },
+    problems: [{ path: "cluster.name", message: "\"aks.demo\" is not allowed; must be 1-63 letters, digits, underscores and hyphens, starting and ending with a letter or digit" }],
+  },
+  {
+    name: "the DNS prefix has an underscore",
+    mutate: (c) => { c.cluster = { dnsPrefix: "kv_csi" }; },
+    problems: [{ path: "cluster.dnsPrefix", message: "\"kv_csi\" is not allowed; must be 1-54 letters, digits and hyphens, starting and ending with a letter or digit" }],
+  },
+  {
+    name: "the resource group name ends with a period",
+    mutate: (c) => { c.resourceGroup = { name: "rg-demo." }; },
+    problems: [{ path: "resourceGroup.name", message: "\"rg-demo.\" is not allowed; must be 1-90 letters, digits, underscores, hyphens, periods and parentheses, not ending with a period" }],
+  },
+  {
+    name: "an existing resource group has no name",
+    mutate: (c) => { c.resourceGroup = { existing: true }; },
+    problems: [{ path: "resourceGroup.name", message: "is required when resourceGroup.existing is true: name the group to use" }],
+  },
+
+  // --- secrets ---
+  {
+    name: "a secret name has an underscore",
+    mutate: (c) => { c.keyVault.secrets.push({ name: "db_password", expirationDate: VALID_DATE }); },
+    problems: [{ path: "keyVault.secrets[2].name", message: `"db_password" is not allowed; must be ${SECRET_NAME}` }],
+  },
+  {
+    name: "a secret name is 128 characters long",
+    mutate: (c) => { c.keyVault.secrets.push({ name: "a".repeat(128), expirationDate: VALID_DATE }); },
+    problems: [{ path: "keyVault.secrets[2].name", message: `${cut("a".repeat(128))} is not allowed; must be ${SECRET_NAME}` }],
+  },
+  {
+    name: "two secrets differ only in case",
+    mutate: (c) => { c.keyVault.secrets.push({ name: "DB-Password", expirationDate: VALID_DATE }); },
+    problems: [{ path: "keyVault.secrets[2].name", message: "\"DB-Password\" is already declared by keyVault.secrets[0] (Key Vault names are case-insensitive)" }],
+  },
+  {
+    name: "a managed secret has no expirationDate in the hardened profile",
+    mutate: (c) => { delete c.keyVault.secrets[1].expirationDate; },
+    problems: [{ path: "keyVault.secrets[1].expirationDate", message: `is required for managed secrets in the hardened profile; must be ${RFC3339}` }],
+  },
+  {
+    name: "an external secret sets valueVersion",
+    mutate: (c) => {
+      c.keyVault.secrets.push({ name: "tls-key", source: "external", valueVersion: 2 });
+    },
+    problems: [{ path: "keyVault.secrets[2].valueVersion", message: "applies only to managed secrets; an external secret's value is not written by this app" }],
+  },
+  {
+    name: "soft delete retention is 6 days",
+    mutate: (c) => { c.keyVault.softDeleteRetentionDays = 6; },
+    problems: [{ path: "keyVault.softDeleteRetentionDays", message: "must be a whole number from 7 to 90, got 6" }],
+  },
+  {
+    name: "soft delete retention is 91 days",
+    mutate: (c) => { c.keyVault.softDeleteRetentionDays = 91; },
+    problems: [{ path: "keyVault.softDeleteRetentionDays", message: "must be a whole number from 7 to 90, got 91" }],
+  },
+  {
+    name: "soft delete retention is 7.5 days",
+    mutate: (c) => { c.keyVault.softDeleteRetentionDays = 7.5; },
+    problems: [{ path: "keyVault.softDeleteRetentionDays", message: "must be a whole number from 7 to 90, got 7.5" }],
+  },
+  {
+    name: "soft delete retention is the string \"90\"",
+    mutate: (c) => { c.keyVault.softDeleteRetentionDays = "90"; },
+    problems: [{ path: "keyVault.softDeleteRetentionDays", message: "must be a whole number from 7 to 90, got \"90\"" }],
+  },
+  {
+    name: "allowed IP ranges are set while the vault is private",
+    mutate: (c) => { c.keyVault.networkAccess = "private"; c.keyVault.allowedIpRanges = ["203.0.113.0/24"]; },
+    problems: [{ path: "keyVault.allowedIpRanges", message: "only applies when keyVault.networkAccess is \"allowlist\", got networkAccess \"private\"" }],
+  },
+
+  // --- cluster and node pools ---
+  {
+    name: "the system pool has 0 nodes",
+    mutate: (c) => { c.cluster = { systemNodePool: { nodeCount: 0 } }; },
+    problems: [{ path: "cluster.systemNodePool.nodeCount", message: "must be a whole number from 1 to 1000, got 0" }],
+  },
+  {
+    name: "the user pool has 0 nodes",
+    mutate: (c) => { c.cluster = { userNodePool: { nodeCount: 0 } }; },
+    problems: [{ path: "cluster.userNodePool.nodeCount", message: "must be a whole number from 1 to 1000, got 0" }],
+  },
+  {
+    name: "autoscaling minCount is greater than maxCount",
+    mutate: (c) => { c.cluster = { systemNodePool: { autoscaling: { minCount: 5, maxCount: 3 } } }; },
+    problems: [{ path: "cluster.systemNodePool.autoscaling", message: "minCount 5 is greater than maxCount 3; minCount must be <= maxCount" }],
+  },
+  {
+    name: "nodeCount is outside the default autoscaling range",
+    mutate: (c) => { c.cluster = { systemNodePool: { nodeCount: 5 } }; },
+    problems: [{ path: "cluster.systemNodePool.nodeCount", message: "5 is outside autoscaling 2-3; must be within it" }],
+  },
+  {
+    name: "maxPods is 49",
+    mutate: (c) => { c.cluster = { systemNodePool: { maxPods: 49 } }; },
+    problems: [{ path: "cluster.systemNodePool.maxPods", message: "must be a whole number from 50 to 250, got 49" }],
+  },
+  {
+    name: "the user pool reuses the system pool's name",
+    mutate: (c) => { c.cluster = { userNodePool: { name: "system" } }; },
+    problems: [{ path: "cluster.userNodePool.name", message: "\"system\" is also the system pool's name; node pool names must differ" }],
+  },
+  {
+    name: "the rotation interval is written out (\"2 minutes\")",
+    mutate: (c) => { c.cluster = { secretRotationInterval: "2 minutes" }; },
+    problems: [{ path: "cluster.secretRotationInterval", message: `"2 minutes" is not allowed; must be ${DURATION}` }],
+  },
+  {
+    name: "the rotation interval is 10s, below the 30s floor",
+    mutate: (c) => { c.cluster = { secretRotationInterval: "10s" }; },
+    problems: [{ path: "cluster.secretRotationInterval", message: "\"10s\" is below the floor of 30s; must be at least \"30s\"" }],
+  },
+  {
+    name: "the rotation interval is 0m",
+    mutate: (c) => { c.cluster = { secretRotationInterval: "0m" }; },
+    problems: [{ path: "cluster.secretRotationInterval", message: "\"0m\" is below the floor of 30s; must be at least \"30s\"" }],
+  },
+  {
+    name: "a private cluster also restricts API server IP ranges",
+    mutate: (c) => { c.cluster = { privateCluster: true, apiServerAuthorizedIpRanges: ["203.0.113.0/24"] }; },
+    problems: [{ path: "cluster.apiServerAuthorizedIpRanges", message: "cannot be combined with cluster.privateCluster: a private API server has no public endpoint to restrict" }],
+  },
+
+  // --- workload names and namespaces ---
+  {
+    name: "the workload name has an uppercase letter",
+    mutate: (c) => { c.workloads[0].name = "Demo"; },
+    problems: [{ path: "workloads[0].name", message: `"Demo" is not allowed; must be ${DNS1123}` }],
+  },
+  {
+    name: "the workload name is 64 characters long",
+    mutate: (c) => { c.workloads[0].name = "a".repeat(64); },
+    problems: [{ path: "workloads[0].name", message: `${cut("a".repeat(64))} is not allowed; must be ${DNS1123}` }],
+  },
+  {
+    name: "the namespace has an uppercase letter",
+    mutate: (c) => { c.workloads[0].namespace = "Demo"; },
+    problems: [{ path: "workloads[0].namespace", message: `"Demo" is not allowed; must be ${DNS1123}` }],
+  },
+  {
+    name: "the namespace has an underscore",
+    mutate: (c) => { c.workloads[0].namespace = "my_ns"; },
+    problems: [{ path: "workloads[0].namespace", message: `"my_ns" is not allowed; must be ${DNS1123}` }],
+  },
+  {
+    name: "the service account name has an underscore",
+    mutate: (c) => { c.workloads[0].identity = "workload"; c.workloads[0].serviceAccountName = "demo_sa"; },
+    problems: [{ path: "workloads[0].serviceAccountName", message: `"demo_sa" is not allowed; must be ${DNS1123}` }],
+  },
+  {
+    name: "a service account name is set for the add-on identity",
+    mutate: (c) => { c.workloads[0].serviceAccountName = "demo-sa"; },
+    problems: [{ path: "workloads[0].serviceAccountName", message: "only applies to identity \"workload\"; add-on identity pods run without a token" }],
+  },
+  {
+    name: "the workload runs in kube-system",
+    mutate: (c) => { c.workloads[0].namespace = "kube-system"; },
+    problems: [{ path: "workloads[0].namespace", message: "\"kube-system\" is a system namespace; give the workload its own namespace" }],
+  },
+  {
+    name: "the workload runs in the default namespace",
+    mutate: (c) => { c.workloads[0].namespace = "default"; },
+    problems: [{ path: "workloads[0].namespace", message: "\"default\" is a system namespace; give the workload its own namespace" }],
+  },
+  {
+    name: "two workloads share namespace and name",
+    mutate: (c) => { c.workloads.push(JSON.parse(JSON.stringify(c.workloads[0]))); },
+    problems: [{ path: "workloads[1]", message: "namespace \"demo\" and name \"demo\" are already claimed by workloads[0]" }],
+  },
+  {
+    name: "two workloads share a name in different namespaces",
+    mutate: (c) => { c.workloads.push({ ...JSON.parse(JSON.stringify(c.workloads[0])), namespace: "other" }); },
+    problems: [{ path: "workloads[1].name", message: "\"demo\" is already used by workloads[0]; workload names must be unique because they name the identity and outputs" }],
+  },
+  {
+    name: "the workload identity is used with the OIDC issuer off",
+    mutate: (c) => { c.cluster = { oidcIssuerEnabled: false }; c.workloads[0].identity = "workload"; },
+    problems: [{ path: "workloads[0].identity", message: "\"workload\" needs the cluster's OIDC issuer; set cluster.oidcIssuerEnabled to true or use \"addon\"" }],
+  },
+  {
+    name: "the image is not pinned by digest in the hardened profile",
+    mutate: (c) => { c.workloads[0].image = "nginx:1.27"; },
+    problems: [{ path: "workloads[0].image", message: "\"nginx:1.27\" is not pinned; the hardened profile needs an image pinned by digest (…@sha256:<64 hex>)" }],
+  },
+
+  // --- mount paths ---
+  {
+    name: "the mount path is relative",
+    mutate: (c) => { c.workloads[0].mountPath = "mnt/secrets"; },
+    problems: [{ path: "workloads[0].mountPath", message: `"mnt/secrets" is not allowed; must be ${ABS_PATH}` }],
+  },
+  {
+    name: "the mount path contains \"..\"",
+    mutate: (c) => { c.workloads[0].mountPath = "/mnt/../etc"; },
+    problems: [{ path: "workloads[0].mountPath", message: `"/mnt/../etc" is not allowed; must be ${ABS_PATH}` }],
+  },
+  {
+    name: "the mount path has a trailing slash",
+    mutate: (c) => { c.workloads[0].mountPath = "/mnt/secrets/"; },
+    problems: [{ path: "workloads[0].mountPath", message: `"/mnt/secrets/" is not allowed; must be ${ABS_PATH}` }],
+  },
+  {
+    name: "the mount path is inside /tmp",
+    mutate: (c) => { c.workloads[0].mountPath = "/tmp/secrets"; },
+    problems: [{ path: "workloads[0].mountPath", message: "\"/tmp/secrets\" overlaps the pod's /tmp mount; choose a path outside /tmp" }],
+  },
+  {
+    name: "the mount path is /tmp itself",
+    mutate: (c) => { c.workloads[0].mountPath = "/tmp"; },
+    problems: [{ path: "workloads[0].mountPath", message: "\"/tmp\" overlaps the pod's /tmp mount; choose a path outside /tmp" }],
+  },
+
+  // --- cross-references between vault, objects and sync ---
+  {
+    name: "an object names a secret that is neither managed nor external",
+    mutate: (c) => { c.workloads[0].objects.push({ objectName: "redis-password" }); },
+    problems: [{ path: "workloads[0].objects[2].objectName", message: "\"redis-password\" is neither managed nor external; declare it in keyVault.secrets (known: db-password, api-key)" }],
+  },
+  {
+    name: "the same object is mounted twice",
+    mutate: (c) => { c.workloads[0].objects.push({ objectName: "db-password" }); },
+    problems: [{ path: "workloads[0].objects[2]", message: "lands on file \"db-password\" like workloads[0].objects[0]; set a distinct objectAlias" }],
+  },
+  {
+    name: "an alias collides with another object's file name",
+    mutate: (c) => { c.workloads[0].objects[1].objectAlias = "db-password"; },
+    problems: [{ path: "workloads[0].objects[1]", message: "lands on file \"db-password\" like workloads[0].objects[0]; set a distinct objectAlias" }],
+  },
+  {
+    name: "a certificate asks for the pfx format",
+    mutate: (c) => { c.workloads[0].objects.push({ objectName: "tls-cert", objectType: "cert", objectFormat: "pfx" }); },
+    problems: [{ path: "workloads[0].objects[2].objectFormat", message: "\"pfx\" is only allowed for objectType \"secret\", got objectType \"cert\"" }],
+  },
+  {
+    name: "a key sets an objectEncoding",
+    mutate: (c) => { c.workloads[0].objects.push({ objectName: "signing-key", objectType: "key", objectEncoding: "base64" }); },
+    problems: [{ path: "workloads[0].objects[2].objectEncoding", message: "is only allowed for objectType \"secret\", got objectType \"key\"" }],
+  },
+  {
+    name: "syncing is opted in without a secretName",
+    mutate: (c) => {
+      c.workloads[0].syncToKubernetesSecret = { items: [{ objectName: "db-password", key: "password", envVar: "DB_PASSWORD" }] };
+    },
+    problems: [{ path: "workloads[0].syncToKubernetesSecret.secretName", message: `is required to opt in to syncing; must be ${DNS1123}` }],
+  },
+  {
+    name: "a sync item names a file the workload does not mount",
+    mutate: (c) => {
+      c.workloads[0].syncToKubernetesSecret = {
+        secretName: "demo-env",
+        items: [{ objectName: "redis-password", key: "password", envVar: "REDIS_PASSWORD" }],
+      };
+    },
+    problems: [{ path: "workloads[0].syncToKubernetesSecret.items[0].objectName", message: "\"redis-password\" is not a file this workload mounts; must be one of db-password, api-key" }],
+  },
+
+  // --- backends ---
+  {
+    name: "an azurerm backend has no storageAccountName",
+    mutate: (c) => { c.backend = { type: "azurerm", resourceGroupName: "rg-tfstate", containerName: "tfstate" }; },
+    problems: [{ path: "backend.storageAccountName", message: "is required for backend type \"azurerm\"; must be 3-24 lowercase letters and digits" }],
+  },
+  {
+    name: "an azurerm backend carries an access key",
+    mutate: (c) => {
+      c.backend = { type: "azurerm", resourceGroupName: "rg-tfstate", storageAccountName: "sttfstate", containerName: "tfstate", accessKey: "c2VjcmV0" };
+    },
+    problems: [{ path: "backend.accessKey", message: "credentials are never accepted in the config; sign in with `az login` (azurerm uses Entra ID auth) or `terraform login` (cloud)" }],
+  },
+  {
+    name: "an azurerm backend sets the local stateDir",
+    mutate: (c) => {
+      c.backend = { type: "azurerm", resourceGroupName: "rg-tfstate", storageAccountName: "sttfstate", containerName: "tfstate", stateDir: "state" };
+    },
+    problems: [{ path: "backend.stateDir", message: "does not apply to backend type \"azurerm\"; allowed keys: type, resourceGroupName, storageAccountName, containerName, keyPrefix, subscriptionId, tenantId" }],
+  },
+  {
+    name: "a cloud backend uses tagged workspaces",
+    mutate: (c) => { c.backend = { type: "cloud", organization: "acme", workspaces: { platform: "kv-platform", workload: "kv-workload", tags: ["aks"] } }; },
+    problems: [{ path: "backend.workspaces.tags", message: "tagged workspaces cannot carry the workload stack's remote-state reference to the platform; name one workspace per stack with \"platform\" and \"workload\"" }],
+  },
+  {
+    name: "a cloud backend uses one workspace for both stacks",
+    mutate: (c) => { c.backend = { type: "cloud", organization: "acme", workspaces: { platform: "kv", workload: "kv" } }; },
+    problems: [{ path: "backend.workspaces.workload", message: "\"kv\" is also the platform workspace; each stack needs its own workspace" }],
+  },
+  {
+    name: "a local backend's stateDir is absolute",
+    mutate: (c) => { c.backend = { type: "local", stateDir: "/var/lib/tfstate" }; },
+    problems: [{ path: "backend.stateDir", message: `"/var/lib/tfstate" is not allowed; must be ${REL_DIR}` }],
+  },
+  {
+    name: "a local backend's stateDir climbs out with \"..\"",
+    mutate: (c) => { c.backend = { type: "local", stateDir: "../state" }; },
+    problems: [{ path: "backend.stateDir", message: `"../state" is not allowed; must be ${REL_DIR}` }],
+  },
+];
+
+describe("parseConfig rejects bad configs", () => {
+  it("has at least 45 rows", () => {
+    expect(rows.length).toBeGreaterThanOrEqual(45);
+  });
+
+  it.each(rows)("fails when $name", ({ mutate, problems }) => {
+    expect(errorOf(mutate).problems).toEqual(problems);
+  });
+});
+
+describe("ConfigError reporting", () => {
+  it("reports every problem of a config with many problems at once", () => {
+    const err = errorOf((c) => {
+      c.namePrefx = "demo";
+      c.keyVault.name = "kv--demo";
+      c.keyVault.softDeleteRetentionDays = 91;
+      c.keyVault.secrets.push({ name: "DB-Password", expirationDate: VALID_DATE });
+      c.cluster = { secretRotationInterval: "10s", systemNodePool: { maxPods: 49 } };
+      c.backend = { type: "azurerm", resourceGroupName: "rg-tfstate", storageAccountName: "sttfstate", containerName: "tfstate", accessKey: "x" };
+      c.workloads[0].mountPath = "/tmp/secrets";
+      c.workloads[0].image = "nginx:1.27";
+      c.workloads[0].objects.push({ objectName: "redis-password" });
+    });
+    const paths = [
+      "namePrefx",
+      "backend.accessKey",
+      "keyVault.secrets[2].name",
+      "keyVault.name",
+      "keyVault.softDeleteRetentionDays",
+      "cluster.secretRotationInterval",
+      "cluster.systemNodePool.maxPods",
+      "workloads[0].mountPath",
+      "workloads[0].image",
+      "workloads[0].objects[2].objectName",
+    ];
+    expect(err.problems).toHaveLength(paths.length);
+    expect(err.message).toContain(`: ${paths.length} problems`);
+    for (const path of paths) {
+      expect(err.message).toContain(`  - ${path}: `);
+    }
+    expect(err.problems.map((p) => p.path).sort()).toEqual([...paths].sort());
+  });
+
+  it("formats the message as a header with the source and one line per problem", () => {
+    const err = errorOf((c) => {
+      c.keyVault.name = "kv--demo";
+      c.cluster = { secretRotationInterval: "10s" };
+    }, "envs/dev.json");
+    expect(err.name).toBe("ConfigError");
+    expect(err.source).toBe("envs/dev.json");
+    expect(err.message).toBe(
+      "Invalid config (envs/dev.json): 2 problems\n" +
+        `  - keyVault.name: "kv--demo" is not allowed; must be ${KV_NAME}\n` +
+        "  - cluster.secretRotationInterval: \"10s\" is below the floor of 30s; must be at least \"30s\"",
+    );
+    expect(err.message).toMatch(/^Invalid config \(envs\/dev\.json\): 2 problems\n(  - [^\n]+: [^\n]+\n?){2}$/);
+  });
+
+  it("uses the singular for one problem and names the embedded default as the source", () => {
+    const err = errorOf((c) => { c.keyVault.softDeleteRetentionDays = 6; });
+    expect(err.message).toBe(
+      "Invalid config (embedded default config): 1 problem\n" +
+        "  - keyVault.softDeleteRetentionDays: must be a whole number from 7 to 90, got 6",
+    );
+  });
+});
+
+describe("parseConfig accepts good configs", () => {
+  it("parses the default config", () => {
+    const cfg = parseConfig(freshConfig());
+    expect(cfg.profile).toBe("hardened");
+    expect(cfg.keyVault.secrets.map((s) => s.name)).toEqual(["db-password", "api-key"]);
+    expect(cfg.workloads.map((w) => w.name)).toEqual(["demo"]);
+  });
+
+  it("derives a deterministic default vault name that meets the Key Vault rule", () => {
+    const first = parseConfig(freshConfig()).keyVault.name;
+    const second = parseConfig(freshConfig()).keyVault.name;
+    expect(second).toBe(first);
+    expect(first).toMatch(RULES.keyVaultName.pattern);
+    expect(first).toMatch(/^kv-kvcsi-[0-9a-f]{6}$/);
+
+    const other = freshConfig();
+    other.namePrefix = "other";
+    const otherName = parseConfig(other).keyVault.name;
+    expect(otherName).not.toBe(first);
+    expect(otherName).toMatch(RULES.keyVaultName.pattern);
+
+    const longest = freshConfig();
+    longest.namePrefix = "abcdefghijkl";
+    expect(parseConfig(longest).keyVault.name).toMatch(RULES.keyVaultName.pattern);
+  });
+
+  it("gives the lab profile relaxed defaults", () => {
+    const raw = freshConfig();
+    raw.profile = "lab";
+    const lab = parseConfig(raw);
+    const hardened = parseConfig(freshConfig());
+    expect(lab.keyVault.networkAccess).toBe("public");
+    expect(lab.cluster.userNodePool).toBeUndefined();
+    expect(lab.keyVault.preventDestroy).toBe(false);
+    expect(hardened.keyVault.networkAccess).toBe("allowlist");
+    expect(hardened.cluster.userNodePool).toBeDefined();
+    expect(hardened.keyVault.preventDestroy).toBe(true);
+  });
+
+  it("accepts an image without a digest in the lab profile", () => {
+    const raw = freshConfig();
+    raw.profile = "lab";
+    raw.workloads[0].image = "nginx:1.27";
+    expect(parseConfig(raw).workloads[0].image).toBe("nginx:1.27");
+  });
+
+  it("accepts an image pinned by digest in the hardened profile", () => {
+    const raw = freshConfig();
+    raw.workloads[0].image = PINNED;
+    expect(parseConfig(raw).workloads[0].image).toBe(PINNED);
+  });
+
+  it("accepts a managed secret without expirationDate in the lab profile", () => {
+    const raw = freshConfig();
+    raw.profile = "lab";
+    delete raw.keyVault.secrets[0].expirationDate;
+    expect(parseConfig(raw).keyVault.secrets[0].expirationDate).toBeUndefined();
+  });
+});

@@ -1,0 +1,131 @@
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { configFrom, resourcesOf, synthApp } from "./helpers/synth";
+
+const ROOT = path.resolve(__dirname, "..");
+const RUN_APP = ["-r", path.join(ROOT, "node_modules/sucrase/register/ts"), path.join(ROOT, "main.ts")];
+const SENTINELS = { TF_VAR_secret_db_password: "SENTINEL-db-4f1c9a7e", TF_VAR_secret_api_key: "SENTINEL-api-93b2d0c5" };
+
+function tmp(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Runs the app command exactly as cdktf.json does, from `cwd`, into `outdir`. */
+function runApp(outdir: string, env: Record<string, string> = {}, cwd = ROOT) {
+  return spawnSync(process.execPath, RUN_APP, { cwd, env: { ...process.env, CDKTF_OUTDIR: outdir, ...env }, encoding: "utf8" });
+}
+
+/** Every file under `dir` with its bytes, keyed by relative path. */
+function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else out[path.relative(dir, full)] = fs.readFileSync(full, "latin1");
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe("secret values never reach the output", () => {
+  test.each([["JSON", "false"], ["HCL", "true"]])("%s output holds no byte of the secret values from TF_VAR_*", (_kind, hcl) => {
+    const outdir = path.join(tmp("leak-"), "cdktf.out");
+    const result = runApp(outdir, { ...SENTINELS, SYNTH_HCL_OUTPUT: hcl });
+    expect(result.status).toBe(0);
+    const files = readTree(outdir);
+    expect(Object.keys(files).length).toBeGreaterThan(2);
+    const everything = Object.values(files).join("\n");
+    for (const value of Object.values(SENTINELS)) {
+      expect(everything).not.toContain(value);
+      expect(everything).not.toContain(Buffer.from(value).toString("base64"));
+    }
+    expect(everything).toContain("secret_db_password");
+  });
+});
+
+describe("data protection", () => {
+  test("puts prevent_destroy on the vault and every managed secret by default", () => {
+    const platform = synthApp().stackJson("platform");
+    for (const resource of [...resourcesOf(platform, "azurerm_key_vault"), ...resourcesOf(platform, "azurerm_key_vault_secret")]) {
+      expect(resource.lifecycle).toEqual({ prevent_destroy: true });
+    }
+  });
+
+  test("drops prevent_destroy when keyVault.preventDestroy is false, but keeps purge protection", () => {
+    const platform = synthApp(configFrom((raw) => (raw.keyVault.preventDestroy = false))).stackJson("platform");
+    const [vault] = resourcesOf(platform, "azurerm_key_vault");
+    expect(vault.lifecycle).toEqual({ prevent_destroy: false });
+    expect(vault.purge_protection_enabled).toBe(true);
+  });
+
+  test("keeps the Terraform addresses of the vault, secrets, cluster and grants stable", () => {
+    const platform = synthApp().stackJson("platform");
+    const addresses = (type: string) => Object.keys(platform.resource[type]).map((name) => `${type}.${name}`);
+    expect([
+      ...addresses("azurerm_key_vault"),
+      ...addresses("azurerm_key_vault_secret"),
+      ...addresses("azurerm_kubernetes_cluster"),
+      ...addresses("azurerm_role_assignment"),
+    ].sort()).toEqual([
+      "azurerm_key_vault.key-vault_FE1F1979",
+      "azurerm_key_vault_secret.key-vault_secret-api-key_A513906B",
+      "azurerm_key_vault_secret.key-vault_secret-db-password_C674186F",
+      "azurerm_kubernetes_cluster.aks_cluster_D4B35EC5",
+      "azurerm_role_assignment.aks_deployer-cluster-admin_AC1FB4E9",
+      "azurerm_role_assignment.key-vault_deployer-secrets-officer_2802BBBE",
+      "azurerm_role_assignment.key-vault_read-addon-secret-api-key_67C44459",
+      "azurerm_role_assignment.key-vault_read-addon-secret-db-password_801AF67C",
+    ]);
+  });
+});
+
+describe("deterministic, all-or-nothing output", () => {
+  test("the same config synthesizes byte-identically twice and from another working directory", () => {
+    const first = path.join(tmp("det-a-"), "cdktf.out");
+    const second = path.join(tmp("det-b-"), "cdktf.out");
+    expect(runApp(first).status).toBe(0);
+    expect(runApp(second, {}, tmp("elsewhere-")).status).toBe(0);
+    const a = readTree(first);
+    expect(readTree(second)).toEqual(a);
+    expect(Object.values(a).join("\n")).not.toContain(path.dirname(first));
+    expect(Object.values(a).join("\n")).not.toContain(ROOT);
+  });
+
+  test("a bad config prints one report without a stack trace, exits non-zero, and leaves cdktf.out byte-identical", () => {
+    const dir = tmp("bad-");
+    const outdir = path.join(dir, "cdktf.out");
+    expect(runApp(outdir).status).toBe(0);
+    const before = readTree(outdir);
+    const config = path.join(dir, "bad.json");
+    fs.writeFileSync(config, JSON.stringify({ keyVault: { name: "1-bad--name", softDeleteRetentionDays: 120 }, workloads: [{ name: "Demo", objects: [] }] }));
+    const result = runApp(outdir, { CONFIG: config });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`Invalid config (${config}): 4 problems`);
+    expect(result.stderr).toContain("keyVault.name:");
+    expect(result.stderr).toContain("keyVault.softDeleteRetentionDays: must be a whole number from 7 to 90, got 120");
+    expect(result.stderr).toContain("workloads[0].name:");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(readTree(outdir)).toEqual(before);
+    expect(fs.readdirSync(dir).sort()).toEqual(["bad.json", "cdktf.out"]);
+  });
+
+  test("npm run synth with a bad config prints the report and exits non-zero before cdktf runs", () => {
+    const config = path.join(tmp("npm-bad-"), "bad.json");
+    fs.writeFileSync(config, JSON.stringify({ keyVault: { skuu: "standard" } }));
+    let status = 0;
+    let output = "";
+    try {
+      execFileSync("npm", ["run", "--silent", "synth"], { cwd: ROOT, env: { ...process.env, CONFIG: config }, encoding: "utf8", stdio: "pipe" });
+    } catch (e: any) {
+      status = e.status;
+      output = `${e.stdout}${e.stderr}`;
+    }
+    expect(status).not.toBe(0);
+    expect(output).toContain('keyVault.skuu: unknown key; did you mean "sku"?');
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+});

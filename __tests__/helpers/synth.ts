@@ -1,0 +1,62 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Testing } from "cdktf";
+import { DEFAULT_CONFIG } from "../../config/default-config";
+import { parseConfig } from "../../config/parse-config";
+import { AppConfig } from "../../config/types";
+import { buildApp, BuiltApp } from "../../stacks/build-app";
+
+/** A fresh, mutable copy of the embedded default config. */
+export function defaultRaw(): any {
+  return JSON.parse(JSON.stringify(DEFAULT_CONFIG));
+}
+
+export function configFrom(mutate: (raw: any) => void = () => undefined): AppConfig {
+  const raw = defaultRaw();
+  mutate(raw);
+  return parseConfig(raw, "test config");
+}
+
+export interface Synthesized extends BuiltApp {
+  readonly outdir: string;
+  /** Parsed cdk.tf.json of a stack. */
+  stackJson(stack: "platform" | "workload"): any;
+  /** Raw cdk.tf.json text of a stack, for Testing matchers. */
+  stackText(stack: "platform" | "workload"): string;
+  manifest(): any;
+}
+
+/**
+ * Builds and synthesizes the whole app into a temporary folder. Cross-stack values resolve
+ * only during app.synth(), so every workload assertion goes through this.
+ */
+export function synthApp(config: AppConfig = configFrom()): Synthesized {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-test-"));
+  const built = buildApp(config, { outdir });
+  built.app.synth();
+  const file = (stack: string) => path.join(outdir, "stacks", stack, "cdk.tf.json");
+  return {
+    ...built,
+    outdir,
+    stackJson: (stack) => JSON.parse(fs.readFileSync(file(stack), "utf8")),
+    stackText: (stack) => fs.readFileSync(file(stack), "utf8"),
+    manifest: () => JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")),
+  };
+}
+
+/** Every resource of one type in a synthesized stack, as a list. */
+export function resourcesOf(stackJson: any, type: string): any[] {
+  return Object.values(stackJson.resource?.[type] ?? {});
+}
+
+export function dataOf(stackJson: any, type: string): any[] {
+  return Object.values(stackJson.data?.[type] ?? {});
+}
+
+/** Stack JSON with cdktf's per-resource metadata removed (for snapshots that survive path changes). */
+export function withoutMetadata(json: any): any {
+  return JSON.parse(JSON.stringify(json, (key, value) => (key === "//" ? undefined : value)));
+}
+
+export { Testing };

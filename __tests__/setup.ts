@@ -1,0 +1,4 @@
+import { Testing } from "cdktf";
+
+// Registers toHaveResource, toHaveResourceWithProperties, toHaveDataSource... on expect.
+Testing.setupJest();

@@ -1,0 +1,268 @@
+import Ajv from "ajv";
+import { parse as parseYaml } from "yaml";
+import { Annotations, AnnotationMetadataEntryType } from "cdktf";
+import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
+import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
+import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
+import { identityClientIdOutput, PLATFORM_OUTPUTS } from "../stacks/platform-outputs";
+import spcSchema from "./schemas/secret-provider-class.schema.json";
+import objectSchema from "./schemas/provider-object.schema.json";
+import { configFrom, dataOf, resourcesOf, synthApp, withoutMetadata } from "./helpers/synth";
+
+const ref = (address: string) => "${" + address + "}";
+const remote = (output: string) => ref(`data.terraform_remote_state.platform.outputs.${output}`);
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateSpc = ajv.compile(spcSchema);
+const validateObject = ajv.compile(objectSchema);
+
+function spcOf(workload: any, name = "demo-secrets"): any {
+  return resourcesOf(workload, "kubernetes_manifest").map((m) => m.manifest).find((m) => m.metadata.name === name);
+}
+function deploymentOf(workload: any, name = "demo"): any {
+  return resourcesOf(workload, "kubernetes_deployment_v1").find((d) => d.metadata.name === name);
+}
+function objectsOf(spc: any): any[] {
+  const doc = parseYaml(spc.spec.parameters.objects);
+  return doc.array.map((entry: string) => parseYaml(entry));
+}
+
+const WORKLOAD_IDENTITY = (raw: any) => {
+  raw.workloads[0].identity = "workload";
+  raw.workloads[0].serviceAccountName = "demo-reader";
+};
+
+describe("workload stack, add-on identity (default)", () => {
+  const synthesized = synthApp();
+  const workload = synthesized.stackJson("workload");
+  const platform = synthesized.stackJson("platform");
+  const text = synthesized.stackText("workload");
+  const spc = spcOf(workload);
+
+  test("reads the platform's outputs from remote state configured exactly like the platform's backend", () => {
+    const [state] = dataOf(workload, "terraform_remote_state");
+    expect(state.backend).toBe(Object.keys(platform.terraform.backend)[0]);
+    expect(state.config).toEqual(platform.terraform.backend.local);
+  });
+
+  test("records the dependency on the platform in manifest.json", () => {
+    expect(synthesized.manifest().stacks.workload.dependencies).toEqual(["platform"]);
+    expect(synthesized.manifest().stacks.platform.dependencies).toEqual([]);
+  });
+
+  test("connects the kubernetes and helm providers through the cluster data source and kubelogin", () => {
+    const [cluster] = dataOf(workload, "azurerm_kubernetes_cluster");
+    expect(cluster).toEqual(expect.objectContaining({
+      name: remote(PLATFORM_OUTPUTS.clusterName),
+      resource_group_name: remote(PLATFORM_OUTPUTS.resourceGroupName),
+    }));
+    const exec = { api_version: "client.authentication.k8s.io/v1beta1", command: "kubelogin", args: ["get-token", "--login", "azurecli", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630"] };
+    expect(workload.provider.kubernetes[0]).toEqual(expect.objectContaining({ exec: [exec], host: expect.stringContaining("kube_config[0].host") }));
+    expect(workload.provider.helm[0].kubernetes).toEqual(expect.objectContaining({ exec }));
+    expect(JSON.stringify(workload.provider)).not.toContain("client_key");
+  });
+
+  test("uses the cluster's admin certificate from the data source when local accounts are enabled", () => {
+    const lab = synthApp(configFrom((raw) => (raw.profile = "lab"))).stackJson("workload");
+    expect(lab.provider.kubernetes[0]).toEqual(expect.objectContaining({
+      client_key: expect.stringContaining("data.azurerm_kubernetes_cluster.cluster_A4C38409.kube_admin_config[0].client_key"),
+    }));
+    expect(lab.provider.kubernetes[0]).not.toHaveProperty("exec");
+  });
+
+  test("creates a SecretProviderClass for the azure provider in the workload's namespace", () => {
+    expect(text).toHaveResourceWithProperties(Manifest, {
+      manifest: expect.objectContaining({ apiVersion: "secrets-store.csi.x-k8s.io/v1", kind: "SecretProviderClass", metadata: { name: "demo-secrets", namespace: "demo" } }),
+    });
+    expect(spc.spec.provider).toBe("azure");
+  });
+
+  test("sets every SPC parameter as a string, with vault, tenant and identity from platform outputs", () => {
+    expect(spc.spec.parameters).toEqual({
+      usePodIdentity: "false",
+      useVMManagedIdentity: "true",
+      userAssignedIdentityID: remote("secrets_provider_identity_client_id"),
+      keyvaultName: remote("key_vault_name"),
+      tenantID: remote("tenant_id"),
+      objects: expect.any(String),
+    });
+    expect(Object.values(spc.spec.parameters).every((v) => typeof v === "string")).toBe(true);
+  });
+
+  test("points userAssignedIdentityID at the output that holds the add-on identity's client id", () => {
+    const outputName = identityClientIdOutput({ name: "demo", identity: "addon" });
+    expect(spc.spec.parameters.userAssignedIdentityID).toBe(remote(outputName));
+    expect(platform.output[outputName].value).toMatch(/key_vault_secrets_provider\[0\]\.secret_identity\[0\]\.client_id\}$/);
+  });
+
+  test("renders objects as the provider's YAML array of entries", () => {
+    expect(spc.spec.parameters.objects).toMatch(/^array:\n {2}- \|\n/);
+    expect(objectsOf(spc)).toEqual([
+      { objectName: "db-password", objectType: "secret" },
+      { objectName: "api-key", objectType: "secret" },
+    ]);
+  });
+
+  test("validates against the provider's documented SecretProviderClass schema", () => {
+    expect(validateSpc(spc) ? [] : validateSpc.errors).toEqual([]);
+    for (const entry of objectsOf(spc)) expect(validateObject(entry) ? [] : validateObject.errors).toEqual([]);
+  });
+
+  test("mounts a read-only CSI volume that names the SPC, without subPath", () => {
+    const pod = deploymentOf(workload).spec.template.spec;
+    expect(pod.volume).toContainEqual({
+      name: "secrets-store",
+      csi: { driver: "secrets-store.csi.k8s.io", read_only: true, volume_attributes: { secretProviderClass: "demo-secrets" } },
+    });
+    const mount = pod.container[0].volume_mount.find((m: any) => m.name === "secrets-store");
+    expect(mount).toEqual({ name: "secrets-store", mount_path: "/mnt/secrets-store", read_only: true });
+    expect(JSON.stringify(deploymentOf(workload))).not.toContain("sub_path");
+    expect(deploymentOf(workload).metadata.namespace).toBe(spc.metadata.namespace);
+  });
+
+  test("mounts at the configured path", () => {
+    const custom = synthApp(configFrom((raw) => (raw.workloads[0].mountPath = "/var/run/app-secrets"))).stackJson("workload");
+    const mount = deploymentOf(custom).spec.template.spec.container[0].volume_mount[0];
+    expect(mount).toEqual({ name: "secrets-store", mount_path: "/var/run/app-secrets", read_only: true });
+  });
+
+  test("runs the demo app pinned, bounded, non-root, read-only, unprivileged, and waits for rollout", () => {
+    expect(text).toHaveResourceWithProperties(DeploymentV1, { wait_for_rollout: true });
+    const pod = deploymentOf(workload).spec.template.spec;
+    const container = pod.container[0];
+    expect(container.image).toMatch(/@sha256:[0-9a-f]{64}$/);
+    expect(container.resources).toEqual({ requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } });
+    expect(container.security_context).toEqual({
+      run_as_non_root: true, allow_privilege_escalation: false, privileged: false, read_only_root_filesystem: true,
+      capabilities: { drop: ["ALL"] }, seccomp_profile: { type: "RuntimeDefault" },
+    });
+    expect(pod.security_context).toEqual(expect.objectContaining({ run_as_non_root: true, seccomp_profile: { type: "RuntimeDefault" } }));
+    expect(container.liveness_probe.exec.command.join(" ")).toContain("/mnt/secrets-store");
+    expect(container.readiness_probe.exec.command.join(" ")).toContain("/mnt/secrets-store");
+  });
+
+  test("prints names and hashes of the mounted files, never their content", () => {
+    const script = deploymentOf(workload).spec.template.spec.container[0].command.join(" ");
+    expect(script).toContain("sha256sum");
+    expect(script).not.toMatch(/\bcat\b|\bhead\b|\btail\b/);
+  });
+
+  test("mounts no ServiceAccount token in add-on mode", () => {
+    expect(deploymentOf(workload).spec.template.spec.automount_service_account_token).toBe(false);
+    expect(text).toHaveResourceWithProperties(ServiceAccountV1, { automount_service_account_token: false });
+  });
+
+  test("creates no Kubernetes Secret and no secretObjects by default", () => {
+    expect(spc.spec).not.toHaveProperty("secretObjects");
+    expect(Object.keys(workload.resource)).not.toContain("kubernetes_secret_v1");
+    expect(Object.keys(workload.resource)).not.toContain("kubernetes_secret");
+  });
+
+  test("hard-codes no platform value", () => {
+    const platformValues = ["kv-kvcsi-", "rg-kvcsi", "aks-kvcsi"];
+    for (const value of platformValues) expect(text).not.toContain(value);
+  });
+
+  test("matches the snapshot", () => {
+    expect(withoutMetadata(workload)).toMatchSnapshot();
+  });
+});
+
+describe("workload stack, workload identity", () => {
+  const synthesized = synthApp(configFrom(WORKLOAD_IDENTITY));
+  const workload = synthesized.stackJson("workload");
+  const platform = synthesized.stackJson("platform");
+  const spc = spcOf(workload);
+  const output = identityClientIdOutput({ name: "demo", identity: "workload" });
+  const uai = `azurerm_user_assigned_identity.${Object.keys(platform.resource.azurerm_user_assigned_identity)[0]}`;
+
+  test("creates a user-assigned identity federated to the pod's ServiceAccount", () => {
+    const [identity] = resourcesOf(platform, "azurerm_user_assigned_identity");
+    expect(identity.name).toBe("id-kvcsi-demo");
+    expect(resourcesOf(platform, "azurerm_federated_identity_credential")).toEqual([expect.objectContaining({
+      issuer: "${azurerm_kubernetes_cluster.aks_cluster_D4B35EC5.oidc_issuer_url}",
+      subject: "system:serviceaccount:demo:demo-reader",
+      audience: ["api://AzureADTokenExchange"],
+      parent_id: ref(`${uai}.id`),
+    })]);
+  });
+
+  test("grants Secrets User to that identity and not to the add-on identity", () => {
+    const reads = resourcesOf(platform, "azurerm_role_assignment").filter((r) => r.role_definition_name === "Key Vault Secrets User");
+    expect(reads.map((r) => r.principal_id)).toEqual([
+      ref(`${uai}.principal_id`),
+      ref(`${uai}.principal_id`),
+    ]);
+  });
+
+  test("sets clientID from the output that holds the granted identity's client id, and no useVMManagedIdentity", () => {
+    expect(platform.output[output].value).toBe(ref(`${uai}.client_id`));
+    expect(spc.spec.parameters).toEqual(expect.objectContaining({ usePodIdentity: "false", clientID: remote(output) }));
+    expect(spc.spec.parameters).not.toHaveProperty("useVMManagedIdentity");
+    expect(spc.spec.parameters).not.toHaveProperty("userAssignedIdentityID");
+    expect(validateSpc(spc) ? [] : validateSpc.errors).toEqual([]);
+  });
+
+  test("annotates the ServiceAccount with the client id and labels the pod for workload identity", () => {
+    const [sa] = resourcesOf(workload, "kubernetes_service_account_v1");
+    expect(sa.metadata).toEqual(expect.objectContaining({ name: "demo-reader", namespace: "demo", annotations: { "azure.workload.identity/client-id": remote(output) } }));
+    const pod = deploymentOf(workload).spec.template;
+    expect(pod.metadata.labels["azure.workload.identity/use"]).toBe("true");
+    expect(pod.spec.service_account_name).toBe("demo-reader");
+    expect(pod.spec.automount_service_account_token).toBe(true);
+  });
+
+  test("matches the snapshot", () => {
+    expect(withoutMetadata(workload)).toMatchSnapshot();
+  });
+});
+
+describe("workload stack, several workloads and options", () => {
+  test("gives each workload its own namespace, SPC and Deployment, and mixes identity modes", () => {
+    const config = configFrom((raw) => {
+      raw.workloads.push({ name: "billing", namespace: "billing", identity: "workload", objects: [{ objectName: "api-key", objectAlias: "key.txt" }] });
+    });
+    const s = synthApp(config);
+    const workload = s.stackJson("workload");
+    expect(resourcesOf(workload, "kubernetes_namespace_v1").map((n) => n.metadata.name).sort()).toEqual(["billing", "demo"]);
+    expect(spcOf(workload, "billing-secrets").metadata.namespace).toBe("billing");
+    expect(spcOf(workload, "billing-secrets").spec.parameters.clientID).toBe(remote("workload_identity_client_id_billing"));
+    expect(spcOf(workload, "demo-secrets").spec.parameters.userAssignedIdentityID).toBe(remote("secrets_provider_identity_client_id"));
+    expect(deploymentOf(workload, "billing").spec.template.spec.volume[0].csi.volume_attributes.secretProviderClass).toBe("billing-secrets");
+    expect(objectsOf(spcOf(workload, "billing-secrets"))).toEqual([{ objectName: "api-key", objectType: "secret", objectAlias: "key.txt" }]);
+    expect(s.stackJson("platform").output).toHaveProperty("workload_identity_client_id_billing");
+  });
+
+  test("renders every object option of the typed config", () => {
+    const config = configFrom((raw) => {
+      raw.workloads[0].cloudName = "AzurePublicCloud";
+      raw.workloads[0].objects = [
+        { objectName: "db-password", objectVersion: "0123456789abcdef0123456789abcdef", objectEncoding: "base64", filePermission: "0440", objectAlias: "db" },
+        { objectName: "tls", objectType: "cert", objectFormat: "pem" },
+        { objectName: "api-key", objectType: "secret", objectFormat: "pfx" },
+      ];
+    });
+    const spc = spcOf(synthApp(config).stackJson("workload"));
+    expect(spc.spec.parameters.cloudName).toBe("AzurePublicCloud");
+    expect(objectsOf(spc)).toEqual([
+      { objectName: "db-password", objectType: "secret", objectAlias: "db", objectVersion: "0123456789abcdef0123456789abcdef", objectEncoding: "base64", filePermission: "0440" },
+      { objectName: "tls", objectType: "cert", objectFormat: "pem" },
+      { objectName: "api-key", objectType: "secret", objectFormat: "pfx" },
+    ]);
+    expect(validateSpc(spc) ? [] : validateSpc.errors).toEqual([]);
+  });
+
+  test("syncs to a Kubernetes Secret only on opt-in, exposes it as env vars, and warns at synth time", () => {
+    const config = configFrom((raw) => {
+      raw.workloads[0].syncToKubernetesSecret = { secretName: "demo-env", items: [{ objectName: "db-password", key: "password", envVar: "DB_PASSWORD" }] };
+    });
+    const s = synthApp(config);
+    const workload = s.stackJson("workload");
+    expect(spcOf(workload).spec.secretObjects).toEqual([{ secretName: "demo-env", type: "Opaque", data: [{ objectName: "db-password", key: "password" }] }]);
+    expect(deploymentOf(workload).spec.template.spec.container[0].env).toEqual([
+      { name: "DB_PASSWORD", value_from: { secret_key_ref: { name: "demo-env", key: "password" } } },
+    ]);
+    const warnings = s.manifest().stacks.workload.annotations.filter((a: any) => a.level === AnnotationMetadataEntryType.WARN);
+    expect(warnings).toEqual([expect.objectContaining({ message: expect.stringMatching(/lives? in etcd.*restarts/) })]);
+    expect(Annotations).toBeDefined();
+  });
+});

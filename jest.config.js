@@ -1,0 +1,9 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+  setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  snapshotFormat: { escapeString: false, printBasicPrototype: false },
+};
