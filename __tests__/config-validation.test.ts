@@ -38,7 +38,7 @@ const RFC3339 = "an RFC 3339 UTC time such as \"2027-12-31T00:00:00Z\"";
 const KV_KEYS = "name, sku, softDeleteRetentionDays, preventDestroy, networkAccess, allowedIpRanges, logRetentionDays, secrets";
 const OBJECT_KEYS = "objectName, objectType, objectAlias, objectVersion, objectFormat, objectEncoding, filePermission";
 const BACKEND_KEYS = "type, stateDir, resourceGroupName, storageAccountName, containerName, keyPrefix, subscriptionId, tenantId, " +
-  "organization, hostname, workspaces, accessKey, access_key, sasToken, sas_token, clientSecret, client_secret, token";
+  "organization, hostname, workspaces";
 /** What `show` prints for a JSON string longer than 60 characters: the first 57 characters and "...". */
 const cut = (value: string): string => `${JSON.stringify(value).slice(0, 57)}...`;
 
@@ -50,6 +50,60 @@ interface Row {
 }
 
 const rows: Row[] = [
+  // --- rules added after review: impossible dates, siblings of a bad name, duplicate sync targets ---
+  {
+    name: "a secret expires on February 31",
+    mutate: (c) => { c.keyVault.secrets[0].expirationDate = "2027-02-31T00:00:00Z"; },
+    problems: [{ path: "keyVault.secrets[0].expirationDate", message: `"2027-02-31T00:00:00Z" is not a real date; must be ${RFC3339}` }],
+  },
+  {
+    name: "an object has a bad name and bad sibling fields, all reported",
+    mutate: (c) => { c.workloads[0].objects.push({ objectName: "x_y", objectAlias: "../etc", filePermission: "777" }); },
+    problems: [
+      { path: "workloads[0].objects[2].objectName", message: `"x_y" is not allowed; must be ${SECRET_NAME}` },
+      { path: "workloads[0].objects[2].objectAlias", message: "\"../etc\" is not allowed; must be a file name of 1-253 letters, digits, '.', '_' and '-'" },
+      { path: "workloads[0].objects[2].filePermission", message: "\"777\" is not allowed; must be an octal mode such as \"0440\"" },
+    ],
+  },
+  {
+    name: "a workload has a bad name and zero replicas, both reported",
+    mutate: (c) => { c.workloads[0].name = "Demo"; c.workloads[0].replicas = 0; },
+    problems: [
+      { path: "workloads[0].name", message: `"Demo" is not allowed; must be ${DNS1123}` },
+      { path: "workloads[0].replicas", message: "must be a whole number from 1 to 50, got 0" },
+    ],
+  },
+  {
+    name: "a secret has a bad name, an empty content type and version 0, all reported",
+    mutate: (c) => { c.keyVault.secrets.push({ name: "a_b", contentType: "", valueVersion: 0, expirationDate: VALID_DATE }); },
+    problems: [
+      { path: "keyVault.secrets[2].name", message: `"a_b" is not allowed; must be ${SECRET_NAME}` },
+      { path: "keyVault.secrets[2].contentType", message: "\"\" is not allowed; must be 1-255 characters, e.g. \"text/plain\"" },
+      { path: "keyVault.secrets[2].valueVersion", message: "must be a whole number from 1 to 1000000, got 0" },
+    ],
+  },
+  {
+    name: "two synced items use the same key and environment variable",
+    mutate: (c) => {
+      c.workloads[0].syncToKubernetesSecret = { secretName: "demo-env", items: [
+        { objectName: "db-password", key: "value", envVar: "SECRET" },
+        { objectName: "api-key", key: "value", envVar: "SECRET" },
+      ] };
+    },
+    problems: [
+      { path: "workloads[0].syncToKubernetesSecret.items[1].key", message: "\"value\" is already used by workloads[0].syncToKubernetesSecret.items[0]; each item needs its own key" },
+      { path: "workloads[0].syncToKubernetesSecret.items[1].envVar", message: "\"SECRET\" is already used by workloads[0].syncToKubernetesSecret.items[0]; each item needs its own envVar" },
+    ],
+  },
+  {
+    name: "two workloads in one namespace sync to the same Secret",
+    mutate: (c) => {
+      const sync = { secretName: "shared-env", items: [{ objectName: "db-password", key: "password", envVar: "DB_PASSWORD" }] };
+      c.workloads[0].syncToKubernetesSecret = sync;
+      c.workloads.push({ name: "other", namespace: "demo", objects: [{ objectName: "db-password" }], syncToKubernetesSecret: sync });
+    },
+    problems: [{ path: "workloads[1].syncToKubernetesSecret.secretName", message: "\"shared-env\" in namespace \"demo\" is already synced by workloads[0]; each workload needs its own Secret" }],
+  },
   // --- unknown keys and typo'd enums, with suggestions ---
   {
     name: "a top-level key is misspelled (namePrefx)",
@@ -75,7 +129,7 @@ const rows: Row[] = [
     // Current wording has no separator between "unknown key" and "Allowed keys" when nothing is near.
     name: "a key vault key has no close match",
     mutate: (c) => { c.keyVault.colour = "blue"; },
-    problems: [{ path: "keyVault.colour", message: `unknown key Allowed keys: ${KV_KEYS}` }],
+    problems: [{ path: "keyVault.colour", message: `unknown key. Allowed keys: ${KV_KEYS}` }],
   },
   {
     name: "a backend key is misspelled (stateDri)",

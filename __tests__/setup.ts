@@ -1,4 +1,5 @@
 import { Testing } from "cdktf";
+// Brings the matchers' type declarations (toHaveResourceWithProperties, ...) into the program.
+import "cdktf/lib/testing/adapters/jest";
 
-// Registers toHaveResource, toHaveResourceWithProperties, toHaveDataSource... on expect.
 Testing.setupJest();

@@ -63,7 +63,7 @@ export class Checker {
       const guess = nearest(key, allowedKeys);
       this.report(
         join(path, key),
-        `unknown key${guess ? `; did you mean ${JSON.stringify(guess)}?` : ""} Allowed keys: ${allowedKeys.join(", ")}`,
+        `unknown key${guess ? `; did you mean ${JSON.stringify(guess)}?` : "."} Allowed keys: ${allowedKeys.join(", ")}`,
       );
     }
     return value as Raw;

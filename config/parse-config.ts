@@ -55,6 +55,12 @@ export function parseConfig(raw: unknown, source = "embedded default config"): A
   return { source, profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads };
 }
 
+/** True when the timestamp names a real instant, e.g. not February 31 (Date would roll it over). */
+function isRealUtcTime(value: string): boolean {
+  const time = Date.parse(value);
+  return !Number.isNaN(time) && new Date(time).toISOString().replace(".000Z", "Z") === value;
+}
+
 function parseTags(c: Checker, value: unknown): Record<string, string> {
   const tags = c.stringMap("tags", value);
   for (const [key, v] of Object.entries(tags)) {
@@ -67,10 +73,12 @@ function parseTags(c: Checker, value: unknown): Record<string, string> {
 }
 
 function parseBackend(c: Checker, value: unknown): BackendConfig {
-  const raw = (c.object("backend", value, ["type", "stateDir", "resourceGroupName", "storageAccountName", "containerName",
-    "keyPrefix", "subscriptionId", "tenantId", "organization", "hostname", "workspaces", ...CREDENTIAL_KEYS]) ?? {});
+  const given = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  const withoutCredentials = given ? Object.fromEntries(Object.entries(given).filter(([k]) => !CREDENTIAL_KEYS.includes(k))) : value;
+  const raw = (c.object("backend", withoutCredentials, ["type", "stateDir", "resourceGroupName", "storageAccountName", "containerName",
+    "keyPrefix", "subscriptionId", "tenantId", "organization", "hostname", "workspaces"]) ?? {});
   for (const key of CREDENTIAL_KEYS) {
-    if (key in raw) {
+    if (given && key in given) {
       c.report(join("backend", key), "credentials are never accepted in the config; sign in with `az login` " +
         "(azurerm uses Entra ID auth) or `terraform login` (cloud)");
     }
@@ -178,7 +186,7 @@ function parseKeyVault(
     if (s.name === undefined) c.report(`${path}.name`, `is required; must be ${RULES.secretName.allowed}`);
     const source = c.oneOf(`${path}.source`, s.source, ["managed", "external"] as const) ?? "managed";
     const expirationDate = c.string(`${path}.expirationDate`, s.expirationDate, RULES.rfc3339Utc);
-    if (expirationDate && Number.isNaN(Date.parse(expirationDate))) {
+    if (expirationDate && !isRealUtcTime(expirationDate)) {
       c.report(`${path}.expirationDate`, `${show(expirationDate)} is not a real date; must be ${RULES.rfc3339Utc.allowed}`);
     }
     if (source === "managed" && s.expirationDate === undefined && !ctx.lab) {
@@ -187,17 +195,13 @@ function parseKeyVault(
     if (source === "external" && s.valueVersion !== undefined) {
       c.report(`${path}.valueVersion`, "applies only to managed secrets; an external secret's value is not written by this app");
     }
+    const contentType = c.string(`${path}.contentType`, s.contentType, RULES.contentType) ?? "text/plain";
+    const valueVersion = c.integer(`${path}.valueVersion`, s.valueVersion, 1, 1_000_000) ?? 1;
     if (name) {
       const key = name.toLowerCase();
       if (seen.has(key)) c.report(`${path}.name`, `${show(name)} is already declared by keyVault.secrets[${seen.get(key)}] (Key Vault names are case-insensitive)`);
       else seen.set(key, i);
-      secrets.push({
-        name,
-        source,
-        contentType: c.string(`${path}.contentType`, s.contentType, RULES.contentType) ?? "text/plain",
-        expirationDate,
-        valueVersion: c.integer(`${path}.valueVersion`, s.valueVersion, 1, 1_000_000) ?? 1,
-      });
+      secrets.push({ name, source, contentType, expirationDate, valueVersion });
     }
   });
 
@@ -314,16 +318,11 @@ function parseObject(c: Checker, path: string, value: unknown): SecretObjectConf
   if (objectEncoding !== undefined && objectType !== "secret") {
     c.report(`${path}.objectEncoding`, `is only allowed for objectType "secret", got objectType ${show(objectType)}`);
   }
+  const objectAlias = c.string(`${path}.objectAlias`, o.objectAlias, RULES.fileName);
+  const objectVersion = c.string(`${path}.objectVersion`, o.objectVersion, RULES.objectVersion);
+  const filePermission = c.string(`${path}.filePermission`, o.filePermission, RULES.filePermission);
   if (!objectName) return undefined;
-  return {
-    objectName,
-    objectType,
-    objectAlias: c.string(`${path}.objectAlias`, o.objectAlias, RULES.fileName),
-    objectVersion: c.string(`${path}.objectVersion`, o.objectVersion, RULES.objectVersion),
-    objectFormat,
-    objectEncoding,
-    filePermission: c.string(`${path}.filePermission`, o.filePermission, RULES.filePermission),
-  };
+  return { objectName, objectType, objectAlias, objectVersion, objectFormat, objectEncoding, filePermission };
 }
 
 /** The file a mounted object lands in, inside the mount path. */
@@ -345,6 +344,7 @@ function parseWorkloads(
 ): WorkloadConfig[] {
   const declared = new Set(ctx.keyVault.secrets.map((s) => s.name.toLowerCase()));
   const byName = new Map<string, { index: number; namespace: string }>();
+  const syncedSecrets = new Map<string, number>();
   const out: WorkloadConfig[] = [];
   c.array("workloads", value).forEach((item, i) => {
     const path = `workloads[${i}]`;
@@ -416,19 +416,18 @@ function parseWorkloads(
     const cloudName = c.oneOf(`${path}.cloudName`, w.cloudName,
       ["AzurePublicCloud", "AzureUSGovernmentCloud", "AzureChinaCloud", "AzureGermanCloud", "AzureStackCloud"] as const);
 
+    const replicas = c.integer(`${path}.replicas`, w.replicas, 1, 50) ?? 1;
+    if (sync) {
+      const claim = `${namespace}/${sync.secretName}`;
+      const prior = syncedSecrets.get(claim);
+      if (prior !== undefined) {
+        c.report(`${path}.syncToKubernetesSecret.secretName`, `${show(sync.secretName)} in namespace ${show(namespace)} is already synced by workloads[${prior}]; each workload needs its own Secret`);
+      } else {
+        syncedSecrets.set(claim, i);
+      }
+    }
     if (name) {
-      out.push({
-        name,
-        namespace,
-        serviceAccountName,
-        identity,
-        mountPath,
-        image,
-        replicas: c.integer(`${path}.replicas`, w.replicas, 1, 50) ?? 1,
-        cloudName,
-        objects,
-        syncToKubernetesSecret: sync,
-      });
+      out.push({ name, namespace, serviceAccountName, identity, mountPath, image, replicas, cloudName, objects, syncToKubernetesSecret: sync });
     }
   });
   return out;
@@ -443,6 +442,7 @@ function parseSync(c: Checker, path: string, value: unknown, files: Set<string>)
   }
   const secretName = c.string(`${path}.secretName`, s.secretName, RULES.dns1123Label);
   const items: { objectName: string; key: string; envVar: string }[] = [];
+  const claimed = new Map<string, number>();
   const itemList = c.array(`${path}.items`, s.items);
   if (itemList.length === 0 && Array.isArray(s.items)) c.report(`${path}.items`, "is empty; list the mounted files to sync");
   if (s.items === undefined) c.report(`${path}.items`, "is required: list the mounted files to sync");
@@ -458,6 +458,12 @@ function parseSync(c: Checker, path: string, value: unknown, files: Set<string>)
     const envVar = c.string(`${itemPath}.envVar`, it.envVar, { pattern: /^[A-Z_][A-Z0-9_]*$/, allowed: "an environment variable name such as DB_PASSWORD" });
     for (const [field, v] of [["objectName", it.objectName], ["key", it.key], ["envVar", it.envVar]] as const) {
       if (v === undefined) c.report(`${itemPath}.${field}`, "is required");
+    }
+    for (const [field, v] of [["key", key], ["envVar", envVar]] as const) {
+      if (v === undefined) continue;
+      const prior = claimed.get(`${field}=${v}`);
+      if (prior !== undefined) c.report(`${itemPath}.${field}`, `${show(v)} is already used by ${path}.items[${prior}]; each item needs its own ${field}`);
+      else claimed.set(`${field}=${v}`, k);
     }
     if (objectName && key && envVar) items.push({ objectName, key, envVar });
   });
