@@ -50,6 +50,22 @@ interface Row {
 }
 
 const rows: Row[] = [
+  // --- the hardened profile refuses the lab's relaxations, naming the config key ---
+  {
+    name: "the hardened profile opens the vault to every network",
+    mutate: (c) => { c.keyVault.networkAccess = "public"; },
+    problems: [{ path: "keyVault.networkAccess", message: "\"public\" is only allowed in the lab profile; the hardened profile needs \"allowlist\" or \"private\" (or set \"profile\": \"lab\" for a throwaway lab)" }],
+  },
+  {
+    name: "the hardened profile turns off prevent_destroy, drops the user pool, enables local accounts and picks the Free tier",
+    mutate: (c) => { c.keyVault.preventDestroy = false; c.cluster = { userNodePool: false, localAccountsDisabled: false, skuTier: "Free" }; },
+    problems: [
+      { path: "keyVault.preventDestroy", message: "false is only allowed in the lab profile; the hardened profile needs true (or set \"profile\": \"lab\" for a throwaway lab)" },
+      { path: "cluster.userNodePool", message: "false is only allowed in the lab profile; the hardened profile needs a node pool (the default) so the system pool runs only critical add-ons (or set \"profile\": \"lab\" for a throwaway lab)" },
+      { path: "cluster.localAccountsDisabled", message: "false is only allowed in the lab profile; the hardened profile needs true (or set \"profile\": \"lab\" for a throwaway lab)" },
+      { path: "cluster.skuTier", message: "\"Free\" is only allowed in the lab profile; the hardened profile needs \"Standard\" (or set \"profile\": \"lab\" for a throwaway lab)" },
+    ],
+  },
   // --- rules added after review: impossible dates, siblings of a bad name, duplicate sync targets ---
   {
     name: "a secret expires on February 31",

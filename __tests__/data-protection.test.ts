@@ -55,11 +55,23 @@ describe("data protection", () => {
     }
   });
 
-  test("drops prevent_destroy when keyVault.preventDestroy is false, but keeps purge protection", () => {
-    const platform = synthApp(configFrom((raw) => (raw.keyVault.preventDestroy = false))).stackJson("platform");
+  test("drops prevent_destroy in a throwaway lab (keyVault.preventDestroy false), but keeps purge protection", () => {
+    const platform = synthApp(configFrom((raw) => {
+      raw.profile = "lab";
+      raw.keyVault.preventDestroy = false;
+    })).stackJson("platform");
     const [vault] = resourcesOf(platform, "azurerm_key_vault");
     expect(vault.lifecycle).toEqual({ prevent_destroy: false });
+    expect(resourcesOf(platform, "azurerm_key_vault_secret").map((s) => s.lifecycle)).toEqual([{ prevent_destroy: false }, { prevent_destroy: false }]);
     expect(vault.purge_protection_enabled).toBe(true);
+  });
+
+  test("keeps prevent_destroy in a lab that asks for it", () => {
+    const platform = synthApp(configFrom((raw) => {
+      raw.profile = "lab";
+      raw.keyVault.preventDestroy = true;
+    })).stackJson("platform");
+    expect(resourcesOf(platform, "azurerm_key_vault")[0].lifecycle).toEqual({ prevent_destroy: true });
   });
 
   test("keeps the Terraform addresses of the vault, secrets, cluster and grants stable", () => {

@@ -51,6 +51,8 @@ export function parseConfig(raw: unknown, source = "embedded default config"): A
   const cluster = parseCluster(c, root.cluster, namePrefix, lab);
   const workloads = parseWorkloads(c, root.workloads, { lab, keyVault, cluster });
 
+  if (!lab) rejectLabRelaxations(c, root, keyVault, cluster);
+
   if (c.problems.length > 0) throw new ConfigError(source, c.problems);
   return { source, profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads };
 }
@@ -59,6 +61,24 @@ export function parseConfig(raw: unknown, source = "embedded default config"): A
 function isRealUtcTime(value: string): boolean {
   const time = Date.parse(value);
   return !Number.isNaN(time) && new Date(time).toISOString().replace(".000Z", "Z") === value;
+}
+
+/**
+ * Settings the SecurityBaseline would reject in the hardened profile, reported here with their
+ * config path so the user learns which key to change rather than which resource broke.
+ */
+function rejectLabRelaxations(c: Checker, root: Record<string, unknown>, keyVault: KeyVaultConfig, cluster: ClusterConfig): void {
+  const raw = (key: string) => (root[key] ?? {}) as Record<string, unknown>;
+  const relaxations: [path: string, relaxed: boolean, value: unknown, allowed: string][] = [
+    ["keyVault.networkAccess", keyVault.networkAccess === "public", keyVault.networkAccess, "\"allowlist\" or \"private\""],
+    ["keyVault.preventDestroy", raw("keyVault").preventDestroy === false, false, "true"],
+    ["cluster.userNodePool", raw("cluster").userNodePool === false, false, "a node pool (the default) so the system pool runs only critical add-ons"],
+    ["cluster.localAccountsDisabled", !cluster.localAccountsDisabled, false, "true"],
+    ["cluster.skuTier", cluster.skuTier === "Free", "Free", "\"Standard\""],
+  ];
+  for (const [path, relaxed, value, allowed] of relaxations) {
+    if (relaxed) c.report(path, `${show(value)} is only allowed in the lab profile; the hardened profile needs ${allowed} (or set "profile": "lab" for a throwaway lab)`);
+  }
 }
 
 function parseTags(c: Checker, value: unknown): Record<string, string> {

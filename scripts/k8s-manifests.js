@@ -65,37 +65,35 @@ const RENAMES = {
   volume: "volumes",
   volume_mount: "volumeMounts",
   volume_device: "volumeDevices",
-  port: "ports",
   toleration: "tolerations",
   host_aliases: "hostAliases",
   topology_spread_constraint: "topologySpreadConstraints",
   readiness_gate: "readinessGates",
   image_pull_secret: "imagePullSecrets",
-  secret: "secrets",
   volume_claim_template: "volumeClaimTemplates",
   rule: "rules",
   subject: "subjects",
   sysctl: "sysctls",
-  option: "options",
   http_header: "httpHeaders",
   node_selector_term: "nodeSelectorTerms",
-  match_expressions: "matchExpressions",
-  match_fields: "matchFields",
-  items: "items",
-  path: "paths",
-  metric: "metrics",
+  non_resource_urls: "nonResourceURLs",
+  host_pid: "hostPID",
+  host_ipc: "hostIPC",
+  downward_api: "downwardAPI",
+  set_hostname_as_fqdn: "setHostnameAsFQDN",
 };
 
-/** Renames that only apply in some parents (same provider name, different API meaning). */
-const RENAME_UNLESS_PARENT = {
-  // `port` is a list block in containers/services/network policies, but a scalar in probes and backends.
-  port: new Set(["httpGet", "tcpSocket", "grpc", "service", "ports"]),
-  // `secret` is a list on a ServiceAccount but a volume source inside `volumes`.
-  secret: new Set(["volumes", "sources"]),
-  // `path` is a list of HTTP paths in Ingress rules, but a scalar elsewhere.
-  path: new Set(["httpGet", "hostPath", "items", "secret", "configMap", "downwardAPI", "nfs", "csi"]),
-  items: new Set(),
-  metric: new Set(),
+/** Renames that depend on the parent API field (same provider name, different API meaning). */
+const CONTEXT_RENAMES = {
+  // list block in containers and Service specs; a scalar/object in probes, backends and policy ports
+  port: (parent) => (["containers", "initContainers", "spec"].includes(parent) ? "ports" : "port"),
+  // list of references on a ServiceAccount; a volume/projection source elsewhere
+  secret: (parent) => (parent === "" ? "secrets" : "secret"),
+  // list of HTTP paths in an Ingress rule; a scalar elsewhere
+  path: (parent) => (parent === "http" ? "paths" : "path"),
+  // list in an HPA spec; the metric identifier inside a metric source
+  metric: (parent) => (parent === "spec" ? "metrics" : "metric"),
+  option: (parent) => (parent === "dnsConfig" ? "options" : "option"),
 };
 
 /** Map-valued attributes: their keys are user data (labels, resource names) and stay verbatim. */
@@ -114,6 +112,9 @@ const INTEGERS = new Set([
   "failedJobsHistoryLimit", "startingDeadlineSeconds", "priority", "weight", "maxSkew", "expirationSeconds",
   "minReplicas", "maxReplicas", "port", "targetPort", "number",
 ]);
+
+/** File-mode fields the provider takes as octal strings ("0644"). */
+const OCTAL_MODES = new Set(["defaultMode", "mode"]);
 
 /** API fields that are booleans. */
 const BOOLEANS = new Set([
@@ -136,18 +137,13 @@ const LIST_FIELDS = new Set([
 const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 
 function fieldName(key, parentField) {
-  const exempt = RENAME_UNLESS_PARENT[key];
-  if (RENAMES[key] && !(exempt && exempt.has(parentField))) return RENAMES[key];
-  if (key === "non_resource_urls") return "nonResourceURLs";
-  if (key === "host_pid") return "hostPID";
-  if (key === "host_ipc") return "hostIPC";
-  if (key === "downward_api") return "downwardAPI";
-  if (key === "set_hostname_as_fqdn") return "setHostnameAsFQDN";
-  return camel(key);
+  if (CONTEXT_RENAMES[key]) return CONTEXT_RENAMES[key](parentField);
+  return RENAMES[key] ?? camel(key);
 }
 
 function scalar(field, value) {
   if (typeof value !== "string" || value.includes("${")) return value;
+  if (OCTAL_MODES.has(field) && /^0[0-7]+$/.test(value)) return parseInt(value, 8); // "0440" file modes
   if (INTEGERS.has(field) && /^-?\d+$/.test(value)) return Number(value);
   if (BOOLEANS.has(field) && (value === "true" || value === "false")) return value === "true";
   return value;
@@ -239,12 +235,12 @@ function validate(object) {
   }
 }
 
-function manifestObject(address, body) {
+function manifestObject(body) {
   const manifest = body.manifest;
   if (!isPlainObject(manifest)) {
-    throw new Error(`${address}: manifest is ${typeof manifest === "string" ? `the expression ${JSON.stringify(manifest.slice(0, 60))}` : typeof manifest}, not an object; cannot be scanned`);
+    throw new Error(`manifest is ${typeof manifest === "string" ? `the expression ${JSON.stringify(manifest.slice(0, 60))}` : typeof manifest}, not an object; cannot be scanned`);
   }
-  if (!manifest.apiVersion || !manifest.kind) throw new Error(`${address}: manifest has no apiVersion/kind`);
+  if (!manifest.apiVersion || !manifest.kind) throw new Error(`manifest has no apiVersion/kind`);
   return manifest;
 }
 
@@ -274,7 +270,7 @@ function main(argv) {
         try {
           if (body.count !== undefined || body.for_each !== undefined) throw new Error("count/for_each resources are not supported");
           let object;
-          if (type === "kubernetes_manifest") object = manifestObject(address, body);
+          if (type === "kubernetes_manifest") object = manifestObject(body);
           else if (resourceKind(type)) {
             object = typedObject(type, body);
             validate(object);

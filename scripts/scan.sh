@@ -50,7 +50,7 @@ phase() { # phase <name>: ends the running phase (if any) and starts a new one
 phase_end() {
   [[ -n $PHASE_NAME ]] || return 0
   local ms=$(( (${EPOCHREALTIME/./} - ${PHASE_START/./}) / 1000 ))
-  TIMINGS+=("$(printf '%-34s %6d.%01ds' "$PHASE_NAME" $((ms / 1000)) $(((ms % 1000) / 100)))")
+  TIMINGS+=("$(printf '%-42s %5d.%01ds' "$PHASE_NAME" $((ms / 1000)) $(((ms % 1000) / 100)))")
   PHASE_NAME=""
 }
 
@@ -140,7 +140,7 @@ SKIPS_TSV=$(node -e '
     if (s && s.framework !== undefined && !frameworks.includes(s.framework)) errors.push(`${at}: framework must be one of ${frameworks.join(", ")}`);
     const extra = s ? Object.keys(s).filter((k) => !["id", "framework", "reason"].includes(k)) : [];
     if (extra.length) errors.push(`${at}: unknown key(s) ${extra.join(", ")}`);
-    for (const f of s && s.framework ? [s.framework] : frameworks) {
+    for (const f of s && s.framework ? [s.framework].filter((x) => frameworks.includes(x)) : frameworks) {
       const key = `${f}/${s && s.id}`;
       if (seen.has(key)) errors.push(`${at}: duplicate for ${f}`);
       seen.add(key);
@@ -157,40 +157,55 @@ declare -a SUMMARY=()
 FINDINGS=0 ERRORS=0
 
 run_checkov() { # run_checkov <label> <framework> <dir>
-  local label=$1 framework=$2 dir=$3 skip rc=0 report="$REPORTS/checkov-$1.json"
+  local label=$1 framework=$2 dir=$3 skip rc=0 pid_main pid_skipped=""
+  local report="$REPORTS/checkov-$label.json" skipped_report="$REPORTS/checkov-$label.skipped.json"
   skip=$(skips_for "$framework")
   local args=(-d "$dir" --framework "$framework" --skip-download --config-file "$CHECKOV_CONFIG" -o json)
-  [[ -n $skip ]] && args+=(--skip-check "$skip")
-  "$CHECKOV" "${args[@]}" >"$report" 2>"$REPORTS/checkov-$label.log" || rc=$?
+  # checkov drops --skip-check ids silently (they never show as "skipped"), so a second run with
+  # only the skipped ids (in parallel) tells how many findings each skip hides, and finds stale skips.
+  if [[ -n $skip ]]; then
+    "$CHECKOV" "${args[@]}" --check "$skip" >"$skipped_report" 2>"$REPORTS/checkov-$label.skipped.log" &
+    pid_skipped=$!
+    args+=(--skip-check "$skip")
+  fi
+  "$CHECKOV" "${args[@]}" >"$report" 2>"$REPORTS/checkov-$label.log" &
+  pid_main=$!
+  wait "$pid_main" || rc=$?
+  [[ -z $pid_skipped ]] || wait "$pid_skipped" || true
   local line
   line=$(node -e '
-    const [file, label, rc] = process.argv.slice(1);
-    let doc;
-    try { doc = JSON.parse(require("fs").readFileSync(file, "utf8")); }
-    catch { console.log(`ERROR\t${label}: checkov exited ${rc} without a JSON report`); process.exit(0); }
-    const runs = Array.isArray(doc) ? doc : [doc];
-    const s = { passed: 0, failed: 0, skipped: 0, parsing_errors: 0 };
-    const failed = [], skippedIds = new Set();
-    for (const r of runs) {
-      for (const k of Object.keys(s)) s[k] += (r.summary ?? r)[k] ?? 0;
-      for (const c of r.results?.failed_checks ?? []) failed.push(c);
-      for (const c of r.results?.skipped_checks ?? []) skippedIds.add(c.check_id);
-    }
-    for (const c of failed) {
-      console.error(`   FAILED ${c.check_id} ${c.resource} (${(c.file_path ?? "").replace(/^\//, "")}:${(c.file_line_range ?? []).join("-")}) ${c.check_name}`);
-    }
-    let status = failed.length ? "FINDINGS" : "OK";
-    let note = "";
+    const fs = require("fs");
+    const [file, skippedFile, label, rc] = process.argv.slice(1);
+    const read = (f) => { try { return JSON.parse(fs.readFileSync(f, "utf8")); } catch { return null; } };
+    const collect = (doc) => {
+      const s = { passed: 0, failed: 0, parsing_errors: 0, failedChecks: [] };
+      for (const r of Array.isArray(doc) ? doc : [doc]) {
+        for (const k of ["passed", "failed", "parsing_errors"]) s[k] += (r.summary ?? r)[k] ?? 0;
+        s.failedChecks.push(...(r.results?.failed_checks ?? []));
+      }
+      return s;
+    };
+    const doc = read(file);
+    if (!doc) { console.log(`ERROR\t${label}: checkov exited ${rc} without a JSON report\t`); process.exit(0); }
+    const s = collect(doc);
+    const hidden = skippedFile && fs.existsSync(skippedFile) ? read(skippedFile) : null;
+    const skipped = hidden ? collect(hidden).failedChecks : [];
+    const where = (c) => `${c.resource} (${(c.file_path ?? "").replace(/^\//, "")}:${(c.file_line_range ?? []).join("-")})`;
+    for (const c of s.failedChecks) console.error(`   FAILED  ${c.check_id} ${where(c)} ${c.check_name}`);
+    for (const c of skipped) console.error(`   skipped ${c.check_id} ${c.resource}`);
+    let status = s.failedChecks.length ? "FINDINGS" : "OK", note = "";
     if (s.parsing_errors > 0) { status = "ERROR"; note = ` parsing_errors=${s.parsing_errors}`; }
     else if (s.passed + s.failed === 0) { status = "ERROR"; note = " nothing was scanned (passed+failed=0)"; }
     else if (!["0", "1"].includes(rc)) { status = "ERROR"; note = ` checkov exit ${rc}`; }
-    console.log(`${status}\t${label}: passed ${s.passed}, failed ${s.failed}, skipped ${s.skipped}${note}\t${[...skippedIds].join(",")}`);
-  ' "$report" "$label" "$rc")
+    else if (skippedFile && !hidden) { status = "ERROR"; note = " the skipped-checks run produced no JSON report"; }
+    const ids = [...new Set(skipped.map((c) => c.check_id))];
+    console.log(`${status}\t${label}: passed ${s.passed}, failed ${s.failed}, skipped ${skipped.length}${note}\t${ids.join(",")}`);
+  ' "$report" "${pid_skipped:+$skipped_report}" "$label" "$rc") || die "reading checkov report $report failed"
   local status=${line%%$'\t'*} rest=${line#*$'\t'}
   local text=${rest%%$'\t'*} skipped_ids=${rest#*$'\t'}
   echo "   $text"
   SUMMARY+=("$(printf '%-8s %s' "$status" "checkov $text")")
-  SKIPPED_SEEN+=",${framework}:${skipped_ids//,/,${framework}:}"
+  [[ -z $skipped_ids ]] || SKIPPED_SEEN+=",$framework:${skipped_ids//,/,$framework:}"
   case $status in
     OK) ;;
     FINDINGS) FINDINGS=$((FINDINGS + 1)) ;;
@@ -198,6 +213,8 @@ run_checkov() { # run_checkov <label> <framework> <dir>
   esac
 }
 
+# checkov ignores any file whose absolute path contains "/." (our inputs live under .scan/).
+export CKV_IGNORE_HIDDEN_DIRECTORIES=false
 SKIPPED_SEEN=""
 for stack in "${STACKS[@]}"; do
   phase "checkov terraform_json $stack"
@@ -227,7 +244,7 @@ for stack in "${STACKS[@]}"; do
     for (const e of doc.errors ?? []) console.error(`   ERROR ${e.message}`);
     const status = (doc.errors ?? []).length ? "ERROR" : doc.issues.length ? "FINDINGS" : "OK";
     console.log(`${status}\ttflint ${stack}: ${doc.issues.length} issue(s)`);
-  ' "$REPORTS/tflint-$stack.json" "$stack" "$rc")
+  ' "$REPORTS/tflint-$stack.json" "$stack" "$rc") || die "reading tflint report failed"
   status=${line%%$'\t'*} text=${line#*$'\t'}
   echo "   $text"
   SUMMARY+=("$(printf '%-8s %s' "$status" "$text")")
@@ -243,7 +260,7 @@ phase_end
 # A listed skip that matched nothing is probably stale (or the config enabled the control).
 while IFS=$'\t' read -r framework ids; do
   for id in ${ids//,/ }; do
-    [[ $SKIPPED_SEEN == *",$framework:$id"* ]] || echo "scan: warning: skip $id ($framework) in security/scan-skips.yaml matched no resource; remove it if the code now passes" >&2
+    [[ $SKIPPED_SEEN,  == *",$framework:$id,"* ]] || echo "scan: warning: skip $id ($framework) in security/scan-skips.yaml matched no resource; remove it if the code now passes" >&2
   done
 done <<<"$SKIPS_TSV"
 

@@ -1,5 +1,6 @@
 import { App, AppConfig as CdktfAppConfig } from "cdktf";
 import { AppConfig } from "../config/types";
+import { SecureApp } from "../constructs/security";
 import { StackState } from "../constructs/terraform";
 import { PlatformStack } from "./platform-stack";
 import { WorkloadStack } from "./workload-stack";
@@ -12,7 +13,8 @@ export interface BuiltApp {
 
 /** Composes the two stacks from a validated config. Stack ids are part of the contract: they name state keys and folders. */
 export function buildApp(config: AppConfig, appProps: CdktfAppConfig = {}): BuiltApp {
-  const app = new App(appProps);
+  // Stack traces in annotations would put machine paths into manifest.json.
+  const app = new SecureApp({ stackTraces: false, ...appProps });
   const state = new StackState(config.backend);
   const platform = new PlatformStack(app, "platform", { config, state });
   const workload = new WorkloadStack(app, "workload", { config, state, platform });

@@ -10,6 +10,7 @@ import { LogWorkspace } from "../constructs/azure-monitoring";
 import { ClusterNetwork } from "../constructs/azure-network";
 import { PlatformResourceGroup } from "../constructs/azure-resource-group";
 import { StackState } from "../constructs/terraform";
+import { relaxPlatformForLab } from "./lab-profile";
 import { identityClientIdOutput, PLATFORM_OUTPUTS } from "./platform-outputs";
 
 /** Write-only attributes (value_wo) and ephemeral variables need Terraform 1.11. */
@@ -127,6 +128,8 @@ export class PlatformStack extends TerraformStack {
           `Client id of workload ${workload.name}'s federated identity (${workload.namespace}/${workload.serviceAccountName}).`);
       }
     }
+
+    if (config.profile === "lab") relaxPlatformForLab(this.vault, this.cluster);
 
     this.output(PLATFORM_OUTPUTS.resourceGroupName, group.name, "Resource group of the platform.");
     this.output(PLATFORM_OUTPUTS.clusterName, this.cluster.clusterName, "AKS cluster name.");

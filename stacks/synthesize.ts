@@ -17,13 +17,23 @@ export function synthesizeAtomically(build: (outdir: string) => App, outdir = pr
   const staging = `${target}.staging-${process.pid}`;
   const previous = `${target}.previous-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
+  // Let every stack finish so all error annotations are reported at once, then judge them below.
+  const continueOnErrors = process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
+  process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = "true";
   try {
     const app = build(staging);
     app.synth();
+    // Under `cdktf synth` (CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS) cdktf writes stacks despite
+    // error annotations and leaves the verdict to the CLI; the staged output must not replace anything then.
+    const errors = errorAnnotations(staging);
+    if (errors.length > 0) throw new SynthesisError(errors);
     repairHclOutput(app, staging);
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;
+  } finally {
+    if (continueOnErrors === undefined) delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
+    else process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = continueOnErrors;
   }
   if (fs.existsSync(target)) {
     carryOverWorkingFiles(target, staging);
@@ -31,6 +41,23 @@ export function synthesizeAtomically(build: (outdir: string) => App, outdir = pr
   }
   fs.renameSync(staging, target);
   fs.rmSync(previous, { recursive: true, force: true });
+}
+
+/** Error annotations (SecurityBaseline violations and the like) that stop the output from being used. */
+export class SynthesisError extends Error {
+  constructor(readonly errors: readonly string[]) {
+    super(`Synthesis stopped, the previous output is unchanged: ${errors.length} error${errors.length === 1 ? "" : "s"}\n` +
+      errors.map((e) => `  - ${e}`).join("\n"));
+    this.name = "SynthesisError";
+  }
+}
+
+function errorAnnotations(outdir: string): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+  return Object.values(manifest.stacks as Record<string, { annotations: { level: string; constructPath: string; message: string }[] }>)
+    .flatMap((stack) => stack.annotations)
+    .filter((a) => a.level === "@cdktf/error")
+    .map((a) => `[${a.constructPath}] ${a.message}`);
 }
 
 function carryOverWorkingFiles(from: string, to: string): void {

@@ -4,6 +4,7 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { AppConfig } from "../config/types";
 import { ClusterConnection, MountIdentity, SecretMountedApp } from "../constructs/kubernetes";
 import { StackState } from "../constructs/terraform";
+import { relaxWorkloadsForLab } from "./lab-profile";
 import { REQUIRED_TERRAFORM } from "./platform-stack";
 import { identityClientIdOutput, PLATFORM_OUTPUTS } from "./platform-outputs";
 
@@ -55,5 +56,6 @@ export class WorkloadStack extends TerraformStack {
         syncToKubernetesSecret: workload.syncToKubernetesSecret,
       }));
     }
+    if (config.profile === "lab") relaxWorkloadsForLab(this.apps);
   }
 }

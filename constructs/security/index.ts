@@ -1,0 +1,2 @@
+export * from "./security-baseline";
+export * from "./secure-app";

@@ -1,0 +1,19 @@
+import { IConstruct } from "constructs";
+import { SecurityBaseline } from "../constructs/security";
+
+/** What the lab profile relaxes, per construct, and why. Each becomes a warning at every synth when it takes effect. */
+export function relaxPlatformForLab(vault: IConstruct, cluster: IConstruct): void {
+  const reason = "lab profile, for a quick try-out; never for production";
+  SecurityBaseline.allowException(vault, "kv-deny-by-default", `${reason}: the vault is reachable from any network (still RBAC-protected)`);
+  SecurityBaseline.allowException(vault, "kv-prevent-destroy", `${reason}: the vault and its secrets can be destroyed (purge protection still keeps deleted data)`);
+  SecurityBaseline.allowException(vault, "kv-secret-expiration", `${reason}: secrets may have no expiration date`);
+  SecurityBaseline.allowException(cluster, "aks-user-pool", `${reason}: a single node pool runs system and workload pods`);
+  SecurityBaseline.allowException(cluster, "aks-local-accounts-disabled", `${reason}: local accounts allow certificate access without Entra ID`);
+  SecurityBaseline.allowException(cluster, "aks-sla-tier", `${reason}: the Free tier has no uptime SLA`);
+}
+
+export function relaxWorkloadsForLab(apps: readonly IConstruct[]): void {
+  for (const app of apps) {
+    SecurityBaseline.allowException(app, "pod-image-digest", "lab profile, for a quick try-out; never for production: the image may float on a tag");
+  }
+}
