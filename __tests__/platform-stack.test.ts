@@ -82,6 +82,17 @@ describe("platform stack", () => {
     expect(resourcesOf(priv, "azurerm_private_endpoint")[0].private_service_connection).toEqual(expect.objectContaining({ subresource_names: ["vault"] }));
   });
 
+  test("puts a network security group on each subnet, and applies it to private endpoints too", () => {
+    const associations = resourcesOf(json, "azurerm_subnet_network_security_group_association");
+    expect(associations.map((a) => a.subnet_id).sort()).toEqual([
+      "${azurerm_subnet.network_cluster-subnet_0D9D60EE.id}",
+      "${azurerm_subnet.network_endpoint-subnet_4E89B0E3.id}",
+    ]);
+    expect(resourcesOf(json, "azurerm_network_security_group").map((n) => n.name).sort()).toEqual(["nsg-kvcsi-cluster", "nsg-kvcsi-endpoint"]);
+    expect(resourcesOf(json, "azurerm_subnet").find((n) => n.name === "snet-private-endpoints").private_endpoint_network_policies).toBe("Enabled");
+    expect(resourcesOf(json, "azurerm_subnet").find((n) => n.name === "snet-aks-nodes").service_endpoints).toEqual(["Microsoft.KeyVault"]);
+  });
+
   test("sends the vault's AuditEvent logs to Log Analytics", () => {
     expect(text).toHaveResourceWithProperties(MonitorDiagnosticSetting, {
       target_resource_id: "${azurerm_key_vault.key-vault_FE1F1979.id}",

@@ -151,6 +151,13 @@ describe("workload stack, add-on identity (default)", () => {
     expect(text).toHaveResourceWithProperties(ServiceAccountV1, { automount_service_account_token: false });
   });
 
+  test("denies all pod traffic in the namespace, since the CSI driver fetches secrets on the node", () => {
+    expect(resourcesOf(workload, "kubernetes_network_policy_v1")).toEqual([expect.objectContaining({
+      metadata: { name: "default-deny-all", namespace: "demo" },
+      spec: { pod_selector: {}, policy_types: ["Ingress", "Egress"] },
+    })]);
+  });
+
   test("creates no Kubernetes Secret and no secretObjects by default", () => {
     expect(spc.spec).not.toHaveProperty("secretObjects");
     expect(Object.keys(workload.resource)).not.toContain("kubernetes_secret_v1");

@@ -304,4 +304,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { typedObject, convert };
+module.exports = { typedObject, convert, validate };

@@ -1,5 +1,7 @@
 import { Construct } from "constructs";
+import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
+import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/lib/subnet-network-security-group-association";
 import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
 
 export interface ClusterNetworkProps {
@@ -16,6 +18,8 @@ export interface ClusterNetworkProps {
 /**
  * The cluster's VNet. The node subnet carries the Microsoft.KeyVault service endpoint so the
  * vault firewall can admit the cluster by subnet; private endpoints get a subnet of their own.
+ * Each subnet has its own NSG (Azure's default rules: VNet traffic in, nothing from the
+ * internet), so a future public Service needs an explicit inbound rule.
  */
 export class ClusterNetwork extends Construct {
   readonly vnetId: string;
@@ -43,7 +47,18 @@ export class ClusterNetwork extends Construct {
       resourceGroupName: props.resourceGroupName,
       virtualNetworkName: vnet.name,
       addressPrefixes: [props.endpointSubnetPrefix],
+      // Without this, NSG rules do not apply to private endpoints in the subnet.
+      privateEndpointNetworkPolicies: "Enabled",
     });
+    for (const [key, subnet] of [["cluster", cluster], ["endpoint", endpoints]] as const) {
+      const nsg = new NetworkSecurityGroup(this, `${key}-nsg`, {
+        name: `nsg-${props.namePrefix}-${key}`,
+        location: props.location,
+        resourceGroupName: props.resourceGroupName,
+        tags: props.tags,
+      });
+      new SubnetNetworkSecurityGroupAssociation(this, `${key}-nsg-association`, { subnetId: subnet.id, networkSecurityGroupId: nsg.id });
+    }
     this.vnetId = vnet.id;
     this.clusterSubnetId = cluster.id;
     this.endpointSubnetId = endpoints.id;

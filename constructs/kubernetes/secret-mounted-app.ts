@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { RULES } from "../../config/naming-rules";
 import { SecretObjectConfig, SecretSyncConfig } from "../../config/types";
@@ -40,7 +41,8 @@ export interface SecretMountedAppProps {
 /**
  * A namespace, ServiceAccount, SecretProviderClass and Deployment whose pods read Key Vault
  * objects as read-only files from a CSI volume. Files are updated in place on rotation, so the
- * mount has no subPath (a subPath mount never sees updates).
+ * mount has no subPath (a subPath mount never sees updates). The namespace denies all pod
+ * traffic by default: the CSI driver fetches secrets on the node, so the pod itself needs no network.
  */
 export class SecretMountedApp extends Construct {
   readonly secretProviderClass: SecretProviderClass;
@@ -67,6 +69,11 @@ export class SecretMountedApp extends Construct {
         name: props.namespace,
         labels: { "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest" },
       },
+    });
+    new NetworkPolicyV1(this, "default-deny", {
+      metadata: { name: "default-deny-all", namespace: props.namespace },
+      spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+      dependsOn: [namespace],
     });
     this.serviceAccount = new ServiceAccountV1(this, "service-account", {
       metadata: { name: props.serviceAccountName, namespace: props.namespace, annotations: identity.serviceAccountAnnotations(), labels },
