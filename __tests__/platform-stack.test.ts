@@ -198,6 +198,24 @@ describe("platform stack", () => {
     });
   });
 
+  test("enables Entra ID with Azure RBAC, disables local accounts, and makes the deployer RBAC Cluster Admin", () => {
+    expect(text).toHaveResourceWithProperties(KubernetesCluster, {
+      local_account_disabled: true,
+      azure_active_directory_role_based_access_control: expect.objectContaining({ azure_rbac_enabled: true }),
+      network_profile: expect.objectContaining({ network_plugin: "azure", network_policy: "azure" }),
+      automatic_upgrade_channel: "patch",
+      node_os_upgrade_channel: "NodeImage",
+      azure_policy_enabled: true,
+      oms_agent: { log_analytics_workspace_id: "${azurerm_log_analytics_workspace.logs_workspace_11CB4DC9.id}", msi_auth_for_monitoring_enabled: true },
+      sku_tier: "Standard",
+    });
+    expect(text).toHaveResourceWithProperties(RoleAssignment, {
+      scope: `${CLUSTER}.id}`,
+      role_definition_name: "Azure Kubernetes Service RBAC Cluster Admin",
+      principal_id: "${data.azurerm_client_config.deployer.object_id}",
+    });
+  });
+
   test("runs workloads on a user pool and keeps the system pool for critical add-ons", () => {
     expect(text).toHaveResourceWithProperties(KubernetesClusterNodePool, { mode: "User", name: "user", max_pods: 50 });
     expect(text).toHaveResourceWithProperties(KubernetesCluster, { default_node_pool: expect.objectContaining({ only_critical_addons_enabled: true, max_pods: 50 }) });

@@ -1,0 +1,39 @@
+import { renderSecretMountMap, secretMountMap } from "../config/secret-mount-map";
+import { configFrom } from "./helpers/synth";
+
+describe("secret mount map", () => {
+  test("lists every mounted object of every workload with its file path and identity", () => {
+    const config = configFrom((raw) => {
+      raw.workloads.push({ name: "billing", namespace: "billing", identity: "workload", mountPath: "/etc/billing", objects: [{ objectName: "api-key", objectAlias: "key.txt" }] });
+    });
+    expect(secretMountMap(config)).toEqual([
+      { namespace: "demo", deployment: "demo", file: "/mnt/secrets-store/db-password", vaultObject: "secret/db-password", identity: "addon", syncedTo: undefined },
+      { namespace: "demo", deployment: "demo", file: "/mnt/secrets-store/api-key", vaultObject: "secret/api-key", identity: "addon", syncedTo: undefined },
+      { namespace: "billing", deployment: "billing", file: "/etc/billing/key.txt", vaultObject: "secret/api-key", identity: "workload", syncedTo: undefined },
+    ]);
+  });
+
+  test("shows pinned versions and opted-in Kubernetes Secret copies", () => {
+    const config = configFrom((raw) => {
+      raw.workloads[0].objects[0].objectVersion = "0123456789abcdef0123456789abcdef";
+      raw.workloads[0].syncToKubernetesSecret = { secretName: "demo-env", items: [{ objectName: "api-key", key: "key", envVar: "API_KEY" }] };
+    });
+    const [pinned, synced] = secretMountMap(config);
+    expect(pinned.vaultObject).toBe("secret/db-password@0123456789abcdef0123456789abcdef");
+    expect(synced.syncedTo).toBe("demo-env[key] as $API_KEY");
+  });
+
+  test("renders a markdown table headed by the vault name", () => {
+    const config = configFrom();
+    const text = renderSecretMountMap(config.keyVault.name, secretMountMap(config));
+    expect(text.split("\n")).toEqual([
+      `Key Vault ${config.keyVault.name}`,
+      "",
+      "| namespace | deployment | file in every pod | Key Vault object | identity | also in a Kubernetes Secret |",
+      "|---|---|---|---|---|---|",
+      "| demo | demo | `/mnt/secrets-store/db-password` | secret/db-password | addon | no |",
+      "| demo | demo | `/mnt/secrets-store/api-key` | secret/api-key | addon | no |",
+      "",
+    ]);
+  });
+});
