@@ -5,7 +5,9 @@ import * as path from "path";
 import { configFrom, resourcesOf, synthApp } from "./helpers/synth";
 
 const ROOT = path.resolve(__dirname, "..");
-const RUN_APP = ["-r", path.join(ROOT, "node_modules/sucrase/register/ts"), path.join(ROOT, "main.ts")];
+/** The cdktf.json app command, with paths made absolute so it also runs from another directory. */
+const RUN_APP = (JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).app as string)
+  .split(/\s+/).slice(1).map((arg) => (arg.startsWith("./") || arg.endsWith(".ts") ? path.join(ROOT, arg) : arg));
 const SENTINELS = { TF_VAR_secret_db_password: "SENTINEL-db-4f1c9a7e", TF_VAR_secret_api_key: "SENTINEL-api-93b2d0c5" };
 
 function tmp(prefix: string): string {

@@ -105,7 +105,7 @@ fi
 phase "synthesize (${CONFIG:-embedded default config})"
 rm -rf "$OUT" "$TFCOPY" "$K8S" "$REPORTS"
 mkdir -p "$REPORTS"
-env -u SYNTH_HCL_OUTPUT -u CDKTF_TARGET_STACK_ID CDKTF_OUTDIR="$OUT" node -r sucrase/register/ts main.ts \
+env -u SYNTH_HCL_OUTPUT -u CDKTF_TARGET_STACK_ID CDKTF_OUTDIR="$OUT" node -r ./scripts/ts-register.js main.ts \
   || die "synthesis failed"
 mapfile -t STACKS < <(cd "$OUT/stacks" 2>/dev/null && ls -1)
 [[ ${#STACKS[@]} -gt 0 ]] || die "no stacks in $OUT/stacks"
