@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { loadConfig } from "../config/load-config";
 import { AppConfig } from "../config/types";
 import { buildApp } from "../stacks/build-app";
 import { synthesizeAtomically } from "../stacks/synthesize";
@@ -8,6 +9,8 @@ import { configFrom, dataOf, synthApp } from "./helpers/synth";
 
 // Required untyped: its typings pull in lib.dom, which doubles `tsc --noEmit` time.
 const { parse } = require("@cdktf/hcl2json") as { parse(file: string, hcl: string): Promise<any> };
+
+const ROOT = path.resolve(__dirname, "..");
 
 const AZURERM = {
   type: "azurerm",
@@ -27,6 +30,30 @@ function synthHcl(config: AppConfig): string {
     delete process.env.SYNTH_HCL_OUTPUT;
   }
   return outdir;
+}
+
+/**
+ * Collects where a parsed cdk.tf differs from cdk.tf.json. hcl2json reports every block as a
+ * list and every bare expression as "${...}"; depends_on references and variable types are bare
+ * expressions in HCL and strings in JSON, so those two are compared without the wrapper.
+ */
+function differencesOf(hcl: any, json: any, at: string, out: string[]): void {
+  const bare = (v: any) => (typeof v === "string" ? v.replace(/^\$\{(.*)\}$/s, "$1") : v);
+  if (json !== null && typeof json === "object" && !Array.isArray(json)) {
+    const value = Array.isArray(hcl) && hcl.length === 1 ? hcl[0] : hcl;
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      out.push(`${at}: ${JSON.stringify(hcl)} in HCL, an object in JSON`);
+      return;
+    }
+    for (const k of new Set([...Object.keys(json).filter((k) => k !== "//"), ...Object.keys(value)])) {
+      differencesOf(value[k], json[k], `${at}.${k}`, out);
+    }
+  } else if (Array.isArray(json)) {
+    if (!Array.isArray(hcl) || hcl.length !== json.length) out.push(`${at}: ${JSON.stringify(hcl)} in HCL, ${JSON.stringify(json)} in JSON`);
+    else json.forEach((item, i) => differencesOf(hcl[i], item, `${at}[${i}]`, out));
+  } else if (hcl !== json && !(/\.(depends_on\[\d+\]|type)$/.test(at) && bare(hcl) === json)) {
+    out.push(`${at}: ${JSON.stringify(hcl)} in HCL, ${JSON.stringify(json)} in JSON`);
+  }
 }
 
 /** Names of every top-level Terraform object a configuration declares. */
@@ -82,20 +109,56 @@ describe("backends", () => {
   });
 });
 
-describe("HCL output", () => {
-  const outdir = synthHcl(configFrom());
-  const json = synthApp();
+const HCL_CASES: [string, AppConfig][] = [
+  ["default (local backend)", configFrom()],
+  ["envs/example.json (azurerm backend, workload identity, synced secret)", loadConfig({ CONFIG: "envs/example.json" }, ROOT)],
+  ["envs/terraform-cloud.json (cloud backend, private vault)", loadConfig({ CONFIG: "envs/terraform-cloud.json" }, ROOT)],
+];
+
+describe.each(HCL_CASES)("HCL output of %s", (_name, config) => {
+  const outdir = synthHcl(config);
+  const json = synthApp(config);
+  const hclOf = (stack: string) => parse("cdk.tf", fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf"), "utf8"));
 
   test.each(["platform", "workload"] as const)("%s: cdk.tf parses and declares what the JSON output declares", async (stack) => {
     const folder = path.join(outdir, "stacks", stack);
     expect(fs.readdirSync(folder).filter((f) => f.startsWith("cdk.tf"))).toEqual(["cdk.tf"]);
-    const hcl = await parse("cdk.tf", fs.readFileSync(path.join(folder, "cdk.tf"), "utf8"));
+    const hcl = await hclOf(stack);
     const fromJson = json.stackJson(stack);
     expect(declared(hcl)).toEqual(declared(fromJson));
     const [terraform] = hcl.terraform;
     expect(terraform.required_version).toBe(">= 1.11");
-    expect(terraform.backend).toEqual({ local: [fromJson.terraform.backend.local] });
+    const [kind] = Object.keys(fromJson.terraform.backend ?? { cloud: true });
+    const expected = kind === "cloud" ? fromJson.terraform.cloud : fromJson.terraform.backend[kind];
+    const actual = kind === "cloud" ? terraform.cloud[0] : terraform.backend[kind][0];
+    expect(kind === "cloud" ? { ...actual, workspaces: actual.workspaces[0] } : actual).toEqual(expected);
   });
+
+  test.each(["platform", "workload"] as const)("%s: every resource, data source, output, variable and provider has the JSON output's values", async (stack) => {
+    const hcl = await hclOf(stack);
+    const fromJson = json.stackJson(stack);
+    const differences: string[] = [];
+    for (const key of ["resource", "data", "output", "variable", "provider"]) differencesOf(hcl[key], fromJson[key], `${stack}.${key}`, differences);
+    expect(differences).toEqual([]);
+  });
+
+  test("every kubernetes_manifest carries exactly the JSON output's manifest, lists included", async () => {
+    const hcl = await hclOf("workload");
+    const fromJson = json.stackJson("workload").resource.kubernetes_manifest;
+    for (const [name, resource] of Object.entries<any>(fromJson)) {
+      expect(hcl.resource.kubernetes_manifest[name][0].manifest).toEqual(resource.manifest);
+    }
+  });
+
+  test("the workload's remote state in HCL reads the platform's backend", async () => {
+    const hcl = await hclOf("workload");
+    const [state] = hcl.data.terraform_remote_state.platform;
+    expect(state.config).toEqual(dataOf(json.stackJson("workload"), "terraform_remote_state")[0].config);
+  });
+});
+
+describe("HCL output repairs", () => {
+  const outdir = synthHcl(configFrom());
 
   test("writes helm's kubernetes settings as nested attributes, as helm provider 3 requires", () => {
     const hcl = fs.readFileSync(path.join(outdir, "stacks", "workload", "cdk.tf"), "utf8");

@@ -77,7 +77,6 @@ function repairHclOutput(app: App, outdir: string): void {
   for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
     const file = path.join(outdir, "stacks", stack.node.id, "cdk.tf");
     if (!fs.existsSync(file)) continue;
-    const settings = (stack.toTerraform() as { terraform?: Record<string, unknown> }).terraform ?? {};
-    fs.writeFileSync(file, repairCdktfHcl(fs.readFileSync(file, "utf8"), settings));
+    fs.writeFileSync(file, repairCdktfHcl(fs.readFileSync(file, "utf8"), stack.toTerraform()));
   }
 }
