@@ -50,6 +50,25 @@ interface Row {
 }
 
 const rows: Row[] = [
+  // --- command and probe of a workload's container ---
+  {
+    name: "a probe names two kinds of check",
+    mutate: (c) => { c.workloads[0].probe = { exec: ["/check"], tcpSocket: { port: 80 } }; },
+    problems: [{ path: "workloads[0].probe", message: "must set exactly one of \"exec\", \"httpGet\" or \"tcpSocket\", got exec and tcpSocket" }],
+  },
+  {
+    name: "an HTTP probe has a relative path and a port out of range",
+    mutate: (c) => { c.workloads[0].probe = { httpGet: { path: "healthz", port: 70000 } }; },
+    problems: [
+      { path: "workloads[0].probe.httpGet.path", message: "\"healthz\" is not allowed; must be an absolute URL path such as \"/healthz\"" },
+      { path: "workloads[0].probe.httpGet.port", message: "must be a whole number from 1 to 65535, got 70000" },
+    ],
+  },
+  {
+    name: "the command is an empty list",
+    mutate: (c) => { c.workloads[0].command = []; },
+    problems: [{ path: "workloads[0].command", message: "is empty; leave it out to run the image's entrypoint" }],
+  },
   // --- the hardened profile refuses the lab's relaxations, naming the config key ---
   {
     name: "the hardened profile opens the vault to every network",

@@ -41,6 +41,15 @@ describe.each([
   });
 });
 
+test("a Deployment with an HTTP probe and its own command validates too", () => {
+  const config = configFrom((raw) => {
+    raw.workloads[0].image = "registry.example/api:1@sha256:" + "c".repeat(64);
+    raw.workloads[0].command = ["/api"];
+    raw.workloads[0].probe = { httpGet: { path: "/healthz", port: 8080 } };
+  });
+  for (const object of objectsOf(synthApp(config).stackJson("workload"))) expect(() => validate(object)).not.toThrow();
+});
+
 test("the schema check rejects a Deployment the API server would reject", () => {
   const [body] = resourcesOf(synthApp().stackJson("workload"), "kubernetes_deployment_v1");
   const broken = typedObject("kubernetes_deployment_v1", body);

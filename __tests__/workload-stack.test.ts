@@ -1,6 +1,6 @@
 import Ajv from "ajv";
 import { parse as parseYaml } from "yaml";
-import { Annotations, AnnotationMetadataEntryType } from "cdktf";
+import { AnnotationMetadataEntryType } from "cdktf";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
@@ -258,6 +258,19 @@ describe("workload stack, several workloads and options", () => {
     expect(validateSpc(spc) ? [] : validateSpc.errors).toEqual([]);
   });
 
+  test("runs a custom image's own entrypoint, or the configured command, with the configured probe", () => {
+    const config = configFrom((raw) => {
+      raw.workloads[0].image = "registry.example/shop/api:2.1@sha256:" + "b".repeat(64);
+      raw.workloads[0].probe = { httpGet: { path: "/healthz", port: 8080 } };
+      raw.workloads.push({ name: "worker", namespace: "worker", image: raw.workloads[0].image, command: ["/app/worker", "--queue", "jobs"], objects: [{ objectName: "api-key" }] });
+    });
+    const workload = synthApp(config).stackJson("workload");
+    const api = deploymentOf(workload).spec.template.spec.container[0];
+    expect(api).not.toHaveProperty("command");
+    expect(api.readiness_probe).toEqual({ http_get: { path: "/healthz", port: "8080" }, period_seconds: 10 });
+    expect(deploymentOf(workload, "worker").spec.template.spec.container[0].command).toEqual(["/app/worker", "--queue", "jobs"]);
+  });
+
   test("syncs to a Kubernetes Secret only on opt-in, exposes it as env vars, and warns at synth time", () => {
     const config = configFrom((raw) => {
       raw.workloads[0].syncToKubernetesSecret = { secretName: "demo-env", items: [{ objectName: "db-password", key: "password", envVar: "DB_PASSWORD" }] };
@@ -270,6 +283,5 @@ describe("workload stack, several workloads and options", () => {
     ]);
     const warnings = s.manifest().stacks.workload.annotations.filter((a: any) => a.level === AnnotationMetadataEntryType.WARN);
     expect(warnings).toEqual([expect.objectContaining({ message: expect.stringMatching(/lives? in etcd.*restarts/) })]);
-    expect(Annotations).toBeDefined();
   });
 });

@@ -9,6 +9,7 @@ import {
   KeyVaultConfig,
   NetworkConfig,
   NodePoolConfig,
+  ProbeConfig,
   Profile,
   ResourceGroupConfig,
   SecretConfig,
@@ -369,7 +370,7 @@ function parseWorkloads(
   c.array("workloads", value).forEach((item, i) => {
     const path = `workloads[${i}]`;
     const w = c.object(path, item, ["name", "namespace", "serviceAccountName", "identity", "mountPath", "image", "replicas",
-      "cloudName", "objects", "syncToKubernetesSecret"]);
+      "command", "probe", "cloudName", "objects", "syncToKubernetesSecret"]);
     if (!w) return;
     if (w.name === undefined) c.report(`${path}.name`, `is required; must be ${RULES.dns1123Label.allowed}`);
     const name = c.string(`${path}.name`, w.name, RULES.dns1123Label);
@@ -437,6 +438,9 @@ function parseWorkloads(
       ["AzurePublicCloud", "AzureUSGovernmentCloud", "AzureChinaCloud", "AzureGermanCloud", "AzureStackCloud"] as const);
 
     const replicas = c.integer(`${path}.replicas`, w.replicas, 1, 50) ?? 1;
+    const command = w.command === undefined ? undefined : c.stringList(`${path}.command`, w.command, NON_EMPTY);
+    if (Array.isArray(w.command) && w.command.length === 0) c.report(`${path}.command`, "is empty; leave it out to run the image's entrypoint");
+    const probe = parseProbe(c, `${path}.probe`, w.probe);
     if (sync) {
       const claim = `${namespace}/${sync.secretName}`;
       const prior = syncedSecrets.get(claim);
@@ -447,10 +451,41 @@ function parseWorkloads(
       }
     }
     if (name) {
-      out.push({ name, namespace, serviceAccountName, identity, mountPath, image, replicas, cloudName, objects, syncToKubernetesSecret: sync });
+      out.push({ name, namespace, serviceAccountName, identity, mountPath, image, replicas, command, probe, cloudName, objects, syncToKubernetesSecret: sync });
     }
   });
   return out;
+}
+
+const NON_EMPTY = { pattern: /\S/, allowed: "a non-empty string" };
+
+function parseProbe(c: Checker, path: string, value: unknown): ProbeConfig | undefined {
+  if (value === undefined) return undefined;
+  const p = c.object(path, value, ["exec", "httpGet", "tcpSocket"]);
+  if (!p) return undefined;
+  const kinds = Object.keys(p).filter((k) => ["exec", "httpGet", "tcpSocket"].includes(k));
+  if (kinds.length !== 1) {
+    c.report(path, `must set exactly one of "exec", "httpGet" or "tcpSocket", got ${kinds.length === 0 ? "none" : kinds.join(" and ")}`);
+    return undefined;
+  }
+  const port = (portPath: string, v: unknown) => {
+    if (v === undefined) c.report(portPath, "is required");
+    return c.integer(portPath, v, 1, 65535);
+  };
+  if (kinds[0] === "exec") {
+    const exec = c.stringList(`${path}.exec`, p.exec, NON_EMPTY);
+    if (exec.length === 0) c.report(`${path}.exec`, "must be a non-empty command list, e.g. [\"/bin/check\"]");
+    return exec.length > 0 ? { exec } : undefined;
+  }
+  if (kinds[0] === "httpGet") {
+    const h = c.object(`${path}.httpGet`, p.httpGet, ["path", "port"]) ?? {};
+    const httpPath = c.string(`${path}.httpGet.path`, h.path, { pattern: /^\/\S*$/, allowed: "an absolute URL path such as \"/healthz\"" }) ?? "/";
+    const httpPort = port(`${path}.httpGet.port`, h.port);
+    return httpPort === undefined ? undefined : { httpGet: { path: httpPath, port: httpPort } };
+  }
+  const t = c.object(`${path}.tcpSocket`, p.tcpSocket, ["port"]) ?? {};
+  const tcpPort = port(`${path}.tcpSocket.port`, t.port);
+  return tcpPort === undefined ? undefined : { tcpSocket: { port: tcpPort } };
 }
 
 function parseSync(c: Checker, path: string, value: unknown, files: Set<string>): SecretSyncConfig | undefined {

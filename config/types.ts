@@ -124,6 +124,12 @@ export interface SecretSyncConfig {
   readonly items: readonly { readonly objectName: string; readonly key: string; readonly envVar: string }[];
 }
 
+/** How the kubelet checks the container; exactly one kind. */
+export type ProbeConfig =
+  | { readonly exec: readonly string[] }
+  | { readonly httpGet: { readonly path: string; readonly port: number } }
+  | { readonly tcpSocket: { readonly port: number } };
+
 export interface WorkloadConfig {
   readonly name: string;
   readonly namespace: string;
@@ -132,6 +138,10 @@ export interface WorkloadConfig {
   readonly mountPath: string;
   readonly image: string;
   readonly replicas: number;
+  /** Overrides the image's entrypoint; the demo image runs the demo loop. */
+  readonly command?: readonly string[];
+  /** Liveness and readiness check; the default needs `sh` and `ls` in the image. */
+  readonly probe?: ProbeConfig;
   readonly cloudName?: string;
   readonly objects: readonly SecretObjectConfig[];
   readonly syncToKubernetesSecret?: SecretSyncConfig;

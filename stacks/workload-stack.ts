@@ -1,8 +1,9 @@
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { DEMO_IMAGE } from "../config/parse-config";
 import { AppConfig } from "../config/types";
-import { ClusterConnection, MountIdentity, SecretMountedApp } from "../constructs/kubernetes";
+import { ClusterConnection, demoCommand, MountIdentity, SecretMountedApp } from "../constructs/kubernetes";
 import { StackState } from "../constructs/terraform";
 import { relaxWorkloadsForLab } from "./lab-profile";
 import { REQUIRED_TERRAFORM } from "./platform-stack";
@@ -52,6 +53,8 @@ export class WorkloadStack extends TerraformStack {
         image: workload.image,
         mountPath: workload.mountPath,
         replicas: workload.replicas,
+        command: workload.command ?? (workload.image === DEMO_IMAGE ? demoCommand(workload.mountPath) : undefined),
+        probe: workload.probe,
         cloudName: workload.cloudName,
         syncToKubernetesSecret: workload.syncToKubernetesSecret,
       }));

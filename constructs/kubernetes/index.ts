@@ -1,3 +1,4 @@
+export * from "./demo-command";
 export * from "./mount-identity";
 export * from "./provider-objects";
 export * from "./secret-mounted-app";

@@ -4,7 +4,7 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { RULES } from "../../config/naming-rules";
-import { SecretObjectConfig, SecretSyncConfig } from "../../config/types";
+import { ProbeConfig, SecretObjectConfig, SecretSyncConfig } from "../../config/types";
 import { MountIdentity } from "./mount-identity";
 import { SecretProviderClass } from "./secret-provider-class";
 
@@ -33,9 +33,14 @@ export interface SecretMountedAppProps {
   readonly syncToKubernetesSecret?: SecretSyncConfig;
   /**
    * The container's command.
-   * @default - the demo loop: prints each mounted file's name and a hash of its content, never the value
+   * @default - the image's entrypoint
    */
-  readonly command?: string[];
+  readonly command?: readonly string[];
+  /**
+   * Liveness and readiness check.
+   * @default - an exec check that the secrets mount is not empty (needs `sh` and `ls` in the image)
+   */
+  readonly probe?: ProbeConfig;
 }
 
 /**
@@ -96,7 +101,7 @@ export class SecretMountedApp extends Construct {
       name: item.envVar,
       valueFrom: { secretKeyRef: { name: props.syncToKubernetesSecret!.secretName, key: item.key } },
     }));
-    const mountsReady = ["sh", "-c", `test -n "$(ls -A ${this.mountPath})"`];
+    const check = probeOf(props.probe ?? { exec: ["sh", "-c", `test -n "$(ls -A ${this.mountPath})"`] });
 
     this.deployment = new DeploymentV1(this, "deployment", {
       metadata: { name: props.name, namespace: props.namespace, labels },
@@ -118,7 +123,7 @@ export class SecretMountedApp extends Construct {
               name: "app",
               image: props.image,
               imagePullPolicy: "IfNotPresent",
-              command: props.command ?? demoCommand(this.mountPath),
+              command: props.command ? [...props.command] : undefined,
               env: env.length > 0 ? env : undefined,
               resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
               securityContext: {
@@ -129,8 +134,8 @@ export class SecretMountedApp extends Construct {
                 capabilities: { drop: ["ALL"] },
                 seccompProfile: { type: "RuntimeDefault" },
               },
-              livenessProbe: { exec: { command: mountsReady }, periodSeconds: 30 },
-              readinessProbe: { exec: { command: mountsReady }, periodSeconds: 10 },
+              livenessProbe: { ...check, periodSeconds: 30 },
+              readinessProbe: { ...check, periodSeconds: 10 },
               volumeMount: [
                 { name: SECRETS_VOLUME, mountPath: this.mountPath, readOnly: true },
                 { name: TMP_VOLUME, mountPath: "/tmp" },
@@ -152,11 +157,8 @@ export class SecretMountedApp extends Construct {
   }
 }
 
-/** Every 30 s: each file's name and the first 16 hex digits of its SHA-256. Values are never printed. */
-function demoCommand(mountPath: string): string[] {
-  return [
-    "sh",
-    "-c",
-    `while true; do for f in ${mountPath}/*; do echo "$(date -u +%FT%TZ) $(basename "$f") sha256:$(sha256sum "$f" | cut -c1-16)"; done; sleep 30; done`,
-  ];
+function probeOf(probe: ProbeConfig) {
+  if ("exec" in probe) return { exec: { command: [...probe.exec] } };
+  if ("httpGet" in probe) return { httpGet: { path: probe.httpGet.path, port: String(probe.httpGet.port) } };
+  return { tcpSocket: [{ port: String(probe.tcpSocket.port) }] };
 }
