@@ -402,9 +402,28 @@ const rows: Row[] = [
     problems: [{ path: "workloads[1].name", message: "\"demo\" is already used by workloads[0]; workload names must be unique because they name the identity and outputs" }],
   },
   {
-    name: "the workload identity is used with the OIDC issuer off",
-    mutate: (c) => { c.cluster = { oidcIssuerEnabled: false }; c.workloads[0].identity = "workload"; },
+    name: "the workload identity is used with the OIDC issuer off (lab)",
+    mutate: (c) => { c.profile = "lab"; c.cluster = { oidcIssuerEnabled: false }; c.workloads[0].identity = "workload"; },
     problems: [{ path: "workloads[0].identity", message: "\"workload\" needs the cluster's OIDC issuer; set cluster.oidcIssuerEnabled to true or use \"addon\"" }],
+  },
+  {
+    name: "the hardened profile turns the OIDC issuer off",
+    mutate: (c) => { c.cluster = { oidcIssuerEnabled: false }; },
+    problems: [{ path: "cluster.oidcIssuerEnabled", message: "false is only allowed in the lab profile; the hardened profile needs true (workload identity) (or set \"profile\": \"lab\" for a throwaway lab)" }],
+  },
+  {
+    name: "the node OS upgrade channel is Unmanaged",
+    mutate: (c) => { c.cluster = { nodeOsUpgradeChannel: "Unmanaged" }; },
+    problems: [{ path: "cluster.nodeOsUpgradeChannel", message: "\"Unmanaged\" is not allowed; must be \"NodeImage\" or \"SecurityPatch\"" }],
+  },
+  {
+    name: "two workloads in one namespace use the same ServiceAccount",
+    mutate: (c) => {
+      c.workloads[0].identity = "workload";
+      c.workloads[0].serviceAccountName = "reader";
+      c.workloads.push({ name: "other", namespace: "demo", identity: "workload", serviceAccountName: "reader", objects: [{ objectName: "api-key" }] });
+    },
+    problems: [{ path: "workloads[1].serviceAccountName", message: "\"reader\" in namespace \"demo\" is already the ServiceAccount of workloads[0]; each workload needs its own" }],
   },
   {
     name: "the image is not pinned by digest in the hardened profile",

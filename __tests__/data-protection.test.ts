@@ -2,6 +2,10 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { TerraformResource } from "cdktf";
+import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
+import { buildApp } from "../stacks/build-app";
+import { synthesizeAtomically, SynthesisError } from "../stacks/synthesize";
 import { configFrom, resourcesOf, synthApp } from "./helpers/synth";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -125,6 +129,33 @@ describe("deterministic, all-or-nothing output", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(readTree(outdir)).toEqual(before);
     expect(fs.readdirSync(dir).sort()).toEqual(["bad.json", "cdktf.out"]);
+  });
+
+  test("a synthesis that breaks the SecurityBaseline leaves cdktf.out byte-identical and reports every error", () => {
+    const outdir = path.join(tmp("baseline-"), "cdktf.out");
+    expect(runApp(outdir).status).toBe(0);
+    const before = readTree(outdir);
+    let error: unknown;
+    try {
+      synthesizeAtomically((dir) => {
+        const built = buildApp(configFrom(), { outdir: dir });
+        // Both stacks break a rule, so the platform stack is fully synthesized before the workload fails.
+        new SecretV1(built.workload, "leaky", { metadata: { name: "leaky" } });
+        for (const node of built.platform.node.findAll()) {
+          if (node instanceof TerraformResource && node.terraformResourceType === "azurerm_key_vault") node.addOverride("purge_protection_enabled", false);
+        }
+        return built.app;
+      }, outdir);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SynthesisError);
+    expect((error as SynthesisError).errors).toEqual([
+      expect.stringContaining("[platform/key-vault/vault] SecurityBaseline kv-purge-protection:"),
+      expect.stringContaining("[workload/leaky] SecurityBaseline k8s-no-secret-objects:"),
+    ]);
+    expect(readTree(outdir)).toEqual(before);
+    expect(fs.readdirSync(path.dirname(outdir))).toEqual(["cdktf.out"]);
   });
 
   test("npm run synth with a bad config prints the report and exits non-zero before cdktf runs", () => {

@@ -67,6 +67,24 @@ describe("platform stack", () => {
     expect(json.variable.deployer_ip_ranges).toEqual(expect.objectContaining({ type: "list(string)", default: [] }));
   });
 
+  test("requires deployer IP ranges at plan time when nothing else admits the deployer to the vault", () => {
+    expect(json.variable.deployer_ip_ranges.validation).toEqual([{
+      condition: "${length(var.deployer_ip_ranges) > 0}",
+      error_message: expect.stringContaining("Set TF_VAR_deployer_ip_ranges"),
+    }]);
+    const { json: withRanges } = platformJson((raw) => (raw.keyVault.allowedIpRanges = ["203.0.113.0/24"]));
+    expect(withRanges.variable.deployer_ip_ranges).not.toHaveProperty("validation");
+    const { json: priv } = platformJson((raw) => (raw.keyVault.networkAccess = "private"));
+    expect(priv.variable ?? {}).not.toHaveProperty("deployer_ip_ranges");
+  });
+
+  test("makes the cluster wait for the subnets' NSG associations", () => {
+    expect(resourcesOf(json, "azurerm_kubernetes_cluster")[0].depends_on).toEqual([
+      "azurerm_subnet_network_security_group_association.network_cluster-nsg-association_20F123A7",
+      "azurerm_subnet_network_security_group_association.network_endpoint-nsg-association_AA62DA10",
+    ]);
+  });
+
   test("adds configured IP ranges to the vault firewall", () => {
     const { text: custom } = platformJson((raw) => (raw.keyVault.allowedIpRanges = ["203.0.113.0/24"]));
     expect(custom).toHaveResourceWithProperties(KeyVault, {

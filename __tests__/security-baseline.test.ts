@@ -40,6 +40,7 @@ const AZURE_ROWS: [rule: string, type: string, attribute: string, value: unknown
   ["kv-purge-protection", "azurerm_key_vault", "purge_protection_enabled", false],
   ["kv-deny-by-default", "azurerm_key_vault", "network_acls.default_action", "Allow"],
   ["kv-prevent-destroy", "azurerm_key_vault", "lifecycle.prevent_destroy", false],
+  ["kv-audit-logs", "azurerm_monitor_diagnostic_setting", "target_resource_id", "/subscriptions/0/other-resource"],
   ["kv-secret-write-only", "azurerm_key_vault_secret", "value", "plain-text-in-state"],
   ["kv-secret-expiration", "azurerm_key_vault_secret", "expiration_date", undefined],
   ["kv-secret-content-type", "azurerm_key_vault_secret", "content_type", undefined],

@@ -239,6 +239,17 @@ describe("workload stack, several workloads and options", () => {
     expect(s.stackJson("platform").output).toHaveProperty("workload_identity_client_id_billing");
   });
 
+  test("lets several workloads share one namespace, created once with its deny-all policy", () => {
+    const config = configFrom((raw) => {
+      raw.workloads.push({ name: "api", namespace: "demo", objects: [{ objectName: "api-key" }] });
+    });
+    const workload = synthApp(config).stackJson("workload");
+    expect(resourcesOf(workload, "kubernetes_namespace_v1").map((n) => n.metadata.name)).toEqual(["demo"]);
+    expect(resourcesOf(workload, "kubernetes_network_policy_v1")).toHaveLength(1);
+    expect(resourcesOf(workload, "kubernetes_deployment_v1").map((d) => `${d.metadata.namespace}/${d.metadata.name}`).sort()).toEqual(["demo/api", "demo/demo"]);
+    expect(resourcesOf(workload, "kubernetes_service_account_v1").map((a) => a.metadata.name).sort()).toEqual(["api", "demo"]);
+  });
+
   test("renders every object option of the typed config", () => {
     const config = configFrom((raw) => {
       raw.workloads[0].cloudName = "AzurePublicCloud";

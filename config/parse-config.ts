@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import { Checker, join, show } from "./checker";
 import { ConfigError } from "./config-error";
+import { DEMO_IMAGE, demoCommand } from "./demo-app";
 import { durationSeconds, RULES } from "./naming-rules";
 import {
   AppConfig,
@@ -18,9 +19,6 @@ import {
   WorkloadConfig,
 } from "./types";
 
-/** The demo app: busybox 1.36.1 pinned by its multi-arch index digest. */
-export const DEMO_IMAGE =
-  "docker.io/library/busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662";
 
 /**
  * The provider polls Key Vault once per interval for every mounted object of every pod; below
@@ -76,6 +74,7 @@ function rejectLabRelaxations(c: Checker, root: Record<string, unknown>, keyVaul
     ["cluster.userNodePool", raw("cluster").userNodePool === false, false, "a node pool (the default) so the system pool runs only critical add-ons"],
     ["cluster.localAccountsDisabled", !cluster.localAccountsDisabled, false, "true"],
     ["cluster.skuTier", cluster.skuTier === "Free", "Free", "\"Standard\""],
+    ["cluster.oidcIssuerEnabled", !cluster.oidcIssuerEnabled, false, "true (workload identity)"],
   ];
   for (const [path, relaxed, value, allowed] of relaxations) {
     if (relaxed) c.report(path, `${show(value)} is only allowed in the lab profile; the hardened profile needs ${allowed} (or set "profile": "lab" for a throwaway lab)`);
@@ -317,7 +316,7 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
     automaticUpgradeChannel: c.oneOf("cluster.automaticUpgradeChannel", raw.automaticUpgradeChannel,
       ["patch", "rapid", "stable", "node-image"] as const) ?? "patch",
     nodeOsUpgradeChannel: c.oneOf("cluster.nodeOsUpgradeChannel", raw.nodeOsUpgradeChannel,
-      ["NodeImage", "SecurityPatch", "Unmanaged"] as const) ?? "NodeImage",
+      ["NodeImage", "SecurityPatch"] as const) ?? "NodeImage",
     apiServerAuthorizedIpRanges,
     privateCluster,
     hostEncryption: c.boolean("cluster.hostEncryption", raw.hostEncryption) ?? false,
@@ -366,6 +365,7 @@ function parseWorkloads(
   const declared = new Set(ctx.keyVault.secrets.map((s) => s.name.toLowerCase()));
   const byName = new Map<string, { index: number; namespace: string }>();
   const syncedSecrets = new Map<string, number>();
+  const serviceAccounts = new Map<string, number>();
   const out: WorkloadConfig[] = [];
   c.array("workloads", value).forEach((item, i) => {
     const path = `workloads[${i}]`;
@@ -375,8 +375,10 @@ function parseWorkloads(
     if (w.name === undefined) c.report(`${path}.name`, `is required; must be ${RULES.dns1123Label.allowed}`);
     const name = c.string(`${path}.name`, w.name, RULES.dns1123Label);
     const namespace = c.string(`${path}.namespace`, w.namespace, RULES.dns1123Label) ?? name ?? "";
+    let claimedTwice = false;
     if (name) {
       const prior = byName.get(name);
+      claimedTwice = prior?.namespace === namespace;
       if (prior && prior.namespace === namespace) {
         c.report(`${path}`, `namespace ${show(namespace)} and name ${show(name)} are already claimed by workloads[${prior.index}]`);
       } else if (prior) {
@@ -431,6 +433,13 @@ function parseWorkloads(
 
     const sync = parseSync(c, `${path}.syncToKubernetesSecret`, w.syncToKubernetesSecret, new Set(files.keys()));
     const serviceAccountName = c.string(`${path}.serviceAccountName`, w.serviceAccountName, RULES.dns1123Label) ?? name ?? "";
+    const account = `${namespace}/${serviceAccountName}`;
+    const accountOwner = serviceAccounts.get(account);
+    if (accountOwner !== undefined && !claimedTwice) {
+      c.report(`${path}.serviceAccountName`, `${show(serviceAccountName)} in namespace ${show(namespace)} is already the ServiceAccount of workloads[${accountOwner}]; each workload needs its own`);
+    } else {
+      serviceAccounts.set(account, i);
+    }
     if (identity === "addon" && w.serviceAccountName !== undefined) {
       c.report(`${path}.serviceAccountName`, "only applies to identity \"workload\"; add-on identity pods run without a token");
     }
@@ -438,7 +447,9 @@ function parseWorkloads(
       ["AzurePublicCloud", "AzureUSGovernmentCloud", "AzureChinaCloud", "AzureGermanCloud", "AzureStackCloud"] as const);
 
     const replicas = c.integer(`${path}.replicas`, w.replicas, 1, 50) ?? 1;
-    const command = w.command === undefined ? undefined : c.stringList(`${path}.command`, w.command, NON_EMPTY);
+    const command = w.command === undefined
+      ? (image === DEMO_IMAGE ? demoCommand(mountPath) : undefined)
+      : c.stringList(`${path}.command`, w.command, NON_EMPTY);
     if (Array.isArray(w.command) && w.command.length === 0) c.report(`${path}.command`, "is empty; leave it out to run the image's entrypoint");
     const probe = parseProbe(c, `${path}.probe`, w.probe);
     if (sync) {

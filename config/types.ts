@@ -97,7 +97,7 @@ export interface ClusterConfig {
   readonly adminGroupObjectIds: readonly string[];
   readonly networkPolicy: "azure" | "calico" | "cilium";
   readonly automaticUpgradeChannel: "patch" | "rapid" | "stable" | "node-image";
-  readonly nodeOsUpgradeChannel: "NodeImage" | "SecurityPatch" | "Unmanaged";
+  readonly nodeOsUpgradeChannel: "NodeImage" | "SecurityPatch";
   readonly apiServerAuthorizedIpRanges: readonly string[];
   readonly privateCluster: boolean;
   readonly hostEncryption: boolean;
@@ -138,7 +138,7 @@ export interface WorkloadConfig {
   readonly mountPath: string;
   readonly image: string;
   readonly replicas: number;
-  /** Overrides the image's entrypoint; the demo image runs the demo loop. */
+  /** Overrides the image's entrypoint; defaults to the demo loop for the demo image. */
   readonly command?: readonly string[];
   /** Liveness and readiness check; the default needs `sh` and `ls` in the image. */
   readonly probe?: ProbeConfig;

@@ -10,6 +10,7 @@ export function relaxPlatformForLab(vault: IConstruct, cluster: IConstruct): voi
   SecurityBaseline.allowException(cluster, "aks-user-pool", `${reason}: a single node pool runs system and workload pods`);
   SecurityBaseline.allowException(cluster, "aks-local-accounts-disabled", `${reason}: local accounts allow certificate access without Entra ID`);
   SecurityBaseline.allowException(cluster, "aks-sla-tier", `${reason}: the Free tier has no uptime SLA`);
+  SecurityBaseline.allowException(cluster, "aks-workload-identity", `${reason}: the OIDC issuer and workload identity may be off`);
 }
 
 export function relaxWorkloadsForLab(apps: readonly IConstruct[]): void {

@@ -37,11 +37,6 @@ export class PlatformStack extends TerraformStack {
     new AzurermProvider(this, "azurerm", { features: [{}], storageUseAzuread: true });
 
     const deployer = new DataAzurermClientConfig(this, "deployer", {});
-    const deployerIpRanges = new TerraformVariable(this, "deployer_ip_ranges", {
-      type: "list(string)",
-      default: [],
-      description: "CIDR ranges of the machines that run Terraform; the vault firewall admits them so secrets can be written.",
-    });
     const tags = { ...config.tags };
     const location = config.location;
 
@@ -76,7 +71,7 @@ export class PlatformStack extends TerraformStack {
       softDeleteRetentionDays: kv.softDeleteRetentionDays,
       preventDestroy: kv.preventDestroy,
       grantScope: config.cluster.grantScope,
-      network: vaultNetwork(config, network, deployerIpRanges),
+      network: this.vaultNetwork(config, network),
     });
     for (const secret of kv.secrets) {
       if (secret.source === "managed") {
@@ -93,6 +88,7 @@ export class PlatformStack extends TerraformStack {
       dnsPrefix: c.dnsPrefix,
       tenantId: deployer.tenantId,
       subnetId: network.clusterSubnetId,
+      subnetReady: network.subnetsReady,
       logWorkspaceId: logs.id,
       deployerPrincipalId: deployer.objectId,
       kubernetesVersion: c.kubernetesVersion,
@@ -145,21 +141,37 @@ export class PlatformStack extends TerraformStack {
       "Object id of the key_vault_secrets_provider add-on identity.");
   }
 
+  private vaultNetwork(config: AppConfig, network: ClusterNetwork): VaultNetwork {
+    switch (config.keyVault.networkAccess) {
+      case "private":
+        return VaultNetwork.privateEndpoint({ subnetId: network.endpointSubnetId, vnetId: network.vnetId });
+      case "public":
+        return VaultNetwork.public();
+      case "allowlist": {
+        const kv = config.keyVault;
+        // Terraform writes managed secrets through the vault's data plane; with no range to
+        // admit the deployer, apply would fail late with a firewall 403, so fail at plan instead.
+        const deployerMustBeAdmitted = kv.allowedIpRanges.length === 0 && kv.secrets.some((s) => s.source === "managed");
+        const deployerIpRanges = new TerraformVariable(this, "deployer_ip_ranges", {
+          type: "list(string)",
+          default: [],
+          description: "CIDR ranges of the machines that run Terraform; the vault firewall admits them so secrets can be written.",
+          validation: deployerMustBeAdmitted
+            ? [{
+              condition: "${length(var.deployer_ip_ranges) > 0}",
+              errorMessage: "Set TF_VAR_deployer_ip_ranges (e.g. '[\"203.0.113.7/32\"]'): the vault firewall must admit the machine that writes the secrets.",
+            }]
+            : undefined,
+        });
+        return VaultNetwork.allowlist({
+          ipRanges: Token.asList(Fn.concat([[...kv.allowedIpRanges], deployerIpRanges.listValue])),
+          subnetIds: [network.clusterSubnetId],
+        });
+      }
+    }
+  }
+
   private output(name: string, value: string, description: string): void {
     new TerraformOutput(this, name, { value, description });
-  }
-}
-
-function vaultNetwork(config: AppConfig, network: ClusterNetwork, deployerIpRanges: TerraformVariable): VaultNetwork {
-  switch (config.keyVault.networkAccess) {
-    case "private":
-      return VaultNetwork.privateEndpoint({ subnetId: network.endpointSubnetId, vnetId: network.vnetId });
-    case "public":
-      return VaultNetwork.public();
-    case "allowlist":
-      return VaultNetwork.allowlist({
-        ipRanges: Token.asList(Fn.concat([[...config.keyVault.allowedIpRanges], deployerIpRanges.listValue])),
-        subnetIds: [network.clusterSubnetId],
-      });
   }
 }

@@ -1,9 +1,8 @@
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { DEMO_IMAGE } from "../config/parse-config";
 import { AppConfig } from "../config/types";
-import { ClusterConnection, demoCommand, MountIdentity, SecretMountedApp } from "../constructs/kubernetes";
+import { ClusterConnection, MountIdentity, SecretMountedApp, WorkloadNamespace } from "../constructs/kubernetes";
 import { StackState } from "../constructs/terraform";
 import { relaxWorkloadsForLab } from "./lab-profile";
 import { REQUIRED_TERRAFORM } from "./platform-stack";
@@ -40,11 +39,15 @@ export class WorkloadStack extends TerraformStack {
       localAccountsDisabled: config.cluster.localAccountsDisabled,
     });
 
+    const namespaces = new Map<string, WorkloadNamespace>();
+    for (const name of new Set(config.workloads.map((w) => w.namespace))) {
+      namespaces.set(name, new WorkloadNamespace(this, `namespace-${name}`, { name }));
+    }
     for (const workload of config.workloads) {
       const clientId = output(identityClientIdOutput(workload));
       this.apps.push(new SecretMountedApp(this, workload.name, {
         name: workload.name,
-        namespace: workload.namespace,
+        namespace: namespaces.get(workload.namespace)!,
         serviceAccountName: workload.serviceAccountName,
         identity: workload.identity === "addon" ? MountIdentity.addon(clientId) : MountIdentity.workload(clientId),
         keyVaultName: output(PLATFORM_OUTPUTS.keyVaultName),
@@ -53,7 +56,7 @@ export class WorkloadStack extends TerraformStack {
         image: workload.image,
         mountPath: workload.mountPath,
         replicas: workload.replicas,
-        command: workload.command ?? (workload.image === DEMO_IMAGE ? demoCommand(workload.mountPath) : undefined),
+        command: workload.command,
         probe: workload.probe,
         cloudName: workload.cloudName,
         syncToKubernetesSecret: workload.syncToKubernetesSecret,

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
 import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster";
 import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
@@ -25,6 +26,12 @@ export interface AksClusterProps {
   readonly tenantId: string;
   /** Node subnet; it must carry the Microsoft.KeyVault service endpoint for the vault firewall. */
   readonly subnetId: string;
+  /**
+   * What must finish before the cluster touches its subnet (e.g. the NSG association), since
+   * Azure rejects concurrent updates of one subnet.
+   * @default - nothing beyond the subnet itself
+   */
+  readonly subnetReady?: ITerraformDependable[];
   /** Container insights destination. */
   readonly logWorkspaceId: string;
   /** Principal that runs Terraform; it gets RBAC Cluster Admin so the workload stack can deploy. */
@@ -73,10 +80,8 @@ export class AksCluster extends Construct {
   readonly clusterName: string;
   readonly clusterId: string;
   readonly oidcIssuerUrl: string;
-  readonly oidcIssuerEnabled: boolean;
   /** The add-on's managed identity, `key_vault_secrets_provider[0].secret_identity[0]`. */
   readonly secretsProviderIdentity: SecretIdentity;
-  readonly cluster: KubernetesCluster;
 
   constructor(scope: Construct, id: string, props: AksClusterProps) {
     super(scope, id);
@@ -92,10 +97,10 @@ export class AksCluster extends Construct {
     if (props.privateCluster && props.apiServerAuthorizedIpRanges?.length) {
       throw new Error("AksCluster apiServerAuthorizedIpRanges cannot be combined with privateCluster");
     }
-    this.oidcIssuerEnabled = props.oidcIssuerEnabled ?? true;
+    const oidcIssuerEnabled = props.oidcIssuerEnabled ?? true;
     const system = props.systemNodePool;
 
-    this.cluster = new KubernetesCluster(this, "cluster", {
+    const cluster = new KubernetesCluster(this, "cluster", {
       name: props.name,
       location: props.location,
       resourceGroupName: props.resourceGroupName,
@@ -116,8 +121,8 @@ export class AksCluster extends Construct {
         upgradeSettings: { maxSurge: "10%" },
       },
       keyVaultSecretsProvider: { secretRotationEnabled: true, secretRotationInterval: rotation },
-      oidcIssuerEnabled: this.oidcIssuerEnabled,
-      workloadIdentityEnabled: this.oidcIssuerEnabled,
+      oidcIssuerEnabled,
+      workloadIdentityEnabled: oidcIssuerEnabled,
       roleBasedAccessControlEnabled: true,
       localAccountDisabled: props.localAccountsDisabled ?? true,
       azureActiveDirectoryRoleBasedAccessControl: {
@@ -140,13 +145,16 @@ export class AksCluster extends Construct {
         ? { authorizedIpRanges: props.apiServerAuthorizedIpRanges }
         : undefined,
       tags: props.tags,
+      dependsOn: props.subnetReady,
+      // The autoscaler owns the node count; without this every plan would reset it.
+      lifecycle: system.autoscaling ? { ignoreChanges: ["default_node_pool[0].node_count"] } : undefined,
     });
 
     if (props.userNodePool) {
       const user = props.userNodePool;
       new KubernetesClusterNodePool(this, "user-pool", {
         name: user.name,
-        kubernetesClusterId: this.cluster.id,
+        kubernetesClusterId: cluster.id,
         mode: "User",
         vmSize: user.vmSize,
         vnetSubnetId: props.subnetId,
@@ -157,20 +165,21 @@ export class AksCluster extends Construct {
         ...poolScaling(user),
         upgradeSettings: { maxSurge: "10%" },
         tags: props.tags,
+        lifecycle: user.autoscaling ? { ignoreChanges: ["node_count"] } : undefined,
       });
     }
 
     new RoleAssignment(this, "deployer-cluster-admin", {
-      scope: this.cluster.id,
+      scope: cluster.id,
       roleDefinitionName: ROLE_AKS_RBAC_CLUSTER_ADMIN,
       principalId: props.deployerPrincipalId,
     });
 
-    const addon = this.cluster.keyVaultSecretsProvider.secretIdentity.get(0);
+    const addon = cluster.keyVaultSecretsProvider.secretIdentity.get(0);
     this.secretsProviderIdentity = SecretIdentity.addon(addon.objectId, addon.clientId);
-    this.clusterName = this.cluster.name;
-    this.clusterId = this.cluster.id;
-    this.oidcIssuerUrl = this.cluster.oidcIssuerUrl;
+    this.clusterName = cluster.name;
+    this.clusterId = cluster.id;
+    this.oidcIssuerUrl = cluster.oidcIssuerUrl;
   }
 }
 

@@ -70,8 +70,6 @@ export class SecretsVault extends Construct {
   readonly vaultName: string;
   readonly vaultId: string;
   readonly vaultUri: string;
-  /** Terraform variable name of each managed secret, by secret name. */
-  readonly secretVariables = new Map<string, string>();
   private readonly vault: KeyVault;
   private readonly deployerGrant: RoleAssignment;
   private readonly preventDestroy: boolean;
@@ -134,11 +132,11 @@ export class SecretsVault extends Construct {
   }
 
   /**
-   * Declares a secret whose value this app writes. The value comes from a sensitive, ephemeral
-   * Terraform variable through the write-only `value_wo`, so it is never in state or cdktf.out.
-   * @returns the Terraform variable name (set it as TF_VAR_<name>)
+   * Declares a secret whose value this app writes. The value comes from the sensitive, ephemeral
+   * Terraform variable `secret_<name>` (TF_VAR_secret_<name>, hyphens as underscores) through
+   * the write-only `value_wo`, so it is never in state or cdktf.out.
    */
-  addManagedSecret(name: string, props: ManagedSecretProps): string {
+  addManagedSecret(name: string, props: ManagedSecretProps): void {
     this.assertNewSecret(name);
     const variableName = `secret_${name.toLowerCase().replace(/-/g, "_")}`;
     const value = new SecretVariable(this, `value-${name}`, {
@@ -156,8 +154,6 @@ export class SecretsVault extends Construct {
       lifecycle: { preventDestroy: this.preventDestroy },
     });
     this.managed.set(name.toLowerCase(), secret);
-    this.secretVariables.set(name, variableName);
-    return variableName;
   }
 
   /** Declares a secret that already exists in the vault; this app only grants access to it. */

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
 import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/lib/subnet-network-security-group-association";
@@ -25,6 +26,8 @@ export class ClusterNetwork extends Construct {
   readonly vnetId: string;
   readonly clusterSubnetId: string;
   readonly endpointSubnetId: string;
+  /** The NSG associations; anything else that updates the subnets must wait for them. */
+  readonly subnetsReady: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: ClusterNetworkProps) {
     super(scope, id);
@@ -57,7 +60,7 @@ export class ClusterNetwork extends Construct {
         resourceGroupName: props.resourceGroupName,
         tags: props.tags,
       });
-      new SubnetNetworkSecurityGroupAssociation(this, `${key}-nsg-association`, { subnetId: subnet.id, networkSecurityGroupId: nsg.id });
+      this.subnetsReady.push(new SubnetNetworkSecurityGroupAssociation(this, `${key}-nsg-association`, { subnetId: subnet.id, networkSecurityGroupId: nsg.id }));
     }
     this.vnetId = vnet.id;
     this.clusterSubnetId = cluster.id;

@@ -17,18 +17,15 @@ export interface PlatformResourceGroupProps {
 /** The resource group every platform resource lives in: created here, or an existing one looked up by name. */
 export class PlatformResourceGroup extends Construct {
   readonly name: string;
-  readonly id: string;
 
   constructor(scope: Construct, id: string, props: PlatformResourceGroupProps) {
     super(scope, id);
     if (props.existing) {
       const group = new DataAzurermResourceGroup(this, "existing", { name: props.name });
       this.name = group.name;
-      this.id = group.id;
     } else {
       const group = new ResourceGroup(this, "group", { name: props.name, location: props.location, tags: props.tags });
       this.name = group.name;
-      this.id = group.id;
     }
   }
 }

@@ -1,6 +1,6 @@
-export * from "./demo-command";
 export * from "./mount-identity";
 export * from "./provider-objects";
 export * from "./secret-mounted-app";
 export * from "./secret-provider-class";
 export * from "./cluster-connection";
+export * from "./workload-namespace";

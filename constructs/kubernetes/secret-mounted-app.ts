@@ -1,12 +1,11 @@
 import { Construct } from "constructs";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
-import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
-import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { RULES } from "../../config/naming-rules";
 import { ProbeConfig, SecretObjectConfig, SecretSyncConfig } from "../../config/types";
 import { MountIdentity } from "./mount-identity";
 import { SecretProviderClass } from "./secret-provider-class";
+import { WorkloadNamespace } from "./workload-namespace";
 
 export const CSI_DRIVER = "secrets-store.csi.k8s.io";
 const SECRETS_VOLUME = "secrets-store";
@@ -16,7 +15,7 @@ const RUN_AS = 65532;
 
 export interface SecretMountedAppProps {
   readonly name: string;
-  readonly namespace: string;
+  readonly namespace: WorkloadNamespace;
   readonly serviceAccountName: string;
   readonly identity: MountIdentity;
   readonly keyVaultName: string;
@@ -44,10 +43,9 @@ export interface SecretMountedAppProps {
 }
 
 /**
- * A namespace, ServiceAccount, SecretProviderClass and Deployment whose pods read Key Vault
- * objects as read-only files from a CSI volume. Files are updated in place on rotation, so the
- * mount has no subPath (a subPath mount never sees updates). The namespace denies all pod
- * traffic by default: the CSI driver fetches secrets on the node, so the pod itself needs no network.
+ * A ServiceAccount, SecretProviderClass and Deployment whose pods read Key Vault objects as
+ * read-only files from a CSI volume. Files are updated in place on rotation, so the mount has no
+ * subPath (a subPath mount never sees updates).
  */
 export class SecretMountedApp extends Construct {
   readonly secretProviderClass: SecretProviderClass;
@@ -57,7 +55,7 @@ export class SecretMountedApp extends Construct {
 
   constructor(scope: Construct, id: string, props: SecretMountedAppProps) {
     super(scope, id);
-    for (const [prop, value] of [["name", props.name], ["namespace", props.namespace], ["serviceAccountName", props.serviceAccountName]]) {
+    for (const [prop, value] of [["name", props.name], ["serviceAccountName", props.serviceAccountName]]) {
       if (!RULES.dns1123Label.pattern.test(value)) {
         throw new Error(`SecretMountedApp ${prop} ${JSON.stringify(value)} is invalid: must be ${RULES.dns1123Label.allowed}`);
       }
@@ -69,32 +67,22 @@ export class SecretMountedApp extends Construct {
     const identity = props.identity;
     const labels = { "app.kubernetes.io/name": props.name, "app.kubernetes.io/managed-by": "cdktf" };
 
-    const namespace = new NamespaceV1(this, "namespace", {
-      metadata: {
-        name: props.namespace,
-        labels: { "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest" },
-      },
-    });
-    new NetworkPolicyV1(this, "default-deny", {
-      metadata: { name: "default-deny-all", namespace: props.namespace },
-      spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-      dependsOn: [namespace],
-    });
+    const namespace = props.namespace.name;
     this.serviceAccount = new ServiceAccountV1(this, "service-account", {
-      metadata: { name: props.serviceAccountName, namespace: props.namespace, annotations: identity.serviceAccountAnnotations(), labels },
+      metadata: { name: props.serviceAccountName, namespace, annotations: identity.serviceAccountAnnotations(), labels },
       automountServiceAccountToken: identity.needsServiceAccountToken,
-      dependsOn: [namespace],
+      dependsOn: [props.namespace.ready],
     });
     this.secretProviderClass = new SecretProviderClass(this, "secret-provider-class", {
       name: `${props.name}-secrets`,
-      namespace: props.namespace,
+      namespace,
       keyVaultName: props.keyVaultName,
       tenantId: props.tenantId,
       identity,
       objects: props.objects,
       cloudName: props.cloudName,
       syncToKubernetesSecret: props.syncToKubernetesSecret,
-      dependsOn: [namespace],
+      dependsOn: [props.namespace.ready],
     });
 
     const env = (props.syncToKubernetesSecret?.items ?? []).map((item) => ({
@@ -104,7 +92,7 @@ export class SecretMountedApp extends Construct {
     const check = probeOf(props.probe ?? { exec: ["sh", "-c", `test -n "$(ls -A ${this.mountPath})"`] });
 
     this.deployment = new DeploymentV1(this, "deployment", {
-      metadata: { name: props.name, namespace: props.namespace, labels },
+      metadata: { name: props.name, namespace, labels },
       spec: {
         replicas: String(props.replicas ?? 1),
         selector: { matchLabels: { "app.kubernetes.io/name": props.name } },

@@ -1,11 +1,19 @@
 import { IConstruct } from "constructs";
-import { Annotations, IAspect, TerraformResource } from "cdktf";
+import { Annotations, DefaultTokenResolver, IAspect, StringConcat, TerraformResource, TerraformStack, Tokenization } from "cdktf";
+
+/** What a rule may know beyond the resource's own configuration. */
+interface StackContext {
+  /** The resource's Terraform address, e.g. azurerm_key_vault.key-vault_FE1F1979. */
+  readonly address: string;
+  /** `${address.id}` references that an AuditEvent diagnostic setting in the same stack targets. */
+  readonly auditedTargets: ReadonlySet<string>;
+}
 
 /** A control every resource of `type` must meet; `check` returns what is wrong, or undefined. */
 interface Rule {
   readonly id: string;
   readonly types: readonly string[];
-  readonly check: (config: any) => string | undefined;
+  readonly check: (config: any, context: StackContext) => string | undefined;
 }
 
 const exceptions = new WeakMap<IConstruct, Map<string, string>>();
@@ -29,6 +37,11 @@ export const BASELINE_RULES: readonly Rule[] = [
     types: ["azurerm_key_vault"],
     check: (c) => fail(c.public_network_access_enabled === false || single(c.network_acls)?.default_action === "Deny",
       "the vault must deny network access by default (network_acls.default_action \"Deny\" or public access off)"),
+  },
+  {
+    id: "kv-audit-logs",
+    types: ["azurerm_key_vault"],
+    check: (_c, ctx) => fail(ctx.auditedTargets.has(`\${${ctx.address}.id}`), "a diagnostic setting must send the vault's AuditEvent logs to a workspace"),
   },
   { id: "kv-prevent-destroy", types: ["azurerm_key_vault", "azurerm_key_vault_secret"], check: (c) => fail(c.lifecycle?.prevent_destroy === true, "lifecycle.prevent_destroy must be true") },
   { id: "kv-secret-write-only", types: ["azurerm_key_vault_secret"], check: (c) => fail(c.value === undefined, "the value must be written through value_wo, never value (it would be stored in state)") },
@@ -118,14 +131,33 @@ export class SecurityBaseline implements IAspect {
     exceptions.set(resource, declared);
   }
 
+  private readonly audited = new WeakMap<TerraformStack, Set<string>>();
+
+  private auditedTargets(stack: TerraformStack): Set<string> {
+    let targets = this.audited.get(stack);
+    if (!targets) {
+      targets = new Set<string>();
+      for (const setting of stack.node.findAll()) {
+        if (!(setting instanceof TerraformResource) || setting.terraformResourceType !== "azurerm_monitor_diagnostic_setting") continue;
+        const raw = Object.values(Object.values((setting.toTerraform() as any).resource)[0] as object)[0];
+        const config = Tokenization.resolve(raw, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
+        const logs: any[] = config.enabled_log ?? [];
+        if (logs.some((l) => l.category === "AuditEvent" || ["audit", "allLogs"].includes(l.category_group))) targets.add(config.target_resource_id);
+      }
+      this.audited.set(stack, targets);
+    }
+    return targets;
+  }
+
   visit(node: IConstruct): void {
     if (!(node instanceof TerraformResource)) return;
     const type = node.terraformResourceType;
     const rules = BASELINE_RULES.filter((r) => r.types.includes(type));
     if (rules.length === 0) return;
     const config = Object.values(Object.values((node.toTerraform() as any).resource)[0] as object)[0];
+    const context = { address: `${type}.${node.friendlyUniqueId}`, auditedTargets: this.auditedTargets(TerraformStack.of(node)) };
     for (const rule of rules) {
-      const problem = rule.check(config);
+      const problem = rule.check(config, context);
       if (!problem) continue;
       const reason = node.node.scopes.map((scope) => exceptions.get(scope)?.get(rule.id)).find(Boolean);
       if (reason) {

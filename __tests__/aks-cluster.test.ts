@@ -1,0 +1,75 @@
+import { AksCluster, AksClusterProps } from "../constructs/azure-aks";
+import { azureStack, synthesized } from "./helpers/stacks";
+
+const CLUSTER: AksClusterProps = {
+  name: "aks",
+  dnsPrefix: "aks",
+  location: "westeurope",
+  resourceGroupName: "rg",
+  tenantId: "tenant",
+  subnetId: "subnet",
+  logWorkspaceId: "law",
+  deployerPrincipalId: "deployer",
+  systemNodePool: { name: "system", vmSize: "Standard_D2ds_v5", nodeCount: 1 },
+};
+
+describe("AksCluster", () => {
+  test("fails when autoscaling minCount is above maxCount", () => {
+    expect(() => new AksCluster(azureStack(), "c", {
+      ...CLUSTER, systemNodePool: { ...CLUSTER.systemNodePool, autoscaling: { minCount: 3, maxCount: 2 } },
+    })).toThrow("AksCluster node pool system: autoscaling minCount must be <= maxCount");
+  });
+
+  test("fails when the rotation interval is not a duration", () => {
+    expect(() => new AksCluster(azureStack(), "c", { ...CLUSTER, secretRotationInterval: "two minutes" })).toThrow(
+      'AksCluster secretRotationInterval must be a duration such as "2m", "30s" or "1h30m", got "two minutes"',
+    );
+  });
+
+  test("fails when a private cluster also gets authorized IP ranges", () => {
+    expect(() => new AksCluster(azureStack(), "c", { ...CLUSTER, privateCluster: true, apiServerAuthorizedIpRanges: ["203.0.113.0/24"] })).toThrow(
+      "AksCluster apiServerAuthorizedIpRanges cannot be combined with privateCluster",
+    );
+  });
+
+  test("lets workloads share the system pool when there is no user pool", () => {
+    const stack = azureStack();
+    new AksCluster(stack, "c", CLUSTER);
+    const [cluster] = synthesized(stack, "azurerm_kubernetes_cluster");
+    expect(cluster.default_node_pool).toEqual(expect.objectContaining({ only_critical_addons_enabled: false, auto_scaling_enabled: false, node_count: 1 }));
+    expect(cluster).not.toHaveProperty("lifecycle");
+    expect(synthesized(stack, "azurerm_kubernetes_cluster_node_pool")).toEqual([]);
+  });
+
+  test("leaves node counts of autoscaled pools to the autoscaler", () => {
+    const stack = azureStack();
+    const autoscaled = { vmSize: "Standard_D2ds_v5", nodeCount: 2, autoscaling: { minCount: 2, maxCount: 4 } };
+    new AksCluster(stack, "c", { ...CLUSTER, systemNodePool: { name: "system", ...autoscaled }, userNodePool: { name: "user", ...autoscaled } });
+    expect(synthesized(stack, "azurerm_kubernetes_cluster")[0].lifecycle).toEqual({ ignore_changes: ["default_node_pool[0].node_count"] });
+    expect(synthesized(stack, "azurerm_kubernetes_cluster_node_pool")[0].lifecycle).toEqual({ ignore_changes: ["node_count"] });
+  });
+
+  test("passes the opt-in hardening options through to both pools", () => {
+    const stack = azureStack();
+    new AksCluster(stack, "c", {
+      ...CLUSTER,
+      userNodePool: { name: "user", vmSize: "Standard_D4ds_v5", nodeCount: 2 },
+      hostEncryption: true,
+      ephemeralOsDisk: true,
+      apiServerAuthorizedIpRanges: ["203.0.113.0/24"],
+    });
+    const [cluster] = synthesized(stack, "azurerm_kubernetes_cluster");
+    expect(cluster.default_node_pool).toEqual(expect.objectContaining({ host_encryption_enabled: true, os_disk_type: "Ephemeral" }));
+    expect(cluster.api_server_access_profile).toEqual({ authorized_ip_ranges: ["203.0.113.0/24"] });
+    expect(cluster.private_cluster_enabled).toBe(false);
+    expect(synthesized(stack, "azurerm_kubernetes_cluster_node_pool")[0]).toEqual(expect.objectContaining({ host_encryption_enabled: true, os_disk_type: "Ephemeral" }));
+  });
+
+  test("makes the API server private on request", () => {
+    const stack = azureStack();
+    new AksCluster(stack, "c", { ...CLUSTER, privateCluster: true });
+    const [cluster] = synthesized(stack, "azurerm_kubernetes_cluster");
+    expect(cluster.private_cluster_enabled).toBe(true);
+    expect(cluster).not.toHaveProperty("api_server_access_profile");
+  });
+});

@@ -1,0 +1,22 @@
+import { Testing, TerraformStack } from "cdktf";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+
+/** An empty stack with the azurerm provider, for testing one Azure construct. */
+export function azureStack(): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), "test");
+  new AzurermProvider(stack, "azurerm", { features: [{}] });
+  return stack;
+}
+
+/** An empty stack with the kubernetes provider, for testing one Kubernetes construct. */
+export function kubernetesStack(): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), "test");
+  new KubernetesProvider(stack, "kubernetes", {});
+  return stack;
+}
+
+/** Resources of one type that `stack` synthesizes. */
+export function synthesized(stack: TerraformStack, type: string): any[] {
+  return Object.values(JSON.parse(Testing.synth(stack)).resource?.[type] ?? {});
+}

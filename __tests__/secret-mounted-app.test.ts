@@ -1,0 +1,63 @@
+import { Testing } from "cdktf";
+import { MountIdentity, SecretMountedApp, SecretMountedAppProps, WorkloadNamespace } from "../constructs/kubernetes";
+import { kubernetesStack, synthesized } from "./helpers/stacks";
+
+function appProps(stack: ReturnType<typeof kubernetesStack>, props: Partial<SecretMountedAppProps> = {}): SecretMountedAppProps {
+  return {
+    name: "app",
+    namespace: new WorkloadNamespace(stack, `ns-${stack.node.children.length}`, { name: "app" }),
+    serviceAccountName: "app",
+    identity: MountIdentity.addon("client-id"),
+    keyVaultName: "kv",
+    tenantId: "tenant",
+    objects: [{ objectName: "a", objectType: "secret" }],
+    image: "busybox@sha256:" + "0".repeat(64),
+    ...props,
+  };
+}
+
+function containerOf(props: Partial<SecretMountedAppProps>): any {
+  const stack = kubernetesStack();
+  new SecretMountedApp(stack, "a", appProps(stack, props));
+  return synthesized(stack, "kubernetes_deployment_v1")[0].spec.template.spec.container[0];
+}
+
+describe("SecretMountedApp", () => {
+  test.each([["name", "App"], ["serviceAccountName", "-sa"]])("fails when %s is %s", (prop, value) => {
+    const stack = kubernetesStack();
+    expect(() => new SecretMountedApp(stack, "a", appProps(stack, { [prop]: value }))).toThrow(
+      `SecretMountedApp ${prop} ${JSON.stringify(value)} is invalid: must be a DNS-1123 label`,
+    );
+  });
+
+  test("fails when the mount path is relative", () => {
+    const stack = kubernetesStack();
+    expect(() => new SecretMountedApp(stack, "a", appProps(stack, { mountPath: "secrets" }))).toThrow('SecretMountedApp mountPath "secrets" is invalid');
+  });
+
+  test("runs the image's entrypoint unless a command is given", () => {
+    expect(containerOf({})).not.toHaveProperty("command");
+    expect(containerOf({ command: ["/app/server"] }).command).toEqual(["/app/server"]);
+  });
+
+  test("checks the container with the given probe, or by default that the mount is not empty", () => {
+    const probes = (props: Partial<SecretMountedAppProps>) => {
+      const c = containerOf(props);
+      return [c.liveness_probe, c.readiness_probe];
+    };
+    expect(probes({})).toEqual([
+      { exec: { command: ["sh", "-c", 'test -n "$(ls -A /mnt/secrets-store)"'] }, period_seconds: 30 },
+      { exec: { command: ["sh", "-c", 'test -n "$(ls -A /mnt/secrets-store)"'] }, period_seconds: 10 },
+    ]);
+    expect(probes({ probe: { httpGet: { path: "/healthz", port: 8080 } } })[1]).toEqual({ http_get: { path: "/healthz", port: "8080" }, period_seconds: 10 });
+    expect(probes({ probe: { tcpSocket: { port: 5432 } } })[0]).toEqual({ tcp_socket: [{ port: "5432" }], period_seconds: 30 });
+  });
+
+  test("creates its objects after the namespace exists", () => {
+    const stack = kubernetesStack();
+    new SecretMountedApp(stack, "a", appProps(stack));
+    const namespaceAddress = `kubernetes_namespace_v1.${Object.keys(JSON.parse(Testing.synth(stack)).resource.kubernetes_namespace_v1)[0]}`;
+    expect(synthesized(stack, "kubernetes_service_account_v1")[0].depends_on).toEqual([namespaceAddress]);
+    expect(synthesized(stack, "kubernetes_manifest")[0].depends_on).toEqual([namespaceAddress]);
+  });
+});

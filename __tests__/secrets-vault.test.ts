@@ -1,0 +1,56 @@
+import { Testing } from "cdktf";
+import { SecretIdentity } from "../constructs/azure-identity";
+import { SecretsVault, SecretsVaultProps, VaultNetwork } from "../constructs/azure-keyvault";
+import { azureStack, synthesized } from "./helpers/stacks";
+
+const VAULT: SecretsVaultProps = {
+  name: "kv-test-123",
+  location: "westeurope",
+  resourceGroupName: "rg",
+  tenantId: "tenant",
+  logWorkspaceId: "law",
+  deployerPrincipalId: "deployer",
+  network: VaultNetwork.public(),
+};
+
+describe("SecretsVault", () => {
+  test("fails when the vault name breaks the Key Vault rules", () => {
+    expect(() => new SecretsVault(azureStack(), "v", { ...VAULT, name: "kv--bad" })).toThrow(
+      'SecretsVault name "kv--bad" is invalid: must be 3-24 letters, digits and hyphens, starting with a letter, ending with a letter or digit, without "--"',
+    );
+  });
+
+  test.each([6, 91, 30.5])("fails when softDeleteRetentionDays is %s", (days) => {
+    expect(() => new SecretsVault(azureStack(), "v", { ...VAULT, softDeleteRetentionDays: days })).toThrow(
+      `SecretsVault softDeleteRetentionDays must be a whole number from 7 to 90, got ${days}`,
+    );
+  });
+
+  test("fails when a secret is declared twice or grants read on an undeclared secret", () => {
+    const vault = new SecretsVault(azureStack(), "v", VAULT);
+    vault.addExternalSecret("db");
+    expect(() => vault.addManagedSecret("DB", { contentType: "text/plain" })).toThrow('SecretsVault secret "DB" is declared twice');
+    expect(() => vault.grantSecretRead(SecretIdentity.addon("p", "c"), [{ objectName: "other", objectType: "secret" }])).toThrow(
+      'SecretsVault cannot grant read on secret "other": it is neither managed nor external',
+    );
+  });
+
+  test("creates each grant once, however often it is asked for", () => {
+    const stack = azureStack();
+    const vault = new SecretsVault(stack, "v", VAULT);
+    vault.addExternalSecret("db");
+    const addon = SecretIdentity.addon("principal", "client");
+    vault.grantSecretRead(addon, [{ objectName: "db", objectType: "secret" }]);
+    vault.grantSecretRead(addon, [{ objectName: "db", objectType: "secret" }]);
+    const grants = synthesized(stack, "azurerm_role_assignment");
+    expect(grants.filter((g) => g.principal_id === "principal")).toHaveLength(1);
+  });
+
+  test("reads a managed secret's value from the variable secret_<name>, hyphens as underscores", () => {
+    const stack = azureStack();
+    new SecretsVault(stack, "v", VAULT).addManagedSecret("tls-key", { contentType: "application/x-pem-file" });
+    const json = JSON.parse(Testing.synth(stack));
+    expect(Object.keys(json.variable)).toEqual(["secret_tls_key"]);
+    expect(synthesized(stack, "azurerm_key_vault_secret")[0].value_wo).toBe("${var.secret_tls_key}");
+  });
+});
