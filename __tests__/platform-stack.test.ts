@@ -234,6 +234,18 @@ describe("platform stack", () => {
     });
   });
 
+  test("passes the opt-in hardening options from the config to the cluster", () => {
+    const { json: hardened } = platformJson((raw) => {
+      raw.cluster = { hostEncryption: true, ephemeralOsDisk: true, apiServerAuthorizedIpRanges: ["203.0.113.0/24"] };
+    });
+    const [cluster] = resourcesOf(hardened, "azurerm_kubernetes_cluster");
+    expect(cluster.default_node_pool).toEqual(expect.objectContaining({ host_encryption_enabled: true, os_disk_type: "Ephemeral" }));
+    expect(resourcesOf(hardened, "azurerm_kubernetes_cluster_node_pool")[0]).toEqual(expect.objectContaining({ host_encryption_enabled: true, os_disk_type: "Ephemeral" }));
+    expect(cluster.api_server_access_profile).toEqual({ authorized_ip_ranges: ["203.0.113.0/24"] });
+    const { json: priv } = platformJson((raw) => (raw.cluster = { privateCluster: true }));
+    expect(resourcesOf(priv, "azurerm_kubernetes_cluster")[0].private_cluster_enabled).toBe(true);
+  });
+
   test("runs workloads on a user pool and keeps the system pool for critical add-ons", () => {
     expect(text).toHaveResourceWithProperties(KubernetesClusterNodePool, { mode: "User", name: "user", max_pods: 50 });
     expect(text).toHaveResourceWithProperties(KubernetesCluster, { default_node_pool: expect.objectContaining({ only_critical_addons_enabled: true, max_pods: 50 }) });

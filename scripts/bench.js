@@ -68,7 +68,11 @@ for (let i = 0; i < RUNS; i++) {
   ratios.push(a.seconds / f.seconds);
 }
 const peakMb = Math.max(...app.map((r) => r.peakMb));
-const tscSeconds = timeShell(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", ROOT]);
+// Cold: no incremental build info, as on a fresh clone in CI. Warm: the developer's loop.
+const tsc = [path.join(ROOT, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", ROOT];
+fs.rmSync(path.join(ROOT, "node_modules", ".cache", "tsconfig.tsbuildinfo"), { force: true });
+const tscSeconds = timeShell(process.execPath, tsc);
+const tscWarmSeconds = timeShell(process.execPath, tsc);
 const testSeconds = process.env.BENCH_SKIP_TESTS ? NaN : timeShell("npm", ["test", "--silent"]);
 
 const verdict = (ok) => (Number.isNaN(ok) ? "skipped" : ok ? "ok" : "MISSED");
@@ -78,7 +82,8 @@ const rows = [
   ["app, first run after npm ci (empty transpile cache)", `${cold.seconds.toFixed(3)} s`, `${(cold.seconds / median(floor.map((r) => r.seconds))).toFixed(2)}x floor`],
   ["app / floor (median of paired runs)", `${median(ratios).toFixed(2)}x`, `<= ${TARGETS.ratio}x ${verdict(median(ratios) <= TARGETS.ratio)}`],
   ["app peak memory (max RSS)", `${peakMb.toFixed(0)} MB`, `<= ${TARGETS.peakMb} MB ${verdict(peakMb <= TARGETS.peakMb)}`],
-  ["tsc --noEmit", `${tscSeconds.toFixed(2)} s`, `<= ${TARGETS.tscSeconds} s ${verdict(tscSeconds <= TARGETS.tscSeconds)}`],
+  ["tsc --noEmit, cold (fresh clone)", `${tscSeconds.toFixed(2)} s`, `<= ${TARGETS.tscSeconds} s ${verdict(tscSeconds <= TARGETS.tscSeconds)}`],
+  ["tsc --noEmit, warm (incremental)", `${tscWarmSeconds.toFixed(2)} s`, ""],
   ["npm test", Number.isNaN(testSeconds) ? "-" : `${testSeconds.toFixed(1)} s`, `<= ${TARGETS.testSeconds} s ${Number.isNaN(testSeconds) ? "skipped" : verdict(testSeconds <= TARGETS.testSeconds)}`],
 ];
 console.log(`bench on ${os.cpus().length} cores, ${RUNS} paired runs, node ${process.version}`);
