@@ -34,8 +34,9 @@ function synthHcl(config: AppConfig): string {
 
 /**
  * Collects where a parsed cdk.tf differs from cdk.tf.json. hcl2json reports every block as a
- * list and every bare expression as "${...}"; depends_on references and variable types are bare
- * expressions in HCL and strings in JSON, so those two are compared without the wrapper.
+ * list and every bare expression as "${...}"; depends_on and ignore_changes references and
+ * variable types are bare expressions in HCL and strings in JSON, so those are compared without
+ * the wrapper.
  */
 function differencesOf(hcl: any, json: any, at: string, out: string[]): void {
   const bare = (v: any) => (typeof v === "string" ? v.replace(/^\$\{(.*)\}$/s, "$1") : v);
@@ -51,7 +52,7 @@ function differencesOf(hcl: any, json: any, at: string, out: string[]): void {
   } else if (Array.isArray(json)) {
     if (!Array.isArray(hcl) || hcl.length !== json.length) out.push(`${at}: ${JSON.stringify(hcl)} in HCL, ${JSON.stringify(json)} in JSON`);
     else json.forEach((item, i) => differencesOf(hcl[i], item, `${at}[${i}]`, out));
-  } else if (hcl !== json && !(/\.(depends_on\[\d+\]|type)$/.test(at) && bare(hcl) === json)) {
+  } else if (hcl !== json && !(/\.((depends_on|ignore_changes)\[\d+\]|type)$/.test(at) && bare(hcl) === json)) {
     out.push(`${at}: ${JSON.stringify(hcl)} in HCL, ${JSON.stringify(json)} in JSON`);
   }
 }
@@ -166,10 +167,11 @@ describe("HCL output repairs", () => {
     expect(hcl).toMatch(/\bexec = \{/);
   });
 
-  test("writes depends_on as references, not quoted strings", () => {
+  test("writes depends_on and ignore_changes as references, not quoted strings", () => {
     const hcl = fs.readFileSync(path.join(outdir, "stacks", "platform", "cdk.tf"), "utf8");
     expect(hcl).toMatch(/depends_on = \[\s*azurerm_role_assignment\./);
-    expect(hcl).not.toMatch(/depends_on = \[\s*"/);
+    expect(hcl).toMatch(/ignore_changes = \[\s*default_node_pool\[0\]\.node_count/);
+    expect(hcl).not.toMatch(/(depends_on|ignore_changes) = \[\s*"/);
   });
 
   test("a JSON synth after an HCL synth leaves only cdk.tf.json in each stack folder", () => {

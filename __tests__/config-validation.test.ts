@@ -97,7 +97,7 @@ const rows: Row[] = [
     problems: [
       { path: "workloads[0].objects[2].objectName", message: `"x_y" is not allowed; must be ${SECRET_NAME}` },
       { path: "workloads[0].objects[2].objectAlias", message: "\"../etc\" is not allowed; must be a file name of 1-253 letters, digits, '.', '_' and '-'" },
-      { path: "workloads[0].objects[2].filePermission", message: "\"777\" is not allowed; must be an octal mode such as \"0440\"" },
+      { path: "workloads[0].objects[2].filePermission", message: "\"777\" is not allowed; must be an octal mode such as \"0444\"" },
     ],
   },
   {

@@ -99,6 +99,18 @@ describe("data protection", () => {
       "azurerm_role_assignment.key-vault_read-addon-secret-db-password_801AF67C",
     ]);
   });
+
+  test("keeps the Terraform addresses of the workload's namespace, SPC and Deployment stable", () => {
+    const workload = synthApp().stackJson("workload");
+    const addresses = Object.entries<any>(workload.resource).flatMap(([type, items]) => Object.keys(items).map((name) => `${type}.${name}`));
+    expect(addresses.sort()).toEqual([
+      "kubernetes_deployment_v1.apps_demo_deployment_31B29A6E",
+      "kubernetes_manifest.apps_demo_secret-provider-class_manifest_A0063775",
+      "kubernetes_namespace_v1.namespaces_demo_namespace_72326BEC",
+      "kubernetes_network_policy_v1.namespaces_demo_default-deny_82631A33",
+      "kubernetes_service_account_v1.apps_demo_service-account_3FD3C4CE",
+    ]);
+  });
 });
 
 describe("deterministic, all-or-nothing output", () => {

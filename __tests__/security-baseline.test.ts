@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { TerraformResource, TerraformStack } from "cdktf";
+import { MonitorDiagnosticSetting } from "@cdktf/provider-azurerm/lib/monitor-diagnostic-setting";
 import { DeploymentV1, DeploymentV1Config } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
@@ -41,6 +42,7 @@ const AZURE_ROWS: [rule: string, type: string, attribute: string, value: unknown
   ["kv-deny-by-default", "azurerm_key_vault", "network_acls.default_action", "Allow"],
   ["kv-prevent-destroy", "azurerm_key_vault", "lifecycle.prevent_destroy", false],
   ["kv-audit-logs", "azurerm_monitor_diagnostic_setting", "target_resource_id", "/subscriptions/0/other-resource"],
+  ["kv-audit-logs", "azurerm_monitor_diagnostic_setting", "log_analytics_workspace_id", undefined],
   ["kv-secret-write-only", "azurerm_key_vault_secret", "value", "plain-text-in-state"],
   ["kv-secret-expiration", "azurerm_key_vault_secret", "expiration_date", undefined],
   ["kv-secret-content-type", "azurerm_key_vault_secret", "content_type", undefined],
@@ -115,6 +117,20 @@ describe("SecurityBaseline", () => {
     expect(errors).toEqual([expect.stringMatching(new RegExp(`^\\[workload/extra\\] SecurityBaseline ${rule}:`))]);
   });
 
+  test.each([
+    ["category AuditEvent", true, [{ category: "AuditEvent" }]],
+    ["category group audit", true, [{ categoryGroup: "audit" }]],
+    ["category group allLogs", true, [{ categoryGroup: "allLogs" }]],
+    ["only AzurePolicyEvaluationDetails", false, [{ category: "AzurePolicyEvaluationDetails" }]],
+  ])("kv-audit-logs with %s in the diagnostic setting passes: %s", (_what, passes, logs) => {
+    const errors = baselineErrors((dir) => {
+      const built = buildApp(configFrom(), { outdir: dir });
+      (resourceOf(built.platform, "azurerm_monitor_diagnostic_setting") as MonitorDiagnosticSetting).putEnabledLog(logs);
+      return built.app as SecureApp;
+    });
+    expect(errors).toEqual(passes ? [] : [expect.stringContaining("SecurityBaseline kv-audit-logs:")]);
+  });
+
   test("accepts the well-formed user-added Deployment the pod rows start from", () => {
     expect(baselineErrors((dir) => {
       const built = buildApp(configFrom(), { outdir: dir });
@@ -178,7 +194,7 @@ describe("SecurityBaseline", () => {
       "platform/key-vault/secret-db-password kv-secret-expiration",
       "platform/key-vault/vault kv-deny-by-default",
       "platform/key-vault/vault kv-prevent-destroy",
-      "workload/demo/deployment pod-image-digest",
+      "workload/apps/demo/deployment pod-image-digest",
     ]);
     expect(annotationsOf(s.outdir, "@cdktf/warn").every((a) => a.message.includes("Reason: lab profile"))).toBe(true);
   });

@@ -50,7 +50,7 @@ export const RULES = {
     allowed: "an RFC 3339 UTC time such as \"2027-12-31T00:00:00Z\"",
   },
   contentType: { pattern: /^.{1,255}$/, allowed: "1-255 characters, e.g. \"text/plain\"" },
-  filePermission: { pattern: /^0[0-7]{3}$/, allowed: "an octal mode such as \"0440\"" },
+  filePermission: { pattern: /^0[0-7]{3}$/, allowed: "an octal mode such as \"0444\"" },
   objectVersion: { pattern: /^[0-9a-f]{32}$/, allowed: "a 32-character Key Vault version id" },
   fileName: {
     pattern: /^(?!\.\.?$)[A-Za-z0-9._-]{1,253}$/,

@@ -435,9 +435,9 @@ function parseWorkloads(
     const serviceAccountName = c.string(`${path}.serviceAccountName`, w.serviceAccountName, RULES.dns1123Label) ?? name ?? "";
     const account = `${namespace}/${serviceAccountName}`;
     const accountOwner = serviceAccounts.get(account);
-    if (accountOwner !== undefined && !claimedTwice) {
+    if (name && accountOwner !== undefined && !claimedTwice) {
       c.report(`${path}.serviceAccountName`, `${show(serviceAccountName)} in namespace ${show(namespace)} is already the ServiceAccount of workloads[${accountOwner}]; each workload needs its own`);
-    } else {
+    } else if (name && accountOwner === undefined) {
       serviceAccounts.set(account, i);
     }
     if (identity === "addon" && w.serviceAccountName !== undefined) {

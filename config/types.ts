@@ -113,7 +113,7 @@ export interface SecretObjectConfig {
   readonly objectVersion?: string;
   readonly objectFormat?: "pem" | "pfx";
   readonly objectEncoding?: "utf-8" | "hex" | "base64";
-  /** Octal string, e.g. "0440". */
+  /** Octal string, e.g. "0444". The pod runs as a non-root user, so keep the read bit for others. */
   readonly filePermission?: string;
 }
 

@@ -6,7 +6,8 @@
  *    printing `0 = "required_version"` instead of `required_version = ">= 1.11"`.
  * 2. helm provider 3.x declares `kubernetes` and its `exec` as nested attributes, which HCL
  *    must write as `kubernetes = { ... }`; the renderer prints them as blocks.
- * 3. depends_on entries are quoted, which Terraform accepts only with a deprecation warning.
+ * 3. depends_on and ignore_changes entries are quoted, which Terraform accepts only with a
+ *    deprecation warning.
  * 4. Lists of objects inside a kubernetes_manifest `manifest` (e.g. a SecretProviderClass's
  *    secretObjects) come out as objects keyed "0", "1", ...; the manifest is re-rendered from
  *    the stack's JSON instead. JSON is valid HCL expression syntax, and "${...}" inside its
@@ -28,7 +29,8 @@ export function repairCdktfHcl(
     out = rewriteBlock(out, `variable "${name}" {`, (body) => (/^\s*nullable\s*=/m.test(body) ? body : body.replace("{\n", "{\n  nullable = false\n")));
   }
   out = rewriteBlock(out, 'provider "helm" {', (body) => body.replace(/^(\s*)(kubernetes|exec) \{$/gm, "$1$2 = {"));
-  out = out.replace(/depends_on = \[([^\]]*)\]/g, (_all, items: string) => `depends_on = [${items.replace(/"([\w.-]+)"/g, "$1")}]`);
+  out = out.replace(/(depends_on|ignore_changes) = \[((?:\s*"[\w.\-[\]]+",?)*\s*)\]/g,
+    (_all, name: string, items: string) => `${name} = [${items.replace(/"([\w.\-[\]]+)"/g, "$1")}]`);
   return out;
 }
 

@@ -39,13 +39,16 @@ export class WorkloadStack extends TerraformStack {
       localAccountsDisabled: config.cluster.localAccountsDisabled,
     });
 
+    // Grouping keeps user-chosen names (DNS labels) from colliding with the stack's own construct IDs.
+    const namespaceScope = new Construct(this, "namespaces");
+    const appScope = new Construct(this, "apps");
     const namespaces = new Map<string, WorkloadNamespace>();
     for (const name of new Set(config.workloads.map((w) => w.namespace))) {
-      namespaces.set(name, new WorkloadNamespace(this, `namespace-${name}`, { name }));
+      namespaces.set(name, new WorkloadNamespace(namespaceScope, name, { name }));
     }
     for (const workload of config.workloads) {
       const clientId = output(identityClientIdOutput(workload));
-      this.apps.push(new SecretMountedApp(this, workload.name, {
+      this.apps.push(new SecretMountedApp(appScope, workload.name, {
         name: workload.name,
         namespace: namespaces.get(workload.namespace)!,
         serviceAccountName: workload.serviceAccountName,

@@ -131,31 +131,33 @@ export class SecurityBaseline implements IAspect {
     exceptions.set(resource, declared);
   }
 
+  /** Per stack, recomputed each time the stack itself is visited (before its resources). */
   private readonly audited = new WeakMap<TerraformStack, Set<string>>();
 
   private auditedTargets(stack: TerraformStack): Set<string> {
-    let targets = this.audited.get(stack);
-    if (!targets) {
-      targets = new Set<string>();
-      for (const setting of stack.node.findAll()) {
-        if (!(setting instanceof TerraformResource) || setting.terraformResourceType !== "azurerm_monitor_diagnostic_setting") continue;
-        const raw = Object.values(Object.values((setting.toTerraform() as any).resource)[0] as object)[0];
-        const config = Tokenization.resolve(raw, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
-        const logs: any[] = config.enabled_log ?? [];
-        if (logs.some((l) => l.category === "AuditEvent" || ["audit", "allLogs"].includes(l.category_group))) targets.add(config.target_resource_id);
-      }
-      this.audited.set(stack, targets);
+    const targets = new Set<string>();
+    for (const setting of stack.node.findAll()) {
+      if (!(setting instanceof TerraformResource) || setting.terraformResourceType !== "azurerm_monitor_diagnostic_setting") continue;
+      const raw = Object.values(Object.values((setting.toTerraform() as any).resource)[0] as object)[0];
+      const config = Tokenization.resolve(raw, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
+      const logs: any[] = config.enabled_log ?? [];
+      const audits = logs.some((l) => l.category === "AuditEvent" || ["audit", "allLogs"].includes(l.category_group));
+      if (audits && config.log_analytics_workspace_id) targets.add(config.target_resource_id);
     }
     return targets;
   }
 
   visit(node: IConstruct): void {
+    if (node instanceof TerraformStack) {
+      this.audited.set(node, this.auditedTargets(node));
+      return;
+    }
     if (!(node instanceof TerraformResource)) return;
     const type = node.terraformResourceType;
     const rules = BASELINE_RULES.filter((r) => r.types.includes(type));
     if (rules.length === 0) return;
     const config = Object.values(Object.values((node.toTerraform() as any).resource)[0] as object)[0];
-    const context = { address: `${type}.${node.friendlyUniqueId}`, auditedTargets: this.auditedTargets(TerraformStack.of(node)) };
+    const context = { address: `${type}.${node.friendlyUniqueId}`, auditedTargets: this.audited.get(TerraformStack.of(node)) ?? new Set<string>() };
     for (const rule of rules) {
       const problem = rule.check(config, context);
       if (!problem) continue;
