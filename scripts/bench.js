@@ -69,10 +69,13 @@ for (let i = 0; i < RUNS; i++) {
 }
 const peakMb = Math.max(...app.map((r) => r.peakMb));
 // Cold: no incremental build info, as on a fresh clone in CI. Warm: the developer's loop.
-const tsc = [path.join(ROOT, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", ROOT];
+// tsconfig.json covers the app; tsconfig.dev.json adds the tests (and the jest typings).
+const tscBin = path.join(ROOT, "node_modules/typescript/bin/tsc");
 fs.rmSync(path.join(ROOT, "node_modules", ".cache", "tsconfig.tsbuildinfo"), { force: true });
-const tscSeconds = timeShell(process.execPath, tsc);
-const tscWarmSeconds = timeShell(process.execPath, tsc);
+fs.rmSync(path.join(ROOT, "node_modules", ".cache", "tsconfig.dev.tsbuildinfo"), { force: true });
+const tscSeconds = timeShell(process.execPath, [tscBin, "--noEmit", "-p", ROOT]);
+const tscWarmSeconds = timeShell(process.execPath, [tscBin, "--noEmit", "-p", ROOT]);
+const tscDevSeconds = timeShell(process.execPath, [tscBin, "--noEmit", "-p", path.join(ROOT, "tsconfig.dev.json")]);
 const testSeconds = process.env.BENCH_SKIP_TESTS ? NaN : timeShell("npm", ["test", "--silent"]);
 
 const verdict = (ok) => (Number.isNaN(ok) ? "skipped" : ok ? "ok" : "MISSED");
@@ -82,8 +85,9 @@ const rows = [
   ["app, first run after npm ci (empty transpile cache)", `${cold.seconds.toFixed(3)} s`, `${(cold.seconds / median(floor.map((r) => r.seconds))).toFixed(2)}x floor`],
   ["app / floor (median of paired runs)", `${median(ratios).toFixed(2)}x`, `<= ${TARGETS.ratio}x ${verdict(median(ratios) <= TARGETS.ratio)}`],
   ["app peak memory (max RSS)", `${peakMb.toFixed(0)} MB`, `<= ${TARGETS.peakMb} MB ${verdict(peakMb <= TARGETS.peakMb)}`],
-  ["tsc --noEmit, cold (fresh clone)", `${tscSeconds.toFixed(2)} s`, `<= ${TARGETS.tscSeconds} s ${verdict(tscSeconds <= TARGETS.tscSeconds)}`],
-  ["tsc --noEmit, warm (incremental)", `${tscWarmSeconds.toFixed(2)} s`, ""],
+  ["tsc --noEmit (app), cold (fresh clone)", `${tscSeconds.toFixed(2)} s`, `<= ${TARGETS.tscSeconds} s ${verdict(tscSeconds <= TARGETS.tscSeconds)}`],
+  ["tsc --noEmit (app), warm (incremental)", `${tscWarmSeconds.toFixed(2)} s`, ""],
+  ["tsc --noEmit -p tsconfig.dev.json (app + tests), cold", `${tscDevSeconds.toFixed(2)} s`, "no target"],
   ["npm test", Number.isNaN(testSeconds) ? "-" : `${testSeconds.toFixed(1)} s`, `<= ${TARGETS.testSeconds} s ${Number.isNaN(testSeconds) ? "skipped" : verdict(testSeconds <= TARGETS.testSeconds)}`],
 ];
 console.log(`bench on ${os.cpus().length} cores, ${RUNS} paired runs, node ${process.version}`);
