@@ -2,10 +2,10 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { TerraformResource } from "cdktf";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { buildApp } from "../stacks/build-app";
 import { synthesizeAtomically, SynthesisError } from "../stacks/synthesize";
+import { resourceOf } from "./helpers/stacks";
 import { configFrom, resourcesOf, synthApp } from "./helpers/synth";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -153,9 +153,7 @@ describe("deterministic, all-or-nothing output", () => {
         const built = buildApp(configFrom(), { outdir: dir });
         // Both stacks break a rule, so the platform stack is fully synthesized before the workload fails.
         new SecretV1(built.workload, "leaky", { metadata: { name: "leaky" } });
-        for (const node of built.platform.node.findAll()) {
-          if (node instanceof TerraformResource && node.terraformResourceType === "azurerm_key_vault") node.addOverride("purge_protection_enabled", false);
-        }
+        resourceOf(built.platform, "azurerm_key_vault").addOverride("purge_protection_enabled", false);
         return built.app;
       }, outdir);
     } catch (e) {

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { TerraformResource, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { MonitorDiagnosticSetting } from "@cdktf/provider-azurerm/lib/monitor-diagnostic-setting";
 import { DeploymentV1, DeploymentV1Config } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
@@ -9,6 +9,7 @@ import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { BASELINE_RULES, SecureApp, SecurityBaseline } from "../constructs/security";
 import { buildApp, BuiltApp } from "../stacks/build-app";
 import { synthesizeAtomically, SynthesisError } from "../stacks/synthesize";
+import { resourceOf } from "./helpers/stacks";
 import { configFrom, synthApp } from "./helpers/synth";
 
 const outdir = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "baseline-")), "cdktf.out");
@@ -22,12 +23,6 @@ function baselineErrors(build: (dir: string) => SecureApp): string[] {
     if (!(e instanceof SynthesisError)) throw e;
     return [...e.errors];
   }
-}
-
-function resourceOf(stack: TerraformStack, type: string): TerraformResource {
-  const found = stack.node.findAll().find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === type);
-  if (!found) throw new Error(`no ${type} in ${stack.node.id}`);
-  return found;
 }
 
 function annotationsOf(dir: string, level: string): { constructPath: string; message: string }[] {

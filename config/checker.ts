@@ -91,6 +91,15 @@ export class Checker {
     return value;
   }
 
+  /** Like string, and a missing value is reported too. */
+  requiredString(path: string, value: unknown, rule: { pattern: RegExp; allowed: string }): string | undefined {
+    if (value === undefined) {
+      this.report(path, `is required; must be ${rule.allowed}`);
+      return undefined;
+    }
+    return this.string(path, value, rule);
+  }
+
   oneOf<T extends string>(path: string, value: unknown, allowed: readonly T[]): T | undefined {
     if (value === undefined) return undefined;
     if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;

@@ -1,3 +1,5 @@
+import { UserError } from "./user-error";
+
 /** One thing wrong with the config: where, what was given, and what is allowed. */
 export interface ConfigProblem {
   /** Config path, e.g. `workloads[1].objects[0].objectType`. */
@@ -6,7 +8,7 @@ export interface ConfigProblem {
 }
 
 /** Every problem found in one pass. Thrown before any construct exists, so nothing is written. */
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   constructor(
     readonly source: string,
     readonly problems: readonly ConfigProblem[],

@@ -17,6 +17,7 @@ import {
   SecretObjectConfig,
   SecretSyncConfig,
   WorkloadConfig,
+  fileNameOf,
 } from "./types";
 
 
@@ -146,8 +147,7 @@ function parseBackend(c: Checker, value: unknown): BackendConfig {
           "reference to the platform; name one workspace per stack with \"platform\" and \"workload\"");
       }
       for (const stack of ["platform", "workload"] as const) {
-        const name = c.string(`backend.workspaces.${stack}`, ws[stack], RULES.workspaceName);
-        if (ws[stack] === undefined) c.report(`backend.workspaces.${stack}`, `is required; must be ${RULES.workspaceName.allowed}`);
+        const name = c.requiredString(`backend.workspaces.${stack}`, ws[stack], RULES.workspaceName);
         if (stack === "platform") platform = name ?? "";
         else workload = name ?? "";
       }
@@ -202,8 +202,7 @@ function parseKeyVault(
     const path = `keyVault.secrets[${i}]`;
     const s = c.object(path, item, ["name", "source", "contentType", "expirationDate", "valueVersion"]);
     if (!s) return;
-    const name = c.string(`${path}.name`, s.name, RULES.secretName);
-    if (s.name === undefined) c.report(`${path}.name`, `is required; must be ${RULES.secretName.allowed}`);
+    const name = c.requiredString(`${path}.name`, s.name, RULES.secretName);
     const source = c.oneOf(`${path}.source`, s.source, ["managed", "external"] as const) ?? "managed";
     const expirationDate = c.string(`${path}.expirationDate`, s.expirationDate, RULES.rfc3339Utc);
     if (expirationDate && !isRealUtcTime(expirationDate)) {
@@ -327,8 +326,7 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
 function parseObject(c: Checker, path: string, value: unknown): SecretObjectConfig | undefined {
   const o = c.object(path, value, ["objectName", "objectType", "objectAlias", "objectVersion", "objectFormat", "objectEncoding", "filePermission"]);
   if (!o) return undefined;
-  if (o.objectName === undefined) c.report(`${path}.objectName`, `is required; must be ${RULES.secretName.allowed}`);
-  const objectName = c.string(`${path}.objectName`, o.objectName, RULES.secretName);
+  const objectName = c.requiredString(`${path}.objectName`, o.objectName, RULES.secretName);
   const objectType = c.oneOf(`${path}.objectType`, o.objectType, ["secret", "key", "cert"] as const) ?? "secret";
   const objectFormat = c.oneOf(`${path}.objectFormat`, o.objectFormat, ["pem", "pfx"] as const);
   const objectEncoding = c.oneOf(`${path}.objectEncoding`, o.objectEncoding, ["utf-8", "hex", "base64"] as const);
@@ -343,11 +341,6 @@ function parseObject(c: Checker, path: string, value: unknown): SecretObjectConf
   const filePermission = c.string(`${path}.filePermission`, o.filePermission, RULES.filePermission);
   if (!objectName) return undefined;
   return { objectName, objectType, objectAlias, objectVersion, objectFormat, objectEncoding, filePermission };
-}
-
-/** The file a mounted object lands in, inside the mount path. */
-export function fileNameOf(o: SecretObjectConfig): string {
-  return o.objectAlias ?? o.objectName;
 }
 
 /** Paths the demo pod mounts besides the secrets volume (a writable /tmp under a read-only root). */
@@ -372,8 +365,7 @@ function parseWorkloads(
     const w = c.object(path, item, ["name", "namespace", "serviceAccountName", "identity", "mountPath", "image", "replicas",
       "command", "probe", "cloudName", "objects", "syncToKubernetesSecret"]);
     if (!w) return;
-    if (w.name === undefined) c.report(`${path}.name`, `is required; must be ${RULES.dns1123Label.allowed}`);
-    const name = c.string(`${path}.name`, w.name, RULES.dns1123Label);
+    const name = c.requiredString(`${path}.name`, w.name, RULES.dns1123Label);
     const namespace = c.string(`${path}.namespace`, w.namespace, RULES.dns1123Label) ?? name ?? "";
     let claimedTwice = false;
     if (name) {

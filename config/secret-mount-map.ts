@@ -1,5 +1,4 @@
-import { fileNameOf } from "./parse-config";
-import { AppConfig } from "./types";
+import { AppConfig, fileNameOf } from "./types";
 
 export interface SecretMount {
   readonly namespace: string;

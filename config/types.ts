@@ -117,6 +117,11 @@ export interface SecretObjectConfig {
   readonly filePermission?: string;
 }
 
+/** The file a mounted object lands in, inside the mount path. */
+export function fileNameOf(o: Pick<SecretObjectConfig, "objectName" | "objectAlias">): string {
+  return o.objectAlias ?? o.objectName;
+}
+
 export interface SecretSyncConfig {
   /** Name of the Kubernetes Secret the driver creates while a pod mounts the volume. */
   readonly secretName: string;

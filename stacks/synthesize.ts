@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
+import { UserError } from "../config/user-error";
 import { repairCdktfHcl } from "./hcl-fixups";
 
 /** Terraform's per-stack working files, kept across synths so `cdktf deploy` does not re-download providers. */
@@ -44,7 +45,7 @@ export function synthesizeAtomically(build: (outdir: string) => App, outdir = pr
 }
 
 /** Error annotations (SecurityBaseline violations and the like) that stop the output from being used. */
-export class SynthesisError extends Error {
+export class SynthesisError extends UserError {
   constructor(readonly errors: readonly string[]) {
     super(`Synthesis stopped, the previous output is unchanged: ${errors.length} error${errors.length === 1 ? "" : "s"}\n` +
       errors.map((e) => `  - ${e}`).join("\n"));

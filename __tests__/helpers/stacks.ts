@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing, TerraformResource, TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 
@@ -14,6 +14,13 @@ export function kubernetesStack(): TerraformStack {
   const stack = new TerraformStack(Testing.app(), "test");
   new KubernetesProvider(stack, "kubernetes", {});
   return stack;
+}
+
+/** The first resource construct of `type` in `stack`, to override or inspect before synthesis. */
+export function resourceOf(stack: TerraformStack, type: string): TerraformResource {
+  const found = stack.node.findAll().find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === type);
+  if (!found) throw new Error(`no ${type} in ${stack.node.id}`);
+  return found;
 }
 
 /** Resources of one type that `stack` synthesizes. */

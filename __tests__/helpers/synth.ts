@@ -1,7 +1,6 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Testing } from "cdktf";
 import { DEFAULT_CONFIG } from "../../config/default-config";
 import { parseConfig } from "../../config/parse-config";
 import { AppConfig } from "../../config/types";
@@ -58,5 +57,3 @@ export function dataOf(stackJson: any, type: string): any[] {
 export function withoutMetadata(json: any): any {
   return JSON.parse(JSON.stringify(json, (key, value) => (key === "//" ? undefined : value)));
 }
-
-export { Testing };

@@ -76,7 +76,6 @@ export class SecretsVault extends Construct {
   private readonly grantScope: "secret" | "vault";
   private readonly managed = new Map<string, KeyVaultSecret>();
   private readonly external = new Set<string>();
-  private readonly grants = new Map<string, RoleAssignment>();
 
   constructor(scope: Construct, id: string, props: SecretsVaultProps) {
     super(scope, id);
@@ -177,13 +176,13 @@ export class SecretsVault extends Construct {
       const grantId = perVault
         ? `read-${identity.key}-${role === ROLE_SECRETS_USER ? "secrets" : "certificates"}`
         : `read-${identity.key}-${object.objectType}-${object.objectName.toLowerCase()}`;
-      if (this.grants.has(grantId)) continue;
-      this.grants.set(grantId, new RoleAssignment(this, grantId, {
+      if (this.node.tryFindChild(grantId)) continue;
+      new RoleAssignment(this, grantId, {
         scope: perVault ? this.vault.id : this.objectScope(object),
         roleDefinitionName: role,
         principalId: identity.principalId,
         principalType: "ServicePrincipal",
-      }));
+      });
     }
   }
 

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { Annotations, ITerraformDependable } from "cdktf";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
-import { SecretObjectConfig, SecretSyncConfig } from "../../config/types";
+import { fileNameOf, SecretObjectConfig, SecretSyncConfig } from "../../config/types";
 import { MountIdentity } from "./mount-identity";
 import { renderObjectsParameter } from "./provider-objects";
 
@@ -36,7 +36,7 @@ export class SecretProviderClass extends Construct {
   constructor(scope: Construct, id: string, props: SecretProviderClassProps) {
     super(scope, id);
     if (props.objects.length === 0) throw new Error(`SecretProviderClass ${props.name}: objects must not be empty`);
-    const files = props.objects.map((o) => o.objectAlias ?? o.objectName);
+    const files = props.objects.map(fileNameOf);
     const duplicate = files.find((f, i) => files.indexOf(f) !== i);
     if (duplicate) throw new Error(`SecretProviderClass ${props.name}: two objects land on file ${JSON.stringify(duplicate)}`);
 

@@ -21,9 +21,12 @@ const exceptions = new WeakMap<IConstruct, Map<string, string>>();
 const DEPLOYMENTS = ["kubernetes_deployment_v1", "kubernetes_deployment"];
 const fail = (ok: boolean, message: string) => (ok ? undefined : message);
 const single = (value: any) => (Array.isArray(value) ? value[0] : value);
-const containersOf = (config: any): any[] => single(single(single(config.spec)?.template)?.spec)?.container ?? [];
-const podOf = (config: any): any => single(single(single(config.spec)?.template)?.spec) ?? {};
-const labelsOf = (config: any): Record<string, string> => single(single(single(config.spec)?.template)?.metadata)?.labels ?? {};
+const templateOf = (config: any): any => single(single(config.spec)?.template) ?? {};
+const podOf = (config: any): any => single(templateOf(config).spec) ?? {};
+const containersOf = (config: any): any[] => podOf(config).container ?? [];
+const labelsOf = (config: any): Record<string, string> => single(templateOf(config).metadata)?.labels ?? {};
+/** The resource's own block of its synthesized configuration (tokens not yet resolved). */
+const configOf = (resource: TerraformResource): any => Object.values(Object.values((resource.toTerraform() as any).resource)[0] as object)[0];
 
 /**
  * The hardening controls of this product as code. Every rule names its check; the README's
@@ -138,8 +141,7 @@ export class SecurityBaseline implements IAspect {
     const targets = new Set<string>();
     for (const setting of stack.node.findAll()) {
       if (!(setting instanceof TerraformResource) || setting.terraformResourceType !== "azurerm_monitor_diagnostic_setting") continue;
-      const raw = Object.values(Object.values((setting.toTerraform() as any).resource)[0] as object)[0];
-      const config = Tokenization.resolve(raw, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
+      const config = Tokenization.resolve(configOf(setting), { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
       const logs: any[] = config.enabled_log ?? [];
       const audits = logs.some((l) => l.category === "AuditEvent" || ["audit", "allLogs"].includes(l.category_group));
       if (audits && config.log_analytics_workspace_id) targets.add(config.target_resource_id);
@@ -156,7 +158,7 @@ export class SecurityBaseline implements IAspect {
     const type = node.terraformResourceType;
     const rules = BASELINE_RULES.filter((r) => r.types.includes(type));
     if (rules.length === 0) return;
-    const config = Object.values(Object.values((node.toTerraform() as any).resource)[0] as object)[0];
+    const config = configOf(node);
     const context = { address: `${type}.${node.friendlyUniqueId}`, auditedTargets: this.audited.get(TerraformStack.of(node)) ?? new Set<string>() };
     for (const rule of rules) {
       const problem = rule.check(config, context);

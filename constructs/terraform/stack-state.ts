@@ -10,7 +10,7 @@ import {
   TerraformRemoteState,
   TerraformStack,
 } from "cdktf";
-import { BackendConfig } from "../../config/types";
+import { AzurermBackendConfig, BackendConfig, LocalBackendConfig } from "../../config/types";
 
 /** Stack names double as state keys and workspace selectors. */
 export type StackRole = "platform" | "workload";
@@ -27,10 +27,10 @@ export class StackState {
     const b = this.backend;
     switch (b.type) {
       case "local":
-        new LocalBackend(stack, { path: this.localPath(role) });
+        new LocalBackend(stack, { path: localPath(b, role) });
         return;
       case "azurerm":
-        new AzurermBackend(stack, this.azurermConfig(role));
+        new AzurermBackend(stack, azurermConfig(b, role));
         return;
       case "cloud":
         new CloudBackend(stack, {
@@ -47,9 +47,9 @@ export class StackState {
     const b = this.backend;
     switch (b.type) {
       case "local":
-        return new DataTerraformRemoteStateLocal(scope, id, { path: this.localPath(role) });
+        return new DataTerraformRemoteStateLocal(scope, id, { path: localPath(b, role) });
       case "azurerm":
-        return new DataTerraformRemoteStateAzurerm(scope, id, this.azurermConfig(role));
+        return new DataTerraformRemoteStateAzurerm(scope, id, azurermConfig(b, role));
       case "cloud":
         // terraform_remote_state has no "cloud" backend; "remote" reads the same workspace.
         return new DataTerraformRemoteState(scope, id, {
@@ -59,28 +59,25 @@ export class StackState {
         });
     }
   }
+}
 
-  /**
-   * Terraform runs inside cdktf.out/stacks/<stack>; the path climbs back to the project so the
-   * state survives re-synthesis and contains no machine-specific absolute path.
-   */
-  private localPath(role: StackRole): string {
-    if (this.backend.type !== "local") throw new Error("not a local backend");
-    return `../../../${this.backend.stateDir}/${role}.tfstate`;
-  }
+/**
+ * Terraform runs inside cdktf.out/stacks/<stack>; the path climbs back to the project so the
+ * state survives re-synthesis and contains no machine-specific absolute path.
+ */
+function localPath(b: LocalBackendConfig, role: StackRole): string {
+  return `../../../${b.stateDir}/${role}.tfstate`;
+}
 
-  private azurermConfig(role: StackRole) {
-    if (this.backend.type !== "azurerm") throw new Error("not an azurerm backend");
-    const b = this.backend;
-    return {
-      resourceGroupName: b.resourceGroupName,
-      storageAccountName: b.storageAccountName,
-      containerName: b.containerName,
-      key: `${b.keyPrefix}${role}.tfstate`,
-      subscriptionId: b.subscriptionId,
-      tenantId: b.tenantId,
-      // Entra ID auth: no storage account key ever needs to be in config or environment.
-      useAzureadAuth: true,
-    };
-  }
+function azurermConfig(b: AzurermBackendConfig, role: StackRole) {
+  return {
+    resourceGroupName: b.resourceGroupName,
+    storageAccountName: b.storageAccountName,
+    containerName: b.containerName,
+    key: `${b.keyPrefix}${role}.tfstate`,
+    subscriptionId: b.subscriptionId,
+    tenantId: b.tenantId,
+    // Entra ID auth: no storage account key ever needs to be in config or environment.
+    useAzureadAuth: true,
+  };
 }
