@@ -1,7 +1,13 @@
-import { JSONPath, printParseErrorCode, visit } from "jsonc-parser";
+import type { JSONPath, JSONVisitor, ParseOptions } from "jsonc-parser";
 import { join } from "./checker";
 import { ConfigError, ConfigProblem } from "./config-error";
 import { printable } from "./terminal-text";
+
+// Deep path: the package root also loads jsonc-parser's formatter and editor, measured at
+// ~25 ms more on every synth; the parser alone loads in ~8 ms.
+const { visit } = require("jsonc-parser/lib/umd/impl/parser") as {
+  visit(text: string, visitor: JSONVisitor, options?: ParseOptions): unknown;
+};
 
 /**
  * The deepest nesting of lists and objects accepted. The deepest real config key
@@ -10,24 +16,26 @@ import { printable } from "./terminal-text";
  */
 export const MAX_NESTING = 32;
 
-/** The parser's error codes (named by its printParseErrorCode) as sentences. */
-const SYNTAX_ERRORS: Record<string, string> = {
-  InvalidSymbol: "unexpected character",
-  InvalidNumberFormat: "invalid number",
-  PropertyNameExpected: "expected a key in double quotes",
-  ValueExpected: "expected a value",
-  ColonExpected: "expected \":\" after the key",
-  CommaExpected: "expected \",\" between two entries",
-  CloseBraceExpected: "expected \"}\" to close the object",
-  CloseBracketExpected: "expected \"]\" to close the list",
-  EndOfFileExpected: "expected the end of the file after the top-level value",
-  InvalidCommentToken: "comments are not allowed here",
-  UnexpectedEndOfComment: "the block comment is not closed with \"*/\"",
-  UnexpectedEndOfString: "the string is not closed with a double quote",
-  UnexpectedEndOfNumber: "the number ends too early",
-  InvalidUnicode: "invalid \\u escape; write four hex digits such as \\u00e9",
-  InvalidEscapeCharacter: "invalid escape; JSON knows \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX",
-  InvalidCharacter: "a control character (such as a tab or line break) inside a string; write it as an escape such as \\t or \\n",
+/** The parser's error codes (jsonc-parser's const enum ParseErrorCode, by number) as sentences. */
+const INVALID_SYMBOL = 1;
+const PROPERTY_NAME_EXPECTED = 3;
+const VALUE_EXPECTED = 4;
+const SYNTAX_ERRORS: Record<number, string> = {
+  [INVALID_SYMBOL]: "unexpected character",
+  2: "invalid number", // InvalidNumberFormat
+  [PROPERTY_NAME_EXPECTED]: "expected a key in double quotes",
+  [VALUE_EXPECTED]: "expected a value",
+  5: "expected \":\" after the key", // ColonExpected
+  6: "expected \",\" between two entries", // CommaExpected
+  7: "expected \"}\" to close the object", // CloseBraceExpected
+  8: "expected \"]\" to close the list", // CloseBracketExpected
+  9: "expected the end of the file after the top-level value", // EndOfFileExpected
+  11: "the block comment is not closed with \"*/\"", // UnexpectedEndOfComment
+  12: "the string is not closed with a double quote", // UnexpectedEndOfString
+  13: "the number ends too early", // UnexpectedEndOfNumber
+  14: "invalid \\u escape; write four hex digits such as \\u00e9", // InvalidUnicode
+  15: "invalid escape; JSON knows \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX", // InvalidEscapeCharacter
+  16: "a control character (such as a tab or line break) inside a string; write it as an escape such as \\t or \\n", // InvalidCharacter
 };
 
 /** The excerpt shows at most this many characters of the line, centred on the error. */
@@ -126,10 +134,9 @@ export function parseJsonText(text: string, source: string): unknown {
         if (text.trim() === "") {
           throw new SyntaxProblem({ path: "(file)", message: "is empty; a config is a JSON object such as {}" });
         }
-        const name = printParseErrorCode(code);
-        let message = SYNTAX_ERRORS[name] ?? name;
-        if (name === "InvalidSymbol") message += ` ${JSON.stringify(text.slice(offset, offset + Math.min(length, 20)))}`;
-        if ((name === "ValueExpected" || name === "PropertyNameExpected") && text.slice(0, offset).trimEnd().endsWith(",") && "]}".includes(text[offset])) {
+        let message = SYNTAX_ERRORS[code] ?? `syntax error ${code}`;
+        if (code === INVALID_SYMBOL) message += ` ${JSON.stringify(text.slice(offset, offset + Math.min(length, 20)))}`;
+        if ((code === VALUE_EXPECTED || code === PROPERTY_NAME_EXPECTED) && text.slice(0, offset).trimEnd().endsWith(",") && "]}".includes(text[offset])) {
           message = "a comma before a closing bracket; JSON allows no trailing comma";
         }
         throw new SyntaxProblem({ path: "(file)", message: `is not valid JSON: ${at(line, column)}: ${message}`, excerpt: excerptAt(text, offset) });
