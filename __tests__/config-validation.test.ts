@@ -350,6 +350,40 @@ const rows: Row[] = [
     problems: [{ path: "cluster.apiServerAuthorizedIpRanges", message: "cannot be combined with cluster.privateCluster: a private API server has no public endpoint to restrict" }],
   },
 
+  // --- cluster.connection: how the workload stack reaches its cluster ---
+  {
+    name: "a kubeconfig connection names no context, and a relative path",
+    mutate: (c) => { (c.cluster ??= {}).connection = { type: "kubeconfig", path: "kube/config" }; },
+    problems: [
+      { path: "cluster.connection.path", message: "\"kube/config\" is not allowed; must be an absolute path or one starting with \"~/\", such as \"~/.kube/config\"" },
+      { path: "cluster.connection.context", message: "is required; must be a kubeconfig context name of 1-253 characters" },
+    ],
+  },
+  {
+    name: "an AKS connection sets a kubeconfig path and context, and an unknown key",
+    mutate: (c) => { (c.cluster ??= {}).connection = { type: "aks", path: "~/.kube/config", context: "ci", contxt: "ci" }; },
+    problems: [
+      { path: "cluster.connection.contxt", message: "unknown key; did you mean \"context\"? Allowed keys: type, path, context" },
+      { path: "cluster.connection.path", message: "only applies to connection type \"kubeconfig\"" },
+      { path: "cluster.connection.context", message: "only applies to connection type \"kubeconfig\"" },
+    ],
+  },
+  {
+    name: "the connection type is misspelt (its other keys are then not judged against a guessed type)",
+    mutate: (c) => { (c.cluster ??= {}).connection = { type: "kubeconfg", context: "ci" }; },
+    problems: [
+      { path: "cluster.connection.type", message: "\"kubeconfg\" is not allowed; must be \"aks\" or \"kubeconfig\" (did you mean \"kubeconfig\"?)" },
+    ],
+  },
+  {
+    name: "a kubeconfig context has a line break and the path ends with a slash",
+    mutate: (c) => { (c.cluster ??= {}).connection = { type: "kubeconfig", path: "/etc/kube/", context: "a\nb" }; },
+    problems: [
+      { path: "cluster.connection.path", message: "\"/etc/kube/\" is not allowed; must be an absolute path or one starting with \"~/\", such as \"~/.kube/config\"" },
+      { path: "cluster.connection.context", message: "\"a\\nb\" is not allowed; must be a kubeconfig context name of 1-253 characters" },
+    ],
+  },
+
   // --- workload names and namespaces ---
   {
     name: "the workload name has an uppercase letter",
@@ -612,6 +646,13 @@ describe("ConfigError reporting", () => {
 });
 
 describe("parseConfig accepts good configs", () => {
+  it("connects to the AKS cluster by default, and to a named kubeconfig context (~/.kube/config by default) when asked", () => {
+    expect(parseConfig(freshConfig()).cluster.connection).toEqual({ type: "aks" });
+    const cfg = freshConfig();
+    (cfg.cluster ??= {}).connection = { type: "kubeconfig", context: "arn:aws:eks:eu-west-1:123:cluster/ci" };
+    expect(parseConfig(cfg).cluster.connection).toEqual({ type: "kubeconfig", path: "~/.kube/config", context: "arn:aws:eks:eu-west-1:123:cluster/ci" });
+  });
+
   it("parses the default config", () => {
     const cfg = parseConfig(freshConfig());
     expect(cfg.profile).toBe("hardened");

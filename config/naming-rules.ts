@@ -78,6 +78,11 @@ export const RULES = {
     allowed: "a lowercase GUID",
   },
   kubernetesVersion: { pattern: /^\d+\.\d+(\.\d+)?$/, allowed: "a version such as \"1.33\" or \"1.33.2\"" },
+  kubeconfigPath: {
+    pattern: /^(?:\/|~\/)[^\x00-\x1f\x7f]*[^\x00-\x1f\x7f/]$/,
+    allowed: "an absolute path or one starting with \"~/\", such as \"~/.kube/config\"",
+  },
+  kubeconfigContext: { pattern: /^[^\x00-\x1f\x7f]{1,253}$/, allowed: "a kubeconfig context name of 1-253 characters" },
   relativeDir: {
     pattern: /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._\-/]+$/,
     allowed: "a folder inside the project, such as \"state\" (relative, without \"..\")",

@@ -7,6 +7,7 @@ import {
   AppConfig,
   BackendConfig,
   ClusterConfig,
+  ClusterConnectionConfig,
   KeyVaultConfig,
   NetworkConfig,
   NodePoolConfig,
@@ -273,7 +274,7 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
   const raw = c.object("cluster", value, ["name", "dnsPrefix", "kubernetesVersion", "skuTier", "systemNodePool", "userNodePool",
     "secretRotationInterval", "grantScope", "oidcIssuerEnabled", "localAccountsDisabled", "adminGroupObjectIds", "networkPolicy",
     "automaticUpgradeChannel", "nodeOsUpgradeChannel", "apiServerAuthorizedIpRanges", "privateCluster", "hostEncryption",
-    "ephemeralOsDisk"]) ?? {};
+    "ephemeralOsDisk", "connection"]) ?? {};
 
   const rotation = c.string("cluster.secretRotationInterval", raw.secretRotationInterval, RULES.duration) ?? "2m";
   if (durationSeconds(rotation) < MIN_ROTATION_SECONDS) {
@@ -320,6 +321,27 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
     privateCluster,
     hostEncryption: c.boolean("cluster.hostEncryption", raw.hostEncryption) ?? false,
     ephemeralOsDisk: c.boolean("cluster.ephemeralOsDisk", raw.ephemeralOsDisk) ?? false,
+    connection: parseConnection(c, raw.connection),
+  };
+}
+
+function parseConnection(c: Checker, value: unknown): ClusterConnectionConfig {
+  const raw = c.object("cluster.connection", value, ["type", "path", "context"]) ?? {};
+  const type = c.oneOf("cluster.connection.type", raw.type, ["aks", "kubeconfig"] as const);
+  // A misspelt type is already reported; judging path/context against a guessed type would add noise.
+  if (type === undefined && raw.type !== undefined) return { type: "aks" };
+  if (type === undefined || type === "aks") {
+    for (const key of ["path", "context"] as const) {
+      if (raw[key] !== undefined) c.report(`cluster.connection.${key}`, "only applies to connection type \"kubeconfig\"");
+    }
+    return { type: "aks" };
+  }
+  // A kubeconfig's current context changes with `kubectl config use-context`; naming the context
+  // keeps a plan from silently targeting whichever cluster was selected last.
+  return {
+    type,
+    path: c.string("cluster.connection.path", raw.path, RULES.kubeconfigPath) ?? "~/.kube/config",
+    context: c.requiredString("cluster.connection.context", raw.context, RULES.kubeconfigContext) ?? "",
   };
 }
 

@@ -83,6 +83,15 @@ export interface NodePoolConfig {
 /** Scope of the secret-read grants: every secret of the vault, or only those a workload mounts. */
 export type GrantScope = "vault" | "secret";
 
+/**
+ * How the workload stack's kubernetes and helm providers reach the cluster: the platform's AKS
+ * cluster through the azurerm data source (default), or a named context of a kubeconfig file
+ * (an existing cluster, a private cluster through a jump host, a CI runner's ready kubeconfig).
+ */
+export type ClusterConnectionConfig =
+  | { readonly type: "aks" }
+  | { readonly type: "kubeconfig"; readonly path: string; readonly context: string };
+
 export interface ClusterConfig {
   readonly name: string;
   readonly dnsPrefix: string;
@@ -102,6 +111,7 @@ export interface ClusterConfig {
   readonly privateCluster: boolean;
   readonly hostEncryption: boolean;
   readonly ephemeralOsDisk: boolean;
+  readonly connection: ClusterConnectionConfig;
 }
 
 export type ObjectType = "secret" | "key" | "cert";

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { AppConfig } from "../config/types";
-import { ClusterConnection, MountIdentity, SecretMountedApp, WorkloadNamespace } from "../constructs/kubernetes";
+import { ClusterConnection, KubeconfigConnection, MountIdentity, SecretMountedApp, WorkloadNamespace } from "../constructs/kubernetes";
 import { StackState } from "../constructs/terraform";
 import { relaxWorkloadsForLab } from "./lab-profile";
 import { REQUIRED_TERRAFORM } from "./platform-stack";
@@ -29,15 +29,21 @@ export class WorkloadStack extends TerraformStack {
     props.state.attach(this, "workload");
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
     this.addDependency(props.platform);
-    new AzurermProvider(this, "azurerm", { features: [{}] });
 
     const platform = props.state.remoteState(this, "platform", "platform");
     const output = (name: string) => platform.getString(name);
-    new ClusterConnection(this, "cluster", {
-      clusterName: output(PLATFORM_OUTPUTS.clusterName),
-      resourceGroupName: output(PLATFORM_OUTPUTS.resourceGroupName),
-      localAccountsDisabled: config.cluster.localAccountsDisabled,
-    });
+    const connection = config.cluster.connection;
+    if (connection.type === "kubeconfig") {
+      // No Azure resource or data source remains, so no azurerm provider (or Azure sign-in) is needed.
+      new KubeconfigConnection(this, "cluster", { path: connection.path, context: connection.context });
+    } else {
+      new AzurermProvider(this, "azurerm", { features: [{}] });
+      new ClusterConnection(this, "cluster", {
+        clusterName: output(PLATFORM_OUTPUTS.clusterName),
+        resourceGroupName: output(PLATFORM_OUTPUTS.resourceGroupName),
+        localAccountsDisabled: config.cluster.localAccountsDisabled,
+      });
+    }
 
     // Grouping keeps user-chosen names (DNS labels) from colliding with the stack's own construct IDs.
     const namespaceScope = new Construct(this, "namespaces");

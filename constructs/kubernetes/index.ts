@@ -3,4 +3,5 @@ export * from "./provider-objects";
 export * from "./secret-mounted-app";
 export * from "./secret-provider-class";
 export * from "./cluster-connection";
+export * from "./kubeconfig-connection";
 export * from "./workload-namespace";
