@@ -5,6 +5,8 @@ module.exports = {
   maxWorkers: "100%",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
+  // Need a running API server; `npm run test:cluster` runs them (jest.cluster.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/cluster/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.dev.json", diagnostics: false }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },

@@ -1,0 +1,128 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { AppConfig } from "../../config/types";
+import { PLATFORM_OUTPUTS } from "../../stacks/platform-outputs";
+import { synthApp } from "../helpers/synth";
+
+// Required untyped, like the other tests do with the project's plain-JS scripts.
+const { stackObjects } = require("../../scripts/k8s-manifests.js") as {
+  stackObjects(tf: unknown): { objects: { type: string; name: string; object: any }[]; errors: string[] };
+};
+
+/** Set by `scripts/control-plane.sh test` (npm run test:cluster), which starts the API server. */
+const DIR = process.env.CLUSTER_TEST_DIR;
+export const CRD_FILE = process.env.SPC_CRD_FILE ?? "";
+if (!DIR || !CRD_FILE) {
+  throw new Error("the cluster tests need a running API server: run them with `npm run test:cluster`");
+}
+export const KUBECONFIG = path.join(DIR, "kubeconfig");
+/** Where scratch files of one test run go (inside the control plane's folder, removed with it). */
+export const SCRATCH = fs.mkdtempSync(path.join(DIR, "scratch-"));
+
+export interface Result {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** kubectl against the local API server; any warning from the server is an error. */
+export function kubectl(args: readonly string[], input?: string): Result {
+  const r = spawnSync(path.join(DIR!, "kubectl"), ["--kubeconfig", KUBECONFIG, "--warnings-as-errors", ...args], {
+    input,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** kubectl that must succeed; its stdout. */
+export function kubectlOk(args: readonly string[], input?: string): string {
+  const r = kubectl(args, input);
+  if (r.status !== 0) throw new Error(`kubectl ${args.join(" ")} failed (${r.status}):\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+/** Objects as one kubectl input (a v1 List). */
+export const asList = (objects: readonly any[]): string => JSON.stringify({ apiVersion: "v1", kind: "List", items: objects });
+
+/**
+ * Plausible values for the platform's outputs, which the workload stack reads through remote
+ * state: an Azure GUID for tenant and client ids, a Key Vault name for the vault.
+ */
+export function platformOutputValue(output: string): string {
+  if (output === PLATFORM_OUTPUTS.keyVaultName) return "kv-kvcsi-3f9a2c";
+  if (output === PLATFORM_OUTPUTS.tenantId) return "6b2e4c1d-8f3a-4e5b-9c7d-0a1b2c3d4e5f";
+  if (output === PLATFORM_OUTPUTS.secretsProviderClientId || /^workload_identity_client_id_/.test(output)) {
+    return "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+  }
+  throw new Error(`no plausible value for platform output ${output}; add one to platformOutputValue`);
+}
+
+const REMOTE_OUTPUT = /\$\{data\.terraform_remote_state\.platform\.outputs\.([a-z0-9_]+)\}/g;
+
+/**
+ * The workload stack's Kubernetes objects for `config`, as the API would receive them: converted
+ * by scripts/k8s-manifests.js (the scan's converter), platform outputs filled in. Namespaces come
+ * first, so everything else has a namespace to land in.
+ */
+export function workloadObjects(config: AppConfig): any[] {
+  const workload = synthApp(config).stackJson("workload");
+  const { objects, errors } = stackObjects(workload);
+  if (errors.length) throw new Error(`cannot convert: ${errors.join("; ")}`);
+  const text = JSON.stringify(objects.map((o) => o.object)).replace(REMOTE_OUTPUT, (_, output) => platformOutputValue(output));
+  const unresolved = /\$\{[^}]*\}/.exec(text);
+  if (unresolved) throw new Error(`unresolved Terraform expression ${unresolved[0]} in a workload object`);
+  const items: any[] = JSON.parse(text);
+  const rank = (o: any) => (o.kind === "Namespace" ? 0 : 1);
+  return items.sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * The "default" ServiceAccount that kube-controller-manager would create in every namespace; it
+ * does not run here, and the ServiceAccount admission plugin rejects a pod whose account is missing.
+ */
+export function createDefaultServiceAccount(namespace: string): void {
+  const account = { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace } };
+  kubectlOk(["apply", "--server-side", "--field-manager=cluster-test", "-f", "-"], JSON.stringify(account));
+}
+
+/** A Pod as a Deployment's ReplicaSet would create it from the template. */
+export function podFromTemplate(deployment: any): any {
+  const template = deployment.spec.template;
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: `${deployment.metadata.name}-from-template`, namespace: deployment.metadata.namespace, labels: template.metadata?.labels },
+    spec: template.spec,
+  };
+}
+
+/** The live objects the API server holds for `objects`. */
+export function liveObjects(objects: readonly any[]): any[] {
+  return JSON.parse(kubectlOk(["get", "-f", "-", "-o", "json"], asList(objects))).items;
+}
+
+/** `<kind> <namespace>/<name>` -> resourceVersion of the live objects. */
+export function resourceVersions(objects: readonly any[]): Record<string, string> {
+  return Object.fromEntries(liveObjects(objects).map((o) => [`${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`, o.metadata.resourceVersion]));
+}
+
+/**
+ * Removes the namespaces of `objects` with everything in them, so the next config (or the
+ * Terraform test) starts from an empty cluster. No kube-controller-manager runs, so its
+ * namespace controller is done by hand: empty the namespace, then clear its finalizer.
+ */
+export function deleteNamespaces(objects: readonly any[]): void {
+  for (const ns of objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name as string)) {
+    kubectlOk(["delete", "deployments,pods,serviceaccounts,networkpolicies,secretproviderclasses,secrets,configmaps",
+      "--all", "-n", ns, "--ignore-not-found", "--wait=false"]);
+    kubectlOk(["delete", "namespace", ns, "--ignore-not-found", "--wait=false"]);
+    const live = kubectl(["get", "namespace", ns, "-o", "json"]);
+    if (live.status !== 0) continue;
+    const namespace = JSON.parse(live.stdout);
+    namespace.spec.finalizers = [];
+    kubectlOk(["replace", "--raw", `/api/v1/namespaces/${ns}/finalize`, "-f", "-"], JSON.stringify(namespace));
+  }
+}
