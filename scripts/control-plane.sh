@@ -2,7 +2,7 @@
 # A throwaway local Kubernetes control plane (etcd + kube-apiserver) for the cluster tests
 # (`npm run test:cluster`). No Docker, no internet beyond the Go module proxy, loopback only.
 #
-#   scripts/control-plane.sh build          build (or reuse) etcd, kube-apiserver and kubectl in the cache
+#   scripts/control-plane.sh build          build (or reuse) etcd, kube-apiserver and (unless a fitting one is on the PATH) kubectl
 #   scripts/control-plane.sh crd            print the path of the SecretProviderClass CRD (Go module, hash-checked)
 #   scripts/control-plane.sh start <dir>    start on random free loopback ports; writes <dir>/kubeconfig, <dir>/*.pid
 #   scripts/control-plane.sh stop <dir>     stop exactly the processes whose PID files are in <dir>
@@ -16,6 +16,7 @@ set -Eeuo pipefail
 K8S_VERSION=v1.34.2
 # Published staging modules carry the same minor/patch as the kubernetes tag, with major 0.
 K8S_STAGING_VERSION=v0.34.2
+K8S_MINOR=34
 # kube-apiserver 1.34 supports etcd 3.5 and 3.6: https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/setup-ha-etcd-with-kubeadm/
 ETCD_VERSION=v3.6.16
 CSI_DRIVER_MODULE=sigs.k8s.io/secrets-store-csi-driver
@@ -78,10 +79,27 @@ build_etcd() {
   has_version "$CACHE/etcd" "etcd Version: ${ETCD_VERSION#v}" --version || die "built etcd does not report $ETCD_VERSION"
 }
 
+# A kubectl on the PATH within the supported skew: one minor version either side of the API server
+# (https://kubernetes.io/releases/version-skew-policy/#kubectl). Prints its path.
+path_kubectl() {
+  local k out minor
+  k=$(command -v kubectl) || return 1
+  out=$("$k" version --client -o json 2>/dev/null) || return 1
+  minor=$(node -e 'console.log(parseInt(JSON.parse(process.argv[1]).clientVersion.minor, 10))' "$out") || return 1
+  ((minor >= K8S_MINOR - 1 && minor <= K8S_MINOR + 1)) || return 1
+  echo "$k"
+}
+
+# The kubectl the tests use: the one on the PATH if it fits, else the one built into the cache.
+kubectl_binary() {
+  path_kubectl || { has_version "$CACHE/kubectl" "Client Version: $K8S_VERSION" version --client && echo "$CACHE/kubectl"; }
+}
+
 build_kubernetes() {
-  if has_version "$CACHE/kube-apiserver" "Kubernetes $K8S_VERSION" --version &&
-     has_version "$CACHE/kubectl" "Client Version: $K8S_VERSION" version --client; then return; fi
-  log "building kube-apiserver and kubectl $K8S_VERSION (k8s.io/kubernetes; cold: minutes, ~2 GB RAM)"
+  local targets=(./cmd/kube-apiserver)
+  path_kubectl >/dev/null || targets+=(./cmd/kubectl)
+  if has_version "$CACHE/kube-apiserver" "Kubernetes $K8S_VERSION" --version && kubectl_binary >/dev/null; then return; fi
+  log "building ${targets[*]#./cmd/} $K8S_VERSION (k8s.io/kubernetes; cold: minutes, ~2 GB RAM)"
   local src work=$CACHE/src/kubernetes
   src=$(module_dir k8s.io/kubernetes "$K8S_VERSION")
   writable_copy "$src" "$work"
@@ -98,13 +116,13 @@ build_kubernetes() {
   # Without these, `--version` reports v0.0.0-master+$Format:%H$ (hack/lib/version.sh sets them).
   local ldflags="-s -w" pkg
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=34 -X $pkg.gitTreeState=clean"
+    ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$K8S_MINOR -X $pkg.gitTreeState=clean"
     ldflags+=" -X $pkg.buildDate=1970-01-01T00:00:00Z"
   done
   mkdir -p "$CACHE/bin.new"
   (cd "$work" && GOTOOLCHAIN=local "${NICE[@]}" go build -mod=mod -trimpath -tags=providerless \
-      -ldflags "$ldflags" -o "$CACHE/bin.new/" ./cmd/kube-apiserver ./cmd/kubectl) || die "kubernetes build failed"
-  mv "$CACHE/bin.new/kube-apiserver" "$CACHE/bin.new/kubectl" "$CACHE/"
+      -ldflags "$ldflags" -o "$CACHE/bin.new/" "${targets[@]}") || die "kubernetes build failed"
+  mv "$CACHE"/bin.new/* "$CACHE/"
   rmdir "$CACHE/bin.new"
   has_version "$CACHE/kube-apiserver" "Kubernetes $K8S_VERSION" --version || die "built kube-apiserver does not report $K8S_VERSION"
 }
@@ -145,7 +163,9 @@ spawn() {
 
 cmd_start() {
   local dir=${1:?usage: $0 start <dir>}
-  [[ -x "$CACHE/kube-apiserver" && -x "$CACHE/etcd" && -x "$CACHE/kubectl" ]] || die "binaries missing in $CACHE; run: $0 build"
+  local kubectl
+  kubectl=$(kubectl_binary) || die "no kubectl within one minor version of $K8S_VERSION; run: $0 build"
+  [[ -x "$CACHE/kube-apiserver" && -x "$CACHE/etcd" ]] || die "binaries missing in $CACHE; run: $0 build"
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
   [[ ! -e "$dir/kube-apiserver.pid" && ! -e "$dir/etcd.pid" ]] || die "$dir already has a control plane; stop it first"
@@ -204,11 +224,11 @@ contexts:
 current-context: cluster-test
 KUBECONFIG
   chmod 600 "$dir/kubeconfig"
-  ln -sf "$CACHE/kubectl" "$dir/kubectl"
+  ln -sf "$kubectl" "$dir/kubectl"
 
   local i
   for ((i = 0; i < 120; i++)); do
-    if "$CACHE/kubectl" --kubeconfig "$dir/kubeconfig" get --raw /readyz >/dev/null 2>&1; then
+    if "$kubectl" --kubeconfig "$dir/kubeconfig" get --raw /readyz >/dev/null 2>&1; then
       log "ready after $((i / 2)).$(((i % 2) * 5)) s: https://127.0.0.1:$apiserver (kubeconfig: $dir/kubeconfig)"
       trap - ERR
       return 0
