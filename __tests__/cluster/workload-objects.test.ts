@@ -81,14 +81,25 @@ describe("the harness rejects broken objects (it is not vacuous)", () => {
   const deployment = () => structuredClone(objects.find((o) => o.kind === "Deployment"));
   const spc = () => structuredClone(objects.find((o) => o.kind === "SecretProviderClass"));
 
-  test("rejects a pod whose template drops runAsNonRoot, naming the violated control", () => {
+  const withoutRunAsNonRoot = () => {
     const broken = deployment();
     const spec = broken.spec.template.spec;
     delete spec.securityContext?.runAsNonRoot;
     for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) delete c.securityContext?.runAsNonRoot;
-    const r = kubectl(["create", "--dry-run=server", "-f", "-"], JSON.stringify(podFromTemplate(broken)));
+    return broken;
+  };
+
+  test("rejects a pod whose template drops runAsNonRoot, naming the violated control", () => {
+    const r = kubectl(["create", "--dry-run=server", "-f", "-"], JSON.stringify(podFromTemplate(withoutRunAsNonRoot())));
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain("violates PodSecurity \"restricted:latest\"");
+    expect(r.stderr).toContain("runAsNonRoot != true");
+  });
+
+  test("fails the apply of a Deployment whose template drops runAsNonRoot (Pod Security's warning is an error)", () => {
+    const r = kubectl([...APPLY, "--dry-run=server"], JSON.stringify(withoutRunAsNonRoot()));
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("would violate PodSecurity \"restricted:latest\"");
     expect(r.stderr).toContain("runAsNonRoot != true");
   });
 
