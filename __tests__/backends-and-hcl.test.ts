@@ -74,7 +74,7 @@ describe("backends", () => {
     const s = synthApp();
     const [state] = dataOf(s.stackJson("workload"), "terraform_remote_state");
     expect(state).toEqual({ backend: "local", config: s.stackJson("platform").terraform.backend.local });
-    expect(s.stackJson("workload").terraform.backend.local.path).toBe("../../../state/workload.tfstate");
+    expect(s.stackJson("workload").terraform.backend.local.path).toBe("../../../state/kvcsi/workload.tfstate");
     expect({ platform: s.stackJson("platform").terraform.backend, workloadRemoteState: state }).toMatchSnapshot();
   });
 
@@ -83,9 +83,9 @@ describe("backends", () => {
     const platformBackend = s.stackJson("platform").terraform.backend.azurerm;
     expect(platformBackend).toEqual({
       resource_group_name: "rg-tfstate", storage_account_name: "sttfstate001", container_name: "tfstate",
-      key: "aks-kv/platform.tfstate", use_azuread_auth: true,
+      key: "aks-kv/kvcsi/platform.tfstate", use_azuread_auth: true,
     });
-    expect(s.stackJson("workload").terraform.backend.azurerm.key).toBe("aks-kv/workload.tfstate");
+    expect(s.stackJson("workload").terraform.backend.azurerm.key).toBe("aks-kv/kvcsi/workload.tfstate");
     const [state] = dataOf(s.stackJson("workload"), "terraform_remote_state");
     expect(state).toEqual({ backend: "azurerm", config: platformBackend });
     expect({ platform: platformBackend, workloadRemoteState: state }).toMatchSnapshot();

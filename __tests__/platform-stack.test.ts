@@ -263,7 +263,7 @@ describe("platform stack", () => {
   });
 
   test("uses a local backend with a path relative to the stack folder", () => {
-    expect(json.terraform.backend).toEqual({ local: { path: "../../../state/platform.tfstate" } });
+    expect(json.terraform.backend).toEqual({ local: { path: "../../../state/kvcsi/platform.tfstate" } });
     expect(text).not.toContain(process.cwd());
   });
 

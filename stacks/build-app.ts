@@ -15,7 +15,7 @@ export interface BuiltApp {
 export function buildApp(config: AppConfig, appProps: CdktfAppConfig = {}): BuiltApp {
   // Stack traces in annotations would put machine paths into manifest.json.
   const app = new SecureApp({ stackTraces: false, ...appProps });
-  const state = new StackState(config.backend);
+  const state = new StackState(config.backend, config.namePrefix);
   const platform = new PlatformStack(app, "platform", { config, state });
   const workload = new WorkloadStack(app, "workload", { config, state, platform });
   return { app, platform, workload };
