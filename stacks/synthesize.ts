@@ -2,19 +2,45 @@ import * as fs from "fs";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import { UserError } from "../config/user-error";
+import { ConfigRecord, describeConfig, readConfigRecord, writeConfigRecord } from "./config-record";
 import { repairCdktfHcl } from "./hcl-fixups";
+import { carryOverUserFiles, prepareOutputFolder, recoverInterruptedSynths } from "./output-folder";
 
-/** Terraform's per-stack working files, kept across synths so `cdktf deploy` does not re-download providers. */
-const TERRAFORM_WORKING_FILES = [".terraform", ".terraform.lock.hcl"];
+export interface SynthesisOptions {
+  /**
+   * Which config produced this output; written to the output and compared with the record the
+   * previous synth left there.
+   * @default - no record is written or checked
+   */
+  readonly record?: ConfigRecord;
+  /**
+   * Refuse to replace output that another config produced. True when the cdktf CLI runs the app:
+   * `cdktf deploy`, `diff` and `destroy` re-synthesize by themselves, and a CONFIG forgotten there
+   * would silently deploy another config (the embedded default, with a local backend).
+   * @default false - `npm run synth` is how a checkout switches configs
+   */
+  readonly refuseConfigSwitch?: boolean;
+}
 
 /**
  * Synthesizes into a fresh staging folder and swaps it in only when every stack succeeded.
  * cdktf writes stacks one by one, so a failure in the second stack would otherwise leave a
  * half-written output; a fresh folder also means `--hcl` never leaves a stale cdk.tf.json
- * beside cdk.tf.
+ * beside cdk.tf. Files users keep in stack folders (tfplan, *.tfvars, override.tf, state) are
+ * copied into the new output before the swap, so nothing of theirs is lost.
  */
-export function synthesizeAtomically(build: (outdir: string) => App, outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out"): void {
+export function synthesizeAtomically(
+  build: (outdir: string) => App,
+  outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out",
+  options: SynthesisOptions = {},
+): void {
   const target = path.resolve(outdir);
+  prepareOutputFolder(target);
+  recoverInterruptedSynths(target);
+  const previousRecord = readConfigRecord(target);
+  if (options.refuseConfigSwitch && options.record && previousRecord && previousRecord.config !== options.record.config) {
+    throw new ConfigSwitchError(outdir, previousRecord, options.record);
+  }
   const staging = `${target}.staging-${process.pid}`;
   const previous = `${target}.previous-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
@@ -29,6 +55,8 @@ export function synthesizeAtomically(build: (outdir: string) => App, outdir = pr
     const errors = errorAnnotations(staging);
     if (errors.length > 0) throw new SynthesisError(errors);
     repairHclOutput(app, staging);
+    if (options.record) writeConfigRecord(staging, options.record);
+    carryOverUserFiles(target, staging, { sameConfig: previousRecord?.config === options.record?.config });
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;
@@ -36,10 +64,7 @@ export function synthesizeAtomically(build: (outdir: string) => App, outdir = pr
     if (continueOnErrors === undefined) delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
     else process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = continueOnErrors;
   }
-  if (fs.existsSync(target)) {
-    carryOverWorkingFiles(target, staging);
-    fs.renameSync(target, previous);
-  }
+  if (fs.existsSync(target)) fs.renameSync(target, previous);
   fs.renameSync(staging, target);
   fs.rmSync(previous, { recursive: true, force: true });
 }
@@ -53,25 +78,25 @@ export class SynthesisError extends UserError {
   }
 }
 
+/** The output was synthesized from another config than the one this cdktf run selects. */
+export class ConfigSwitchError extends UserError {
+  constructor(outdir: string, previous: ConfigRecord, current: ConfigRecord) {
+    const select = current.config === null ? "" : `CONFIG=${current.config} `;
+    const wanted = previous.config === null ? "" : `CONFIG=${previous.config} `;
+    super(`Refusing to replace ${outdir}: it was synthesized from ${describeConfig(previous)}, ` +
+      `but this cdktf run selects ${describeConfig(current)}.\n` +
+      `  - to keep working with the synthesized config: ${wanted}npm run deploy|diff|destroy|output -- <stacks>\n` +
+      `  - to switch to the selected config: ${select}npm run synth, review the output, then ${select}npm run deploy -- <stacks>`);
+    this.name = "ConfigSwitchError";
+  }
+}
+
 function errorAnnotations(outdir: string): string[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
   return Object.values(manifest.stacks as Record<string, { annotations: { level: string; constructPath: string; message: string }[] }>)
     .flatMap((stack) => stack.annotations)
     .filter((a) => a.level === "@cdktf/error")
     .map((a) => `[${a.constructPath}] ${a.message}`);
-}
-
-function carryOverWorkingFiles(from: string, to: string): void {
-  const stacks = path.join(from, "stacks");
-  if (!fs.existsSync(stacks)) return;
-  for (const stack of fs.readdirSync(stacks)) {
-    const destination = path.join(to, "stacks", stack);
-    if (!fs.existsSync(destination)) continue;
-    for (const file of TERRAFORM_WORKING_FILES) {
-      const source = path.join(stacks, stack, file);
-      if (fs.existsSync(source)) fs.renameSync(source, path.join(destination, file));
-    }
-  }
 }
 
 function repairHclOutput(app: App, outdir: string): void {

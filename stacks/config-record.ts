@@ -1,0 +1,51 @@
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { DEFAULT_CONFIG } from "../config/default-config";
+
+/** Written into the output folder by every synth: which config produced that output. */
+export const CONFIG_RECORD_FILE = "config-record.json";
+
+export interface ConfigRecord {
+  /** The CONFIG file relative to the project (forward slashes), or null for the embedded default. */
+  readonly config: string | null;
+  /** SHA-256 of the config file's bytes (of the embedded default's JSON), to tell which content produced the output. */
+  readonly sha256: string;
+}
+
+/**
+ * The record of the config this run selects. Called after loadConfig succeeded, so the file is
+ * known to be a readable config; the path is kept relative so no machine path reaches the output.
+ */
+export function configRecord(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ConfigRecord {
+  const file = env.CONFIG;
+  if (!file) return { config: null, sha256: sha256(JSON.stringify(DEFAULT_CONFIG)) };
+  const resolved = path.resolve(cwd, file);
+  return { config: path.relative(cwd, resolved).split(path.sep).join("/"), sha256: sha256(fs.readFileSync(resolved)) };
+}
+
+/** The record a previous synth left in `outdir`, if any. */
+export function readConfigRecord(outdir: string): ConfigRecord | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(outdir, CONFIG_RECORD_FILE), "utf8");
+  } catch {
+    return undefined;
+  }
+  const parsed = JSON.parse(text);
+  return { config: parsed.config, sha256: parsed.sha256 };
+}
+
+export function writeConfigRecord(outdir: string, record: ConfigRecord): void {
+  fs.writeFileSync(path.join(outdir, CONFIG_RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/** "CONFIG=envs/lab.json (sha256 1a2b3c4d5e6f)" or "the embedded default config (no CONFIG, sha256 …)". */
+export function describeConfig(record: ConfigRecord): string {
+  const hash = `sha256 ${record.sha256.slice(0, 12)}`;
+  return record.config === null ? `the embedded default config (no CONFIG, ${hash})` : `CONFIG=${record.config} (${hash})`;
+}
+
+function sha256(data: string | Buffer): string {
+  return crypto.createHash("sha256").update(data).digest("hex");
+}
