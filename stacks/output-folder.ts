@@ -22,16 +22,24 @@ const BACKEND_MEMORY = ["terraform.tfstate", "environment"];
  */
 export function prepareOutputFolder(target: string, shown = target): void {
   const parent = path.dirname(target);
+  const file = fileInTheWay(parent);
+  if (file) throw new UserError(`Cannot use output folder ${shown}: ${path.relative(process.cwd(), file) || file} is a file, not a folder`);
   try {
     fs.mkdirSync(parent, { recursive: true });
     fs.accessSync(parent, fs.constants.W_OK);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : "it cannot be created or written";
-    throw new UserError(`Cannot use output folder ${shown}: ${why} at ${parent} (${code ?? e})`);
+    throw new UserError(`Cannot use output folder ${shown}: ${parent} cannot be created or written (${(e as NodeJS.ErrnoException).code ?? e})`);
   }
   if (fs.existsSync(target) && !fs.statSync(target).isDirectory()) {
     throw new UserError(`Cannot use output folder ${shown}: it exists and is not a folder`);
+  }
+}
+
+/** The nearest existing ancestor of `dir` (or `dir` itself) when that is a file. */
+function fileInTheWay(dir: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.existsSync(d)) return fs.statSync(d).isDirectory() ? undefined : d;
+    if (d === path.dirname(d)) return undefined;
   }
 }
 

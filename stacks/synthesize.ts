@@ -35,7 +35,7 @@ export function synthesizeAtomically(
   options: SynthesisOptions = {},
 ): void {
   const target = path.resolve(outdir);
-  prepareOutputFolder(target);
+  prepareOutputFolder(target, outdir);
   recoverInterruptedSynths(target);
   const previousRecord = readConfigRecord(target);
   if (options.refuseConfigSwitch && options.record && previousRecord && previousRecord.config !== options.record.config) {
