@@ -19,7 +19,7 @@ export interface AzurermBackendConfig {
   readonly resourceGroupName: string;
   readonly storageAccountName: string;
   readonly containerName: string;
-  /** Each stack's state key is `<keyPrefix><stack>.tfstate`. */
+  /** Each stack's state key is `<keyPrefix><namePrefix>/<stack>.tfstate` (see StackState). */
   readonly keyPrefix: string;
   readonly subscriptionId?: string;
   readonly tenantId?: string;
