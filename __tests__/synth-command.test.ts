@@ -1,4 +1,4 @@
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -133,6 +133,24 @@ describe("cdktf deploy/diff/destroy re-synthesize: exactly the config that produ
   test("the README runs cdktf only through those npm scripts", () => {
     const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
     expect(readme).not.toMatch(/(npx )?cdktf (deploy|diff|destroy|output) /);
+  });
+});
+
+describe("interrupted synthesis", () => {
+  test("a synth killed mid-run leaves the previous output intact, and the next synth removes its staging folder", async () => {
+    const dir = project();
+    main(dir, ["synth"]);
+    const before = fs.readFileSync(path.join(dir, "cdktf.out", "stacks", "workload", "cdk.tf.json"), "utf8");
+    const child = spawn(process.execPath, ["-r", path.join(ROOT, "scripts/ts-register.js"), path.join(ROOT, "main.ts"), "synth"], { cwd: dir, env: cleanEnv(), stdio: "ignore" });
+    const staging = path.join(dir, `cdktf.out.staging-${child.pid}`);
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    for (let waited = 0; !fs.existsSync(staging) && waited < 20000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+    child.kill("SIGKILL");
+    await exited;
+    expect(fs.existsSync(staging)).toBe(true);
+    expect(fs.readFileSync(path.join(dir, "cdktf.out", "stacks", "workload", "cdk.tf.json"), "utf8")).toBe(before);
+    expect(main(dir, ["synth"]).status).toBe(0);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith("cdktf.out"))).toEqual(["cdktf.out"]);
   });
 });
 
