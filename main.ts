@@ -2,15 +2,15 @@ import { loadConfig } from "./config/load-config";
 import { exitOnUserError } from "./config/user-error";
 import { buildApp } from "./stacks/build-app";
 import { configRecord } from "./stacks/config-record";
-import { checkOutputFolderFor, synthRunFrom, synthSummary } from "./stacks/synth-command";
+import { projectFromStackFolder, synthRunFrom, synthSummary } from "./stacks/synth-command";
 import { synthesizeAtomically } from "./stacks/synthesize";
 
 exitOnUserError(() => {
   const run = synthRunFrom(process.argv.slice(2));
   const config = loadConfig();
-  checkOutputFolderFor(config, run.outdir);
+  const projectFromStack = projectFromStackFolder(run.outdir);
   // cdktf's stacks read the output format from the environment, not from App's hclOutput prop.
   process.env.SYNTH_HCL_OUTPUT = String(run.hcl);
-  synthesizeAtomically((outdir) => buildApp(config, { outdir }).app, run.outdir, { record: configRecord(), refuseConfigSwitch: run.byCdktfCli });
+  synthesizeAtomically((outdir) => buildApp(config, { outdir }, { projectFromStack }).app, run.outdir, { record: configRecord(), refuseConfigSwitch: run.byCdktfCli });
   if (!run.byCdktfCli) console.log(synthSummary(run.outdir));
 });

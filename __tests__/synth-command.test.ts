@@ -151,7 +151,7 @@ describe("interrupted synthesis", () => {
     expect(fs.readFileSync(path.join(dir, "cdktf.out", "stacks", "workload", "cdk.tf.json"), "utf8")).toBe(before);
     expect(main(dir, ["synth"]).status).toBe(0);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith("cdktf.out"))).toEqual(["cdktf.out"]);
-  });
+  }, 60_000);
 });
 
 describe("output folders named by the user", () => {
@@ -176,18 +176,27 @@ describe("output folders named by the user", () => {
     expect(result.stderr).toBe("Cannot use output folder some/new/folder: some is a file, not a folder\n");
   });
 
-  test("fails in one line when a local-backend output is not directly in the project, where its state paths would point elsewhere", () => {
+  test("a local-backend output anywhere in the project reaches the project's state folder from its stack folders", () => {
     const dir = project();
-    const result = main(dir, ["synth", "--output", "some/new/folder"]);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^Cannot synthesize into some\/new\/folder: with the local backend the output folder must sit directly in the project folder .*\n$/);
+    expect(main(dir, ["synth", "--output", "build/out"], { CONFIG: "envs/lab.json" }).status).toBe(0);
+    const json = JSON.parse(fs.readFileSync(path.join(dir, "build/out/stacks/platform/cdk.tf.json"), "utf8"));
+    expect(json.terraform.backend.local.path).toBe("../../../../state/kvlab/platform.tfstate");
+    expect(path.resolve(dir, "build/out/stacks/platform", json.terraform.backend.local.path)).toBe(path.join(dir, "state/kvlab/platform.tfstate"));
   });
 
-  test("a local-backend output may use another name in the project folder", () => {
+  test("a local-backend output outside the project keeps cdktf.out's layout, as a copy of it would (no machine path)", () => {
     const dir = project();
-    expect(main(dir, ["synth", "--output", "cdktf.lab"], { CONFIG: "envs/lab.json" }).status).toBe(0);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, "cdktf.lab/stacks/platform/cdk.tf.json"), "utf8")).terraform.backend.local.path)
-      .toBe("../../../state/kvlab/platform.tfstate");
+    expect(main(dir, ["synth", "--output", "../elsewhere/out"]).status).toBe(0);
+    const json = JSON.parse(fs.readFileSync(path.join(dir, "../elsewhere/out/stacks/platform/cdk.tf.json"), "utf8"));
+    fs.rmSync(path.join(dir, "../elsewhere"), { recursive: true, force: true });
+    expect(json.terraform.backend.local.path).toBe("../../../state/kvcsi/platform.tfstate");
+  });
+
+  test.each([["."], ["build/.."]])("fails in one line when the output folder (%s) is the project itself, which a synth would replace", (outdir) => {
+    const dir = project();
+    const result = main(dir, ["synth", "--output", outdir], { CONFIG: "envs/example.json" });
+    expect(result.stderr).toBe(`Cannot use output folder ${outdir}: it contains the current folder, and synthesis replaces the output folder as a whole\n`);
+    expect(fs.readdirSync(dir).sort()).toEqual(["envs"]);
   });
 });
 

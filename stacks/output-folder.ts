@@ -17,10 +17,14 @@ const TERRAFORM_DATA_DIR = ".terraform";
 const BACKEND_MEMORY = ["terraform.tfstate", "environment"];
 
 /**
- * Makes sure the output folder can be created: its parent exists (created if needed) and is
- * writable, and the folder itself is not a file. Each problem is one line, not an ENOENT trace.
+ * Makes sure the output folder can be created: it does not contain the current folder, its
+ * parent exists (created if needed) and is writable, and the folder itself is not a file. Each problem is one line, not an ENOENT trace.
  */
 export function prepareOutputFolder(target: string, shown = target): void {
+  // The output folder is replaced as a whole: it must never be the project or a folder around it.
+  if (!path.relative(target, process.cwd()).startsWith("..")) {
+    throw new UserError(`Cannot use output folder ${shown}: it contains the current folder, and synthesis replaces the output folder as a whole`);
+  }
   const parent = path.dirname(target);
   const file = fileInTheWay(parent);
   if (file) throw new UserError(`Cannot use output folder ${shown}: ${path.relative(process.cwd(), file) || file} is a file, not a folder`);

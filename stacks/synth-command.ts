@@ -1,6 +1,5 @@
 import * as fs from "fs";
 import * as path from "path";
-import { AppConfig } from "../config/types";
 import { UserError } from "../config/user-error";
 import { describeConfig, readConfigRecord } from "./config-record";
 
@@ -40,17 +39,17 @@ export function synthRunFrom(argv: readonly string[], env: NodeJS.ProcessEnv = p
 }
 
 /**
- * The local backend reaches the project's state folder from `<output>/stacks/<stack>` as
- * `../../../<stateDir>` (a relative path, so no machine path reaches the output). From an output
- * folder anywhere else Terraform would start empty state in the wrong place and plan to create
- * everything again, so such a folder is refused in one line.
+ * The way from a stack folder (`<outdir>/stacks/<stack>`, where Terraform runs) back to the
+ * project, e.g. `../../..` for cdktf.out. The local backend writes its state paths relative to it,
+ * so they work from any output folder in the project and contain no machine path. An output
+ * folder outside the project is written as if it were cdktf.out, like a copy of it: only a
+ * machine path could reach the project from there.
  */
-export function checkOutputFolderFor(config: AppConfig, outdir: string, cwd = process.cwd()): void {
-  if (config.backend.type !== "local") return;
-  if (path.dirname(path.resolve(cwd, outdir)) === path.resolve(cwd)) return;
-  throw new UserError(`Cannot synthesize into ${outdir}: with the local backend the output folder must sit directly in the project folder ` +
-    `(e.g. --output cdktf.lab), because its stacks reach ${config.backend.stateDir}/ as ../../../${config.backend.stateDir}; ` +
-    "use an azurerm or cloud backend for other folders");
+export function projectFromStackFolder(outdir: string, cwd = process.cwd()): string {
+  const stackFolder = path.join(path.resolve(cwd, outdir), "stacks", "stack");
+  const fromProject = path.relative(cwd, stackFolder);
+  if (fromProject.startsWith("..") || path.isAbsolute(fromProject)) return "../../..";
+  return path.relative(stackFolder, cwd).split(path.sep).join("/");
 }
 
 /** What `npm run synth` prints: the annotations the CLI would print, then one summary line. */

@@ -28,15 +28,17 @@ export class StackState {
   /**
    * @param backend where state lives
    * @param stateName the config's identity; names the local state folder and the azurerm key
+   * @param projectFromStack the relative way from a stack folder of the output back to the
+   *   project, where the local state folder is
    */
-  constructor(private readonly backend: BackendConfig, readonly stateName: string) {}
+  constructor(private readonly backend: BackendConfig, readonly stateName: string, private readonly projectFromStack = "../../..") {}
 
   /** Attaches the backend for `role` to `stack`. */
   attach(stack: TerraformStack, role: StackRole): void {
     const b = this.backend;
     switch (b.type) {
       case "local":
-        new LocalBackend(stack, { path: localPath(b, this.stateName, role) });
+        new LocalBackend(stack, { path: localPath(b, this.stateName, role, this.projectFromStack) });
         return;
       case "azurerm":
         new AzurermBackend(stack, azurermConfig(b, this.stateName, role));
@@ -56,7 +58,7 @@ export class StackState {
     const b = this.backend;
     switch (b.type) {
       case "local":
-        return new DataTerraformRemoteStateLocal(scope, id, { path: localPath(b, this.stateName, role) });
+        return new DataTerraformRemoteStateLocal(scope, id, { path: localPath(b, this.stateName, role, this.projectFromStack) });
       case "azurerm":
         return new DataTerraformRemoteStateAzurerm(scope, id, azurermConfig(b, this.stateName, role));
       case "cloud":
@@ -71,11 +73,11 @@ export class StackState {
 }
 
 /**
- * Terraform runs inside cdktf.out/stacks/<stack>; the path climbs back to the project so the
+ * Terraform runs inside <outdir>/stacks/<stack>; the path climbs back to the project so the
  * state survives re-synthesis and contains no machine-specific absolute path.
  */
-function localPath(b: LocalBackendConfig, stateName: string, role: StackRole): string {
-  return `../../../${b.stateDir}/${stateName}/${role}.tfstate`;
+function localPath(b: LocalBackendConfig, stateName: string, role: StackRole, projectFromStack: string): string {
+  return `${projectFromStack}/${b.stateDir}/${stateName}/${role}.tfstate`;
 }
 
 function azurermConfig(b: AzurermBackendConfig, stateName: string, role: StackRole) {
