@@ -121,6 +121,17 @@ describe("cdktf deploy/diff/destroy re-synthesize: exactly the config that produ
     expect(result.status).toBe(0);
   });
 
+  test.each([["is missing", null], ["is not JSON", "{"], ["is not a record", "[]"]])("proceeds when the record %s", (_case, text) => {
+    const dir = project();
+    main(dir, ["synth"], { CONFIG: "envs/lab.json" });
+    const file = path.join(dir, "cdktf.out", "config-record.json");
+    if (text === null) fs.rmSync(file);
+    else fs.writeFileSync(file, text);
+    const result = main(dir, [], asCdktfCli());
+    expect(result.stderr).toBe("");
+    expect(record(dir).config).toBeNull();
+  });
+
   test("proceeds on a fresh checkout, where no output records a config yet", () => {
     expect(main(project(), [], asCdktfCli({ CONFIG: "envs/lab.json" })).status).toBe(0);
   });

@@ -24,16 +24,17 @@ export function configRecord(env: NodeJS.ProcessEnv = process.env, cwd = process
   return { config: path.relative(cwd, resolved).split(path.sep).join("/"), sha256: sha256(fs.readFileSync(resolved)) };
 }
 
-/** The record a previous synth left in `outdir`, if any. */
+/** The record a previous synth left in `outdir`; undefined when there is none or it is not a record (edited by hand). */
 export function readConfigRecord(outdir: string): ConfigRecord | undefined {
-  let text: string;
   try {
-    text = fs.readFileSync(path.join(outdir, CONFIG_RECORD_FILE), "utf8");
+    const parsed = JSON.parse(fs.readFileSync(path.join(outdir, CONFIG_RECORD_FILE), "utf8"));
+    if ((typeof parsed.config === "string" || parsed.config === null) && typeof parsed.sha256 === "string") {
+      return { config: parsed.config, sha256: parsed.sha256 };
+    }
   } catch {
-    return undefined;
+    // missing or not JSON: no record
   }
-  const parsed = JSON.parse(text);
-  return { config: parsed.config, sha256: parsed.sha256 };
+  return undefined;
 }
 
 export function writeConfigRecord(outdir: string, record: ConfigRecord): void {
