@@ -113,6 +113,17 @@ describe("cdktf deploy/diff/destroy re-synthesize: exactly the config that produ
     expect(record(dir).config).toBe("envs/lab.json");
   });
 
+  test("npm run deploy|diff|destroy|output refuse before the cdktf CLI starts, with the same message", () => {
+    const dir = project();
+    main(dir, ["synth"], { CONFIG: "envs/lab.json" });
+    for (const args of [["diff", "platform"], ["deploy", "platform", "--output", "cdktf.out"]]) {
+      const result = spawnSync(process.execPath, [path.join(ROOT, "scripts/cdktf.js"), ...args], { cwd: dir, encoding: "utf8", env: cleanEnv() });
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(/^Refusing to replace cdktf.out: it was synthesized from CONFIG=envs\/lab.json \(sha256 \w+\), but this cdktf run selects the embedded default config/);
+    }
+  });
+
   test("proceeds when this run selects the same config", () => {
     const dir = project();
     main(dir, ["synth"], { CONFIG: "envs/lab.json" });

@@ -32,8 +32,32 @@ function cdktfInvocation(command, args, env, isTTY) {
   return { argv: [command, ...args, ...extra], env: runEnv };
 }
 
+/**
+ * The check main.ts makes once the cdktf CLI runs it, made before the CLI starts: the same
+ * refusal, seconds earlier and without the CLI's "encountered an error while synthesizing" frame.
+ */
+function refuseConfigSwitch(args) {
+  require("./ts-register");
+  const { ConfigSwitchError, configRecord, readConfigRecord } = require("../stacks/config-record.ts");
+  const flag = args.findIndex((a) => a === "--output" || a === "-o");
+  const equals = args.find((a) => a.startsWith("--output="));
+  const outdir = equals ? equals.slice("--output=".length) : flag >= 0 && args[flag + 1] ? args[flag + 1] : "cdktf.out";
+  const previous = readConfigRecord(outdir);
+  if (!previous) return;
+  let current;
+  try {
+    current = configRecord();
+  } catch {
+    return; // an unreadable CONFIG gets the app's own report
+  }
+  if (previous.config === current.config) return;
+  process.stderr.write(`${new ConfigSwitchError(outdir, previous, current).message}\n`);
+  process.exit(1);
+}
+
 if (require.main === module) {
   const [command, ...args] = process.argv.slice(2);
+  refuseConfigSwitch(args);
   const { argv, env } = cdktfInvocation(command, args, process.env, Boolean(process.stdout.isTTY));
   const cli = path.join(path.dirname(require.resolve("cdktf-cli/package.json")), "bundle", "bin", "cdktf");
   const result = spawnSync(process.execPath, [cli, ...argv], { stdio: "inherit", env });

@@ -2,6 +2,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_CONFIG } from "../config/default-config";
+import { UserError } from "../config/user-error";
 
 /** Written into the output folder by every synth: which config produced that output. */
 export const CONFIG_RECORD_FILE = "config-record.json";
@@ -49,4 +50,17 @@ export function describeConfig(record: ConfigRecord): string {
 
 function sha256(data: string | Buffer): string {
   return crypto.createHash("sha256").update(data).digest("hex");
+}
+
+/** The output was synthesized from another config than the one this cdktf run selects. */
+export class ConfigSwitchError extends UserError {
+  constructor(outdir: string, previous: ConfigRecord, current: ConfigRecord) {
+    const select = current.config === null ? "" : `CONFIG=${current.config} `;
+    const wanted = previous.config === null ? "" : `CONFIG=${previous.config} `;
+    super(`Refusing to replace ${outdir}: it was synthesized from ${describeConfig(previous)}, ` +
+      `but this cdktf run selects ${describeConfig(current)}.\n` +
+      `  - to keep working with the synthesized config: ${wanted}npm run deploy|diff|destroy|output -- <stacks>\n` +
+      `  - to switch to the selected config: ${select}npm run synth, review the output, then ${select}npm run deploy -- <stacks>`);
+    this.name = "ConfigSwitchError";
+  }
 }

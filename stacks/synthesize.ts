@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import { UserError } from "../config/user-error";
-import { ConfigRecord, describeConfig, readConfigRecord, writeConfigRecord } from "./config-record";
+import { ConfigRecord, ConfigSwitchError, readConfigRecord, writeConfigRecord } from "./config-record";
 import { repairCdktfHcl } from "./hcl-fixups";
 import { carryOverUserFiles, prepareOutputFolder, recoverInterruptedSynths } from "./output-folder";
 
@@ -75,19 +75,6 @@ export class SynthesisError extends UserError {
     super(`Synthesis stopped, the previous output is unchanged: ${errors.length} error${errors.length === 1 ? "" : "s"}\n` +
       errors.map((e) => `  - ${e}`).join("\n"));
     this.name = "SynthesisError";
-  }
-}
-
-/** The output was synthesized from another config than the one this cdktf run selects. */
-export class ConfigSwitchError extends UserError {
-  constructor(outdir: string, previous: ConfigRecord, current: ConfigRecord) {
-    const select = current.config === null ? "" : `CONFIG=${current.config} `;
-    const wanted = previous.config === null ? "" : `CONFIG=${previous.config} `;
-    super(`Refusing to replace ${outdir}: it was synthesized from ${describeConfig(previous)}, ` +
-      `but this cdktf run selects ${describeConfig(current)}.\n` +
-      `  - to keep working with the synthesized config: ${wanted}npm run deploy|diff|destroy|output -- <stacks>\n` +
-      `  - to switch to the selected config: ${select}npm run synth, review the output, then ${select}npm run deploy -- <stacks>`);
-    this.name = "ConfigSwitchError";
   }
 }
 
