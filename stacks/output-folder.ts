@@ -63,16 +63,22 @@ export function recoverInterruptedSynths(target: string): void {
     if (fs.existsSync(target)) fs.rmSync(folder, { recursive: true, force: true });
     else fs.renameSync(folder, target);
   }
-  for (const { folder } of leftovers.filter((l) => l.kind === "staging")) {
-    for (const stack of subfolders(path.join(folder, "stacks"))) {
-      const data = path.join(folder, "stacks", stack, TERRAFORM_DATA_DIR);
-      const home = path.join(target, "stacks", stack);
-      if (fs.existsSync(data) && fs.existsSync(home) && !fs.existsSync(path.join(home, TERRAFORM_DATA_DIR))) {
-        fs.renameSync(data, path.join(home, TERRAFORM_DATA_DIR));
-      }
+  for (const { folder } of leftovers.filter((l) => l.kind === "staging")) discardStaging(folder, target);
+}
+
+/**
+ * Removes a staging folder that will not be swapped in. The only originals it can hold are the
+ * .terraform folders carried over from `target` (moved, not copied); they go back first.
+ */
+export function discardStaging(staging: string, target: string): void {
+  for (const stack of subfolders(path.join(staging, "stacks"))) {
+    const data = path.join(staging, "stacks", stack, TERRAFORM_DATA_DIR);
+    const home = path.join(target, "stacks", stack);
+    if (fs.existsSync(data) && fs.existsSync(home) && !fs.existsSync(path.join(home, TERRAFORM_DATA_DIR))) {
+      fs.renameSync(data, path.join(home, TERRAFORM_DATA_DIR));
     }
-    fs.rmSync(folder, { recursive: true, force: true });
   }
+  fs.rmSync(staging, { recursive: true, force: true });
 }
 
 /**

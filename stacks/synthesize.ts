@@ -4,7 +4,7 @@ import { App, TerraformStack } from "cdktf";
 import { UserError } from "../config/user-error";
 import { ConfigRecord, ConfigSwitchError, readConfigRecord, writeConfigRecord } from "./config-record";
 import { repairCdktfHcl } from "./hcl-fixups";
-import { carryOverUserFiles, prepareOutputFolder, recoverInterruptedSynths } from "./output-folder";
+import { carryOverUserFiles, discardStaging, prepareOutputFolder, recoverInterruptedSynths } from "./output-folder";
 
 export interface SynthesisOptions {
   /**
@@ -58,7 +58,7 @@ export function synthesizeAtomically(
     if (options.record) writeConfigRecord(staging, options.record);
     carryOverUserFiles(target, staging, { sameConfig: previousRecord?.config === options.record?.config });
   } catch (e) {
-    fs.rmSync(staging, { recursive: true, force: true });
+    discardStaging(staging, target);
     throw e;
   } finally {
     if (continueOnErrors === undefined) delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
