@@ -11,6 +11,6 @@ exitOnUserError(() => {
   const projectFromStack = projectFromStackFolder(run.outdir);
   // cdktf's stacks read the output format from the environment, not from App's hclOutput prop.
   process.env.SYNTH_HCL_OUTPUT = String(run.hcl);
-  synthesizeAtomically((outdir) => buildApp(config, { outdir }, { projectFromStack }).app, run.outdir, { record: configRecord(), refuseConfigSwitch: run.byCdktfCli });
+  synthesizeAtomically((outdir) => buildApp(config, { outdir }, { projectFromStack }).app, run.outdir, { record: configRecord(), byCdktfCli: run.byCdktfCli });
   if (!run.byCdktfCli) console.log(synthSummary(run.outdir));
 });

@@ -124,6 +124,20 @@ describe("cdktf deploy/diff/destroy re-synthesize: exactly the config that produ
     }
   });
 
+  test("refuses when the cdktf CLI would delete a retired stack's folder that holds user files, and npm run synth keeps it", () => {
+    const dir = project();
+    main(dir, ["synth"]);
+    const retired = path.join(dir, "cdktf.out", "stacks", "retired");
+    fs.mkdirSync(retired);
+    fs.writeFileSync(path.join(retired, "terraform.tfstate"), "state");
+    const result = main(dir, [], asCdktfCli());
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe("The cdktf CLI deletes the folders of stacks that no longer exist, and these hold your files: " +
+      "cdktf.out/stacks/retired. Move the files out, or run npm run synth, which keeps them\n");
+    expect(main(dir, ["synth"]).status).toBe(0);
+    expect(fs.readFileSync(path.join(retired, "terraform.tfstate"), "utf8")).toBe("state");
+  });
+
   test("proceeds when this run selects the same config", () => {
     const dir = project();
     main(dir, ["synth"], { CONFIG: "envs/lab.json" });

@@ -86,15 +86,18 @@ export function discardStaging(staging: string, target: string): void {
  * did not generate (tfplan, *.tfvars, override.tf, terraform.tfstate, notes), including stack
  * folders of stacks that no longer exist. Files are copied, so until the swap the old output still
  * holds the originals and an interrupted synth loses nothing; only .terraform is moved.
+ * @returns the stacks whose folders were carried although this synth did not write them
  */
-export function carryOverUserFiles(from: string, to: string, { sameConfig }: { sameConfig: boolean }): void {
-  if (!fs.existsSync(from)) return;
+export function carryOverUserFiles(from: string, to: string, { sameConfig }: { sameConfig: boolean }): string[] {
+  if (!fs.existsSync(from)) return [];
+  const orphans: string[] = [];
   for (const entry of fs.readdirSync(from)) {
     if (!GENERATED_AT_ROOT.has(entry) && !fs.existsSync(path.join(to, entry))) copy(path.join(from, entry), path.join(to, entry));
   }
   for (const stack of subfolders(path.join(from, "stacks"))) {
     const source = path.join(from, "stacks", stack);
     const destination = path.join(to, "stacks", stack);
+    if (!fs.existsSync(destination) && fs.readdirSync(source).some((entry) => !GENERATED_IN_STACK.has(entry))) orphans.push(stack);
     for (const entry of fs.readdirSync(source)) {
       if (GENERATED_IN_STACK.has(entry) || fs.existsSync(path.join(destination, entry))) continue;
       fs.mkdirSync(destination, { recursive: true });
@@ -108,6 +111,7 @@ export function carryOverUserFiles(from: string, to: string, { sameConfig }: { s
       }
     }
   }
+  return orphans;
 }
 
 function copy(from: string, to: string): void {

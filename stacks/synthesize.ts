@@ -14,12 +14,15 @@ export interface SynthesisOptions {
    */
   readonly record?: ConfigRecord;
   /**
-   * Refuse to replace output that another config produced. True when the cdktf CLI runs the app:
-   * `cdktf deploy`, `diff` and `destroy` re-synthesize by themselves, and a CONFIG forgotten there
-   * would silently deploy another config (the embedded default, with a local backend).
-   * @default false - `npm run synth` is how a checkout switches configs
+   * The cdktf CLI runs the app. Then synthesis refuses
+   * - to replace output that another config produced: `cdktf deploy`, `diff` and `destroy`
+   *   re-synthesize by themselves, and a CONFIG forgotten there would silently deploy another
+   *   config (the embedded default, with a local backend);
+   * - to keep the folder of a stack that no longer exists when it holds user files: the CLI
+   *   deletes such folders after every synth (@cdktf/cli-core synth-stack.js, "orphanedDirectories").
+   * @default false - `npm run synth`, which is how a checkout switches configs
    */
-  readonly refuseConfigSwitch?: boolean;
+  readonly byCdktfCli?: boolean;
 }
 
 /**
@@ -38,7 +41,7 @@ export function synthesizeAtomically(
   prepareOutputFolder(target, outdir);
   recoverInterruptedSynths(target);
   const previousRecord = readConfigRecord(target);
-  if (options.refuseConfigSwitch && options.record && previousRecord && previousRecord.config !== options.record.config) {
+  if (options.byCdktfCli && options.record && previousRecord && previousRecord.config !== options.record.config) {
     throw new ConfigSwitchError(outdir, previousRecord, options.record);
   }
   const staging = `${target}.staging-${process.pid}`;
@@ -56,7 +59,11 @@ export function synthesizeAtomically(
     if (errors.length > 0) throw new SynthesisError(errors);
     repairHclOutput(app, staging);
     if (options.record) writeConfigRecord(staging, options.record);
-    carryOverUserFiles(target, staging, { sameConfig: previousRecord?.config === options.record?.config });
+    const orphans = carryOverUserFiles(target, staging, { sameConfig: previousRecord?.config === options.record?.config });
+    if (options.byCdktfCli && orphans.length > 0) {
+      throw new UserError(`The cdktf CLI deletes the folders of stacks that no longer exist, and these hold your files: ` +
+        `${orphans.map((o) => path.join(outdir, "stacks", o)).join(", ")}. Move the files out, or run npm run synth, which keeps them`);
+    }
   } catch (e) {
     discardStaging(staging, target);
     throw e;
