@@ -10,13 +10,16 @@ function freshConfig(): RawConfig {
   return JSON.parse(JSON.stringify(DEFAULT_CONFIG)) as RawConfig;
 }
 
+/** The instant every row is checked at, so no verdict depends on the wall clock. */
+const NOW = new Date("2026-06-01T00:00:00Z");
+
 /** Parses the mutated default and returns the ConfigError it must throw. */
 function errorOf(mutate: (c: RawConfig) => void, source?: string): ConfigError {
   const cfg = freshConfig();
   mutate(cfg);
   let caught: unknown;
   try {
-    parseConfig(cfg, source);
+    parseConfig(cfg, source, NOW);
   } catch (e) {
     caught = e;
   }
@@ -542,6 +545,133 @@ const rows: Row[] = [
     mutate: (c) => { c.backend = { type: "local", stateDir: "../state" }; },
     problems: [{ path: "backend.stateDir", message: `"../state" is not allowed; must be ${REL_DIR}` }],
   },
+
+  // --- network ranges (issue 10) ---
+  {
+    name: "a subnet lies outside its VNet",
+    mutate: (c) => { c.network = { clusterSubnetPrefix: "10.41.0.0/20" }; },
+    problems: [{ path: "network.clusterSubnetPrefix", message: "\"10.41.0.0/20\" is outside network.vnetAddressSpace \"10.40.0.0/16\"; a subnet must lie inside its VNet" }],
+  },
+  {
+    name: "the endpoint subnet overlaps the cluster subnet",
+    mutate: (c) => { c.network = { endpointSubnetPrefix: "10.40.15.0/24" }; },
+    problems: [{ path: "network.endpointSubnetPrefix", message: "\"10.40.15.0/24\" overlaps network.clusterSubnetPrefix \"10.40.0.0/20\"; subnets must not overlap" }],
+  },
+  {
+    name: "the VNet range has host bits set",
+    mutate: (c) => { c.network = { vnetAddressSpace: "10.40.1.0/16" }; },
+    problems: [{ path: "network.vnetAddressSpace", message: "\"10.40.1.0/16\" has host bits set; must be the range's first address, i.e. \"10.40.0.0/16\"" }],
+  },
+  {
+    name: "the service CIDR overlaps the VNet",
+    mutate: (c) => { c.network = { serviceCidr: "10.40.0.0/16" }; },
+    problems: [{ path: "network.serviceCidr", message: "\"10.40.0.0/16\" overlaps network.vnetAddressSpace \"10.40.0.0/16\"; the Kubernetes service range must lie outside the VNet and its subnets (AKS's default is \"10.0.0.0/16\")" }],
+  },
+  {
+    name: "the service CIDR is an address without a prefix length",
+    mutate: (c) => { c.network = { serviceCidr: "10.0.0.0" }; },
+    problems: [{ path: "network.serviceCidr", message: "\"10.0.0.0\" is not allowed; must be an IPv4 CIDR range such as \"203.0.113.0/24\"" }],
+  },
+  {
+    name: "the DNS service IP lies outside the service CIDR",
+    mutate: (c) => { c.network = { dnsServiceIp: "10.1.0.10" }; },
+    problems: [{ path: "network.dnsServiceIp", message: "\"10.1.0.10\" is not usable; must be an address inside network.serviceCidr \"10.0.0.0/16\" other than 10.0.0.0, 10.0.0.1, 10.0.255.255, e.g. \"10.0.0.10\"" }],
+  },
+  {
+    name: "the DNS service IP is the service range's first address",
+    mutate: (c) => { c.network = { serviceCidr: "172.16.0.0/16", dnsServiceIp: "172.16.0.0" }; },
+    problems: [{ path: "network.dnsServiceIp", message: "\"172.16.0.0\" is not usable; must be an address inside network.serviceCidr \"172.16.0.0/16\" other than 172.16.0.0, 172.16.0.1, 172.16.255.255, e.g. \"172.16.0.10\"" }],
+  },
+  {
+    name: "the DNS service IP is not an IPv4 address",
+    mutate: (c) => { c.network = { dnsServiceIp: "10.0.0.300" }; },
+    problems: [{ path: "network.dnsServiceIp", message: "\"10.0.0.300\" is not allowed; must be an IPv4 address such as \"10.0.0.10\"" }],
+  },
+  {
+    name: "the hardened vault allowlist contains 0.0.0.0/0",
+    mutate: (c) => { c.keyVault.allowedIpRanges = ["203.0.113.0/24", "0.0.0.0/0"]; },
+    problems: [{ path: "keyVault.allowedIpRanges[1]", message: "\"0.0.0.0/0\" allows every address, which is only allowed in the lab profile; the hardened profile needs specific ranges (or set \"profile\": \"lab\" for a throwaway lab)" }],
+  },
+  {
+    name: "the hardened API server allowlist contains 0.0.0.0/0",
+    mutate: (c) => { c.cluster = { apiServerAuthorizedIpRanges: ["0.0.0.0/0"] }; },
+    problems: [{ path: "cluster.apiServerAuthorizedIpRanges[0]", message: "\"0.0.0.0/0\" allows every address, which is only allowed in the lab profile; the hardened profile needs specific ranges (or set \"profile\": \"lab\" for a throwaway lab)" }],
+  },
+  {
+    name: "an allowlist range has host bits set",
+    mutate: (c) => { c.keyVault.allowedIpRanges = ["203.0.113.7/24"]; },
+    problems: [{ path: "keyVault.allowedIpRanges[0]", message: "\"203.0.113.7/24\" has host bits set; must be the range's first address, i.e. \"203.0.113.0/24\"" }],
+  },
+
+  // --- Azure limits (issue 10) ---
+  {
+    name: "there are 51 tags",
+    mutate: (c) => { c.tags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`tag${i}`, "x"])); },
+    problems: [{ path: "tags", message: "has 51 tags; Azure allows at most 50 per resource" }],
+  },
+  {
+    name: "a tag name contains a slash",
+    mutate: (c) => { c.tags = { "cost/center": "4711" }; },
+    problems: [{ path: "tags.cost/center", message: "tag names are 1-512 characters without < > % & \\ ? /" }],
+  },
+  {
+    name: "a tag name is 513 characters long",
+    mutate: (c) => { c.tags = { ["n".repeat(513)]: "x" }; },
+    problems: [{ path: `tags.${"n".repeat(513)}`, message: "tag names are 1-512 characters without < > % & \\ ? /" }],
+  },
+  {
+    name: "a tag value is 257 characters long",
+    mutate: (c) => { c.tags = { owner: "v".repeat(257) }; },
+    problems: [{ path: "tags.owner", message: "tag values are at most 256 characters, got 257" }],
+  },
+  {
+    name: "two tag names differ only in case",
+    mutate: (c) => { c.tags = { env: "prod", Env: "dev" }; },
+    problems: [{ path: "tags.Env", message: "repeats tag name \"env\"; Azure tag names are case-insensitive" }],
+  },
+  {
+    name: "the region is a typo (westeurop)",
+    mutate: (c) => { c.location = "westeurop"; },
+    problems: [{ path: "location", message: "\"westeurop\" is not a known Azure region; must be a name from `az account list-locations` such as \"westeurope\" (did you mean \"westeurope\"?)" }],
+  },
+  {
+    name: "the region does not exist (moonbase)",
+    mutate: (c) => { c.location = "moonbase"; },
+    problems: [{ path: "location", message: "\"moonbase\" is not a known Azure region; must be a name from `az account list-locations` such as \"westeurope\"" }],
+  },
+
+  // --- Kubernetes rules (issue 10) ---
+  {
+    name: "a synced Secret key is \"..\"",
+    mutate: (c) => {
+      c.workloads[0].syncToKubernetesSecret = { secretName: "demo-env", items: [{ objectName: "db-password", key: "..", envVar: "DB_PASSWORD" }] };
+    },
+    problems: [{ path: "workloads[0].syncToKubernetesSecret.items[0].key", message: "\"..\" is not allowed; must be a Secret key of 1-253 letters, digits, '-', '_' and '.', other than \".\" and \"..\"" }],
+  },
+  {
+    name: "a synced Secret key contains a slash",
+    mutate: (c) => {
+      c.workloads[0].syncToKubernetesSecret = { secretName: "demo-env", items: [{ objectName: "db-password", key: "db/password", envVar: "DB_PASSWORD" }] };
+    },
+    problems: [{ path: "workloads[0].syncToKubernetesSecret.items[0].key", message: "\"db/password\" is not allowed; must be a Secret key of 1-253 letters, digits, '-', '_' and '.', other than \".\" and \"..\"" }],
+  },
+  {
+    name: "the namespace starts with kube-",
+    mutate: (c) => { c.workloads[0].namespace = "kube-apps"; },
+    problems: [{ path: "workloads[0].namespace", message: "\"kube-apps\" starts with \"kube-\", which Kubernetes reserves for system namespaces; give the workload its own namespace" }],
+  },
+  {
+    name: "a file permission leaves the file unreadable by the pod's user",
+    mutate: (c) => { c.workloads[0].objects[0].filePermission = "0440"; },
+    problems: [{ path: "workloads[0].objects[0].filePermission", message: "\"0440\" leaves the file unreadable by the pod's non-root user (files are owned by root and the driver ignores fsGroup); must keep the read bit for others, e.g. \"0444\"" }],
+  },
+
+  // --- dates (issue 10) ---
+  {
+    name: "a secret expired before now",
+    mutate: (c) => { c.keyVault.secrets[0].expirationDate = "2026-05-31T23:59:59Z"; },
+    problems: [{ path: "keyVault.secrets[0].expirationDate", message: `"2026-05-31T23:59:59Z" is in the past; must be a later time, ${RFC3339}` }],
+  },
 ];
 
 describe("parseConfig rejects bad configs", () => {
@@ -661,6 +791,50 @@ describe("parseConfig accepts good configs", () => {
     const raw = freshConfig();
     raw.workloads[0].image = PINNED;
     expect(parseConfig(raw).workloads[0].image).toBe(PINNED);
+  });
+
+  it("defaults the service CIDR to AKS's 10.0.0.0/16 and the DNS service IP to its .10 address", () => {
+    const network = parseConfig(freshConfig(), undefined, NOW).network;
+    expect(network.serviceCidr).toBe("10.0.0.0/16");
+    expect(network.dnsServiceIp).toBe("10.0.0.10");
+    const raw = freshConfig();
+    raw.network = { serviceCidr: "172.16.0.0/16" };
+    expect(parseConfig(raw, undefined, NOW).network).toMatchObject({ serviceCidr: "172.16.0.0/16", dnsServiceIp: "172.16.0.10" });
+  });
+
+  it("accepts 0.0.0.0/0 in the lab profile's allowlists", () => {
+    const raw = freshConfig();
+    raw.profile = "lab";
+    raw.keyVault.networkAccess = "allowlist";
+    raw.keyVault.allowedIpRanges = ["0.0.0.0/0"];
+    raw.cluster = { apiServerAuthorizedIpRanges: ["0.0.0.0/0"] };
+    const cfg = parseConfig(raw, undefined, NOW);
+    expect(cfg.keyVault.allowedIpRanges).toEqual(["0.0.0.0/0"]);
+    expect(cfg.cluster.apiServerAuthorizedIpRanges).toEqual(["0.0.0.0/0"]);
+  });
+
+  it("judges expiration dates against the injected now, not the wall clock", () => {
+    const raw = freshConfig();
+    raw.keyVault.secrets[0].expirationDate = "2026-07-01T00:00:00Z";
+    expect(parseConfig(raw, undefined, NOW).keyVault.secrets[0].expirationDate).toBe("2026-07-01T00:00:00Z");
+    expect(() => parseConfig(raw, undefined, new Date("2026-07-01T00:00:00Z"))).toThrow(/is in the past/);
+  });
+
+  it("accepts a file permission with the read bit for others and a namespace that merely contains kube", () => {
+    const raw = freshConfig();
+    raw.workloads[0].objects[0].filePermission = "0644";
+    raw.workloads[0].namespace = "apps-kube";
+    const cfg = parseConfig(raw, undefined, NOW);
+    expect(cfg.workloads[0].objects[0].filePermission).toBe("0644");
+    expect(cfg.workloads[0].namespace).toBe("apps-kube");
+  });
+
+  it("accepts a $schema reference for editors and rejects a non-string one", () => {
+    const raw = freshConfig();
+    raw.$schema = "../config.schema.json";
+    expect(() => parseConfig(raw, undefined, NOW)).not.toThrow();
+    raw.$schema = 1;
+    expect(errorOf((c) => { c.$schema = 1; }).problems).toEqual([{ path: "$schema", message: "must be a string, got 1" }]);
   });
 
   it("accepts a managed secret without expirationDate in the lab profile", () => {

@@ -13,6 +13,8 @@ export const RULES = {
     pattern: /^[a-z][a-z0-9]{1,11}$/,
     allowed: "2-12 lowercase letters and digits, starting with a letter (it becomes part of every Azure name)",
   },
+  /** "Use tags to organize your Azure resources", Limitations: https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations */
+  tagName: { pattern: /^[^<>%&\\?/]{1,512}$/, allowed: "1-512 characters without < > % & \\ ? /" },
   location: { pattern: /^[a-z][a-z0-9]+$/, allowed: "an Azure region name such as \"westeurope\"" },
   keyVaultName: {
     pattern: /^(?!.*--)[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/,
@@ -44,6 +46,10 @@ export const RULES = {
   cidr: {
     pattern: /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\/(?:3[0-2]|[12]?\d)$/,
     allowed: "an IPv4 CIDR range such as \"203.0.113.0/24\"",
+  },
+  ipv4: {
+    pattern: /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/,
+    allowed: "an IPv4 address such as \"10.0.0.10\"",
   },
   rfc3339Utc: {
     pattern: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/,
@@ -78,6 +84,12 @@ export const RULES = {
     allowed: "a lowercase GUID",
   },
   kubernetesVersion: { pattern: /^\d+\.\d+(\.\d+)?$/, allowed: "a version such as \"1.33\" or \"1.33.2\"" },
+  /** Kubernetes Secret data keys (validation.IsConfigMapKey): "." and ".." would be path traversal. */
+  secretKey: {
+    pattern: /^(?!\.\.?$)[-._a-zA-Z0-9]{1,253}$/,
+    allowed: "a Secret key of 1-253 letters, digits, '-', '_' and '.', other than \".\" and \"..\"",
+  },
+  envVar: { pattern: /^[A-Z_][A-Z0-9_]*$/, allowed: "an environment variable name such as DB_PASSWORD" },
   relativeDir: {
     pattern: /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._\-/]+$/,
     allowed: "a folder inside the project, such as \"state\" (relative, without \"..\")",

@@ -1,7 +1,9 @@
 import { createHash } from "crypto";
-import { Checker, join, show } from "./checker";
+import { Checker, join, nearest, show } from "./checker";
+import { AZURE_REGIONS } from "./azure-regions";
 import { ConfigError } from "./config-error";
 import { DEMO_IMAGE, demoCommand } from "./demo-app";
+import { cidrContains, cidrContainsIp, cidrsOverlap, canonicalCidr, hasHostBits, numberToIp, parseCidr } from "./ipv4";
 import { durationSeconds, RULES } from "./naming-rules";
 import {
   AppConfig,
@@ -29,29 +31,38 @@ export const MIN_ROTATION_SECONDS = 30;
 
 const CREDENTIAL_KEYS = ["accessKey", "access_key", "sasToken", "sas_token", "clientSecret", "client_secret", "token"];
 
+/** Azure allows at most 50 tag name-value pairs per resource (tag-resources#limitations). */
+export const MAX_TAGS = 50;
+
 /**
  * Parses and validates a raw config (the embedded default or a user's JSON file) in one pass,
  * fills every default and returns a typed config. Throws a ConfigError listing every problem.
+ * `now` is the instant secret expiration dates must lie after; tests pass a fixed one.
  */
-export function parseConfig(raw: unknown, source = "embedded default config"): AppConfig {
+export function parseConfig(raw: unknown, source = "embedded default config", now: Date = new Date()): AppConfig {
   const c = new Checker();
-  const root = c.object("", raw, [
+  // Editors read "$schema" (see config.schema.json); the app only checks that it is a string.
+  const given = typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
+  if (given) c.string("$schema", given.$schema);
+  const withoutSchema = given ? Object.fromEntries(Object.entries(given).filter(([k]) => k !== "$schema")) : raw;
+  const root = c.object("", withoutSchema, [
     "profile", "location", "namePrefix", "tags", "backend", "resourceGroup", "network", "keyVault", "cluster", "workloads",
   ]) ?? {};
 
   const profile: Profile = c.oneOf("profile", root.profile, ["hardened", "lab"] as const) ?? "hardened";
   const lab = profile === "lab";
-  const location = c.string("location", root.location, RULES.location) ?? "westeurope";
+  const location = parseLocation(c, root.location);
   const namePrefix = c.string("namePrefix", root.namePrefix, RULES.namePrefix) ?? "kvcsi";
   const tags = parseTags(c, root.tags);
   const backend = parseBackend(c, root.backend);
   const resourceGroup = parseResourceGroup(c, root.resourceGroup, namePrefix);
   const network = parseNetwork(c, root.network);
-  const keyVault = parseKeyVault(c, root.keyVault, { namePrefix, location, resourceGroup: resourceGroup.name, lab });
+  const keyVault = parseKeyVault(c, root.keyVault, { namePrefix, location, resourceGroup: resourceGroup.name, lab, now });
   const cluster = parseCluster(c, root.cluster, namePrefix, lab);
   const workloads = parseWorkloads(c, root.workloads, { lab, keyVault, cluster });
 
   if (!lab) rejectLabRelaxations(c, root, keyVault, cluster);
+  checkAllowlists(c, lab, keyVault, cluster);
 
   if (c.problems.length > 0) throw new ConfigError(source, c.problems);
   return { source, profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads };
@@ -82,13 +93,28 @@ function rejectLabRelaxations(c: Checker, root: Record<string, unknown>, keyVaul
   }
 }
 
+function parseLocation(c: Checker, value: unknown): string {
+  const location = c.string("location", value, RULES.location);
+  if (location === undefined) return "westeurope";
+  if (!(AZURE_REGIONS as readonly string[]).includes(location)) {
+    const guess = nearest(location, AZURE_REGIONS);
+    c.report("location", `${show(location)} is not a known Azure region; must be a name from \`az account list-locations\` ` +
+      `such as "westeurope"${guess ? ` (did you mean ${JSON.stringify(guess)}?)` : ""}`);
+  }
+  return location;
+}
+
 function parseTags(c: Checker, value: unknown): Record<string, string> {
   const tags = c.stringMap("tags", value);
+  const names = Object.keys(tags);
+  if (names.length > MAX_TAGS) c.report("tags", `has ${names.length} tags; Azure allows at most ${MAX_TAGS} per resource`);
+  const seen = new Map<string, string>();
   for (const [key, v] of Object.entries(tags)) {
-    if (!/^[^<>%&\\?/]{1,512}$/.test(key)) {
-      c.report(join("tags", key), "tag names are 1-512 characters without < > % & \\ ? /");
-    }
+    if (!RULES.tagName.pattern.test(key)) c.report(join("tags", key), `tag names are ${RULES.tagName.allowed}`);
     if (v.length > 256) c.report(join("tags", key), `tag values are at most 256 characters, got ${v.length}`);
+    const prior = seen.get(key.toLowerCase());
+    if (prior !== undefined) c.report(join("tags", key), `repeats tag name ${show(prior)}; Azure tag names are case-insensitive`);
+    else seen.set(key.toLowerCase(), key);
   }
   return tags;
 }
@@ -174,13 +200,93 @@ function parseResourceGroup(c: Checker, value: unknown, namePrefix: string): Res
   return { name: c.string("resourceGroup.name", raw.name, RULES.resourceGroupName) ?? `rg-${namePrefix}`, existing };
 }
 
+/**
+ * AKS's own default service range. It lies outside the default VNet (10.40.0.0/16), and AKS
+ * refuses a service range that overlaps the cluster's VNet or subnets:
+ * https://learn.microsoft.com/azure/aks/azure-cni-overlay#ip-address-planning
+ */
+export const DEFAULT_SERVICE_CIDR = "10.0.0.0/16";
+
+/** A CIDR that also has its host bits cleared: Azure rejects "10.40.1.0/16" instead of rounding it. */
+function networkCidr(c: Checker, path: string, value: unknown): string | undefined {
+  const cidr = c.string(path, value, RULES.cidr);
+  if (cidr !== undefined && hasHostBits(cidr)) {
+    c.report(path, `${show(cidr)} has host bits set; must be the range's first address, i.e. ${JSON.stringify(canonicalCidr(cidr))}`);
+    return undefined;
+  }
+  return cidr;
+}
+
 function parseNetwork(c: Checker, value: unknown): NetworkConfig {
-  const raw = c.object("network", value, ["vnetAddressSpace", "clusterSubnetPrefix", "endpointSubnetPrefix"]) ?? {};
-  return {
-    vnetAddressSpace: c.string("network.vnetAddressSpace", raw.vnetAddressSpace, RULES.cidr) ?? "10.40.0.0/16",
-    clusterSubnetPrefix: c.string("network.clusterSubnetPrefix", raw.clusterSubnetPrefix, RULES.cidr) ?? "10.40.0.0/20",
-    endpointSubnetPrefix: c.string("network.endpointSubnetPrefix", raw.endpointSubnetPrefix, RULES.cidr) ?? "10.40.16.0/24",
+  const raw = c.object("network", value, ["vnetAddressSpace", "clusterSubnetPrefix", "endpointSubnetPrefix", "serviceCidr", "dnsServiceIp"]) ?? {};
+  const vnet = networkCidr(c, "network.vnetAddressSpace", raw.vnetAddressSpace);
+  const cluster = networkCidr(c, "network.clusterSubnetPrefix", raw.clusterSubnetPrefix);
+  const endpoint = networkCidr(c, "network.endpointSubnetPrefix", raw.endpointSubnetPrefix);
+  const service = networkCidr(c, "network.serviceCidr", raw.serviceCidr);
+  const dnsIp = c.string("network.dnsServiceIp", raw.dnsServiceIp, RULES.ipv4);
+  const network: NetworkConfig = {
+    vnetAddressSpace: vnet ?? "10.40.0.0/16",
+    clusterSubnetPrefix: cluster ?? "10.40.0.0/20",
+    endpointSubnetPrefix: endpoint ?? "10.40.16.0/24",
+    serviceCidr: service ?? DEFAULT_SERVICE_CIDR,
+    dnsServiceIp: dnsIp ?? numberToIp(parseCidr(service ?? DEFAULT_SERVICE_CIDR).first + 10),
   };
+  // Checks between ranges use only values that passed their own check, so one typo is one problem.
+  const usable = (given: unknown, parsed: string | undefined) => given === undefined || parsed !== undefined;
+  const subnets = [
+    ["network.clusterSubnetPrefix", network.clusterSubnetPrefix, usable(raw.clusterSubnetPrefix, cluster)],
+    ["network.endpointSubnetPrefix", network.endpointSubnetPrefix, usable(raw.endpointSubnetPrefix, endpoint)],
+  ] as const;
+  const vnetOk = usable(raw.vnetAddressSpace, vnet);
+  for (const [path, subnet, ok] of subnets) {
+    if (ok && vnetOk && !cidrContains(network.vnetAddressSpace, subnet)) {
+      c.report(path, `${show(subnet)} is outside network.vnetAddressSpace ${show(network.vnetAddressSpace)}; a subnet must lie inside its VNet`);
+    }
+  }
+  if (subnets.every(([, , ok]) => ok) && cidrsOverlap(subnets[0][1], subnets[1][1])) {
+    c.report("network.endpointSubnetPrefix", `${show(subnets[1][1])} overlaps network.clusterSubnetPrefix ${show(subnets[0][1])}; subnets must not overlap`);
+  }
+  const serviceOk = usable(raw.serviceCidr, service);
+  if (serviceOk) {
+    for (const [path, range, ok] of [["network.vnetAddressSpace", network.vnetAddressSpace, vnetOk], ...subnets] as const) {
+      if (ok && cidrsOverlap(network.serviceCidr, range)) {
+        c.report("network.serviceCidr", `${show(network.serviceCidr)} overlaps ${path} ${show(range)}; ` +
+          `the Kubernetes service range must lie outside the VNet and its subnets (AKS's default is ${JSON.stringify(DEFAULT_SERVICE_CIDR)})`);
+        break;
+      }
+    }
+  }
+  if (serviceOk && dnsIp !== undefined) {
+    const { first, last } = parseCidr(network.serviceCidr);
+    // The first address names the range and the next one is the `kubernetes` Service's ClusterIP.
+    const reserved = [first, first + 1, last].map(numberToIp);
+    if (!cidrContainsIp(network.serviceCidr, dnsIp) || reserved.includes(dnsIp)) {
+      c.report("network.dnsServiceIp", `${show(dnsIp)} is not usable; must be an address inside network.serviceCidr ` +
+        `${show(network.serviceCidr)} other than ${reserved.join(", ")}, e.g. ${JSON.stringify(numberToIp(first + 10))}`);
+    }
+  }
+  return network;
+}
+
+/**
+ * Allowlists: a range with host bits set is a typo Azure rejects, and a /0 range allows every
+ * address, which the hardened profile refuses like its other relaxations.
+ */
+function checkAllowlists(c: Checker, lab: boolean, keyVault: KeyVaultConfig, cluster: ClusterConfig): void {
+  const lists = [
+    ["keyVault.allowedIpRanges", keyVault.allowedIpRanges],
+    ["cluster.apiServerAuthorizedIpRanges", cluster.apiServerAuthorizedIpRanges],
+  ] as const;
+  for (const [path, ranges] of lists) {
+    ranges.forEach((range, i) => {
+      if (hasHostBits(range)) {
+        c.report(`${path}[${i}]`, `${show(range)} has host bits set; must be the range's first address, i.e. ${JSON.stringify(canonicalCidr(range))}`);
+      } else if (!lab && parseCidr(range).prefix === 0) {
+        c.report(`${path}[${i}]`, `${show(range)} allows every address, which is only allowed in the lab profile; ` +
+          "the hardened profile needs specific ranges (or set \"profile\": \"lab\" for a throwaway lab)");
+      }
+    });
+  }
 }
 
 /** Key Vault names are global; the default gets a suffix derived from the config so two setups rarely collide. */
@@ -192,7 +298,7 @@ export function defaultVaultName(namePrefix: string, location: string, resourceG
 function parseKeyVault(
   c: Checker,
   value: unknown,
-  ctx: { namePrefix: string; location: string; resourceGroup: string; lab: boolean },
+  ctx: { namePrefix: string; location: string; resourceGroup: string; lab: boolean; now: Date },
 ): KeyVaultConfig {
   const raw = c.object("keyVault", value, ["name", "sku", "softDeleteRetentionDays", "preventDestroy", "networkAccess",
     "allowedIpRanges", "logRetentionDays", "secrets"]) ?? {};
@@ -207,6 +313,9 @@ function parseKeyVault(
     const expirationDate = c.string(`${path}.expirationDate`, s.expirationDate, RULES.rfc3339Utc);
     if (expirationDate && !isRealUtcTime(expirationDate)) {
       c.report(`${path}.expirationDate`, `${show(expirationDate)} is not a real date; must be ${RULES.rfc3339Utc.allowed}`);
+    } else if (expirationDate && Date.parse(expirationDate) <= ctx.now.getTime()) {
+      // Key Vault stores an expired secret, but the driver then fails every mount of it.
+      c.report(`${path}.expirationDate`, `${show(expirationDate)} is in the past; must be a later time, ${RULES.rfc3339Utc.allowed}`);
     }
     if (source === "managed" && s.expirationDate === undefined && !ctx.lab) {
       c.report(`${path}.expirationDate`, `is required for managed secrets in the hardened profile; must be ${RULES.rfc3339Utc.allowed}`);
@@ -339,6 +448,12 @@ function parseObject(c: Checker, path: string, value: unknown): SecretObjectConf
   const objectAlias = c.string(`${path}.objectAlias`, o.objectAlias, RULES.fileName);
   const objectVersion = c.string(`${path}.objectVersion`, o.objectVersion, RULES.objectVersion);
   const filePermission = c.string(`${path}.filePermission`, o.filePermission, RULES.filePermission);
+  // Files are owned by root and the driver ignores fsGroup (Azure/secrets-store-csi-driver-provider-azure#938,
+  // kubernetes-sigs/secrets-store-csi-driver#858); the pod runs as uid 65532, so only the bits for others apply.
+  if (filePermission !== undefined && (parseInt(filePermission, 8) & 0o004) === 0) {
+    c.report(`${path}.filePermission`, `${show(filePermission)} leaves the file unreadable by the pod's non-root user ` +
+      "(files are owned by root and the driver ignores fsGroup); must keep the read bit for others, e.g. \"0444\"");
+  }
   if (!objectName) return undefined;
   return { objectName, objectType, objectAlias, objectVersion, objectFormat, objectEncoding, filePermission };
 }
@@ -381,6 +496,8 @@ function parseWorkloads(
     }
     if (["kube-system", "kube-public", "kube-node-lease", "default"].includes(namespace)) {
       c.report(`${path}.namespace`, `${show(namespace)} is a system namespace; give the workload its own namespace`);
+    } else if (namespace.startsWith("kube-")) {
+      c.report(`${path}.namespace`, `${show(namespace)} starts with "kube-", which Kubernetes reserves for system namespaces; give the workload its own namespace`);
     }
 
     const identity = c.oneOf(`${path}.identity`, w.identity, ["addon", "workload"] as const) ?? "addon";
@@ -512,8 +629,8 @@ function parseSync(c: Checker, path: string, value: unknown, files: Set<string>)
     if (objectName !== undefined && !files.has(objectName)) {
       c.report(`${itemPath}.objectName`, `${show(objectName)} is not a file this workload mounts; must be one of ${[...files].join(", ")}`);
     }
-    const key = c.string(`${itemPath}.key`, it.key, { pattern: /^[-._a-zA-Z0-9]{1,253}$/, allowed: "a Secret key of letters, digits, '-', '_' and '.'" });
-    const envVar = c.string(`${itemPath}.envVar`, it.envVar, { pattern: /^[A-Z_][A-Z0-9_]*$/, allowed: "an environment variable name such as DB_PASSWORD" });
+    const key = c.string(`${itemPath}.key`, it.key, RULES.secretKey);
+    const envVar = c.string(`${itemPath}.envVar`, it.envVar, RULES.envVar);
     for (const [field, v] of [["objectName", it.objectName], ["key", it.key], ["envVar", it.envVar]] as const) {
       if (v === undefined) c.report(`${itemPath}.${field}`, "is required");
     }

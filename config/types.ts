@@ -43,6 +43,10 @@ export interface NetworkConfig {
   readonly vnetAddressSpace: string;
   readonly clusterSubnetPrefix: string;
   readonly endpointSubnetPrefix: string;
+  /** Kubernetes service range; outside the VNet and every subnet. */
+  readonly serviceCidr: string;
+  /** Cluster DNS service address, inside serviceCidr. */
+  readonly dnsServiceIp: string;
 }
 
 export type SecretSource = "managed" | "external";
@@ -113,7 +117,10 @@ export interface SecretObjectConfig {
   readonly objectVersion?: string;
   readonly objectFormat?: "pem" | "pfx";
   readonly objectEncoding?: "utf-8" | "hex" | "base64";
-  /** Octal string, e.g. "0444". The pod runs as a non-root user, so keep the read bit for others. */
+  /**
+   * Octal string, e.g. "0444". The driver writes files as root and ignores fsGroup, and the pod
+   * runs as a non-root user, so the read bit for others is required.
+   */
   readonly filePermission?: string;
 }
 
