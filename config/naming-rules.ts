@@ -57,6 +57,8 @@ export const RULES = {
   },
   contentType: { pattern: /^.{1,255}$/, allowed: "1-255 characters, e.g. \"text/plain\"" },
   filePermission: { pattern: /^0[0-7]{3}$/, allowed: "an octal mode such as \"0444\"" },
+  /** Mounted files are owned by root and the driver ignores fsGroup, so a non-root pod reads through the "others" bits. */
+  readableFilePermission: { pattern: /^0[0-7]{2}[4-7]$/, allowed: "a mode with the read bit for others, e.g. \"0444\"" },
   objectVersion: { pattern: /^[0-9a-f]{32}$/, allowed: "a 32-character Key Vault version id" },
   fileName: {
     pattern: /^(?!\.\.?$)[A-Za-z0-9._-]{1,253}$/,
@@ -95,6 +97,13 @@ export const RULES = {
     allowed: "a folder inside the project, such as \"state\" (relative, without \"..\")",
   },
 } satisfies Record<string, NamingRule>;
+
+/** Azure's tag limits per resource (tag-resources#limitations). */
+export const MAX_TAGS = 50;
+export const TAG_VALUE_MAX = 256;
+
+/** Namespaces a workload may not use; any other `kube-` name is reserved too. */
+export const SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "default"] as const;
 
 /** Seconds in a duration accepted by RULES.duration. */
 export function durationSeconds(value: string): number {

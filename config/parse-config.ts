@@ -4,7 +4,8 @@ import { AZURE_REGIONS } from "./azure-regions";
 import { ConfigError } from "./config-error";
 import { DEMO_IMAGE, demoCommand } from "./demo-app";
 import { cidrContains, cidrContainsIp, cidrsOverlap, canonicalCidr, hasHostBits, numberToIp, parseCidr } from "./ipv4";
-import { durationSeconds, RULES } from "./naming-rules";
+import { durationSeconds, MAX_TAGS, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
+import { enumAt, keysAt, rangeAt, variantKeysAt } from "./shape";
 import {
   AppConfig,
   BackendConfig,
@@ -31,9 +32,6 @@ export const MIN_ROTATION_SECONDS = 30;
 
 const CREDENTIAL_KEYS = ["accessKey", "access_key", "sasToken", "sas_token", "clientSecret", "client_secret", "token"];
 
-/** Azure allows at most 50 tag name-value pairs per resource (tag-resources#limitations). */
-export const MAX_TAGS = 50;
-
 /**
  * Parses and validates a raw config (the embedded default or a user's JSON file) in one pass,
  * fills every default and returns a typed config. Throws a ConfigError listing every problem.
@@ -45,11 +43,9 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   const given = typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
   if (given) c.string("$schema", given.$schema);
   const withoutSchema = given ? Object.fromEntries(Object.entries(given).filter(([k]) => k !== "$schema")) : raw;
-  const root = c.object("", withoutSchema, [
-    "profile", "location", "namePrefix", "tags", "backend", "resourceGroup", "network", "keyVault", "cluster", "workloads",
-  ]) ?? {};
+  const root = c.object("", withoutSchema, keysAt("").filter((k) => k !== "$schema")) ?? {};
 
-  const profile: Profile = c.oneOf("profile", root.profile, ["hardened", "lab"] as const) ?? "hardened";
+  const profile: Profile = c.oneOf("profile", root.profile, enumAt<Profile>("profile")) ?? "hardened";
   const lab = profile === "lab";
   const location = parseLocation(c, root.location);
   const namePrefix = c.string("namePrefix", root.namePrefix, RULES.namePrefix) ?? "kvcsi";
@@ -111,7 +107,7 @@ function parseTags(c: Checker, value: unknown): Record<string, string> {
   const seen = new Map<string, string>();
   for (const [key, v] of Object.entries(tags)) {
     if (!RULES.tagName.pattern.test(key)) c.report(join("tags", key), `tag names are ${RULES.tagName.allowed}`);
-    if (v.length > 256) c.report(join("tags", key), `tag values are at most 256 characters, got ${v.length}`);
+    if (v.length > TAG_VALUE_MAX) c.report(join("tags", key), `tag values are at most ${TAG_VALUE_MAX} characters, got ${v.length}`);
     const prior = seen.get(key.toLowerCase());
     if (prior !== undefined) c.report(join("tags", key), `repeats tag name ${show(prior)}; Azure tag names are case-insensitive`);
     else seen.set(key.toLowerCase(), key);
@@ -122,20 +118,15 @@ function parseTags(c: Checker, value: unknown): Record<string, string> {
 function parseBackend(c: Checker, value: unknown): BackendConfig {
   const given = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   const withoutCredentials = given ? Object.fromEntries(Object.entries(given).filter(([k]) => !CREDENTIAL_KEYS.includes(k))) : value;
-  const raw = (c.object("backend", withoutCredentials, ["type", "stateDir", "resourceGroupName", "storageAccountName", "containerName",
-    "keyPrefix", "subscriptionId", "tenantId", "organization", "hostname", "workspaces"]) ?? {});
+  const raw = (c.object("backend", withoutCredentials, keysAt("backend")) ?? {});
   for (const key of CREDENTIAL_KEYS) {
     if (given && key in given) {
       c.report(join("backend", key), "credentials are never accepted in the config; sign in with `az login` " +
         "(azurerm uses Entra ID auth) or `terraform login` (cloud)");
     }
   }
-  const type = c.oneOf("backend.type", raw.type, ["local", "azurerm", "cloud"] as const) ?? "local";
-  const allowedByType: Record<string, string[]> = {
-    local: ["type", "stateDir"],
-    azurerm: ["type", "resourceGroupName", "storageAccountName", "containerName", "keyPrefix", "subscriptionId", "tenantId"],
-    cloud: ["type", "organization", "hostname", "workspaces"],
-  };
+  const type = c.oneOf("backend.type", raw.type, enumAt<BackendConfig["type"]>("backend")) ?? "local";
+  const allowedByType = variantKeysAt("backend");
   for (const key of Object.keys(raw)) {
     const known = Object.values(allowedByType).some((keys) => keys.includes(key));
     if (known && !allowedByType[type].includes(key)) {
@@ -167,7 +158,8 @@ function parseBackend(c: Checker, value: unknown): BackendConfig {
       c.report("backend.workspaces", "is required for backend type \"cloud\": name one workspace per stack, " +
         "e.g. {\"platform\": \"aks-kv-platform\", \"workload\": \"aks-kv-workload\"}");
     } else {
-      const ws = c.object("backend.workspaces", workspacesRaw, ["platform", "workload", "tags"]) ?? {};
+      // "tags" is no workspaces key, but it gets its own sentence below rather than "unknown key".
+      const ws = c.object("backend.workspaces", workspacesRaw, [...keysAt("backend.workspaces"), "tags"]) ?? {};
       if ("tags" in ws) {
         c.report("backend.workspaces.tags", "tagged workspaces cannot carry the workload stack's remote-state " +
           "reference to the platform; name one workspace per stack with \"platform\" and \"workload\"");
@@ -192,7 +184,7 @@ function parseBackend(c: Checker, value: unknown): BackendConfig {
 }
 
 function parseResourceGroup(c: Checker, value: unknown, namePrefix: string): ResourceGroupConfig {
-  const raw = c.object("resourceGroup", value, ["name", "existing"]) ?? {};
+  const raw = c.object("resourceGroup", value, keysAt("resourceGroup")) ?? {};
   const existing = c.boolean("resourceGroup.existing", raw.existing) ?? false;
   if (existing && raw.name === undefined) {
     c.report("resourceGroup.name", "is required when resourceGroup.existing is true: name the group to use");
@@ -218,7 +210,7 @@ function networkCidr(c: Checker, path: string, value: unknown): string | undefin
 }
 
 function parseNetwork(c: Checker, value: unknown): NetworkConfig {
-  const raw = c.object("network", value, ["vnetAddressSpace", "clusterSubnetPrefix", "endpointSubnetPrefix", "serviceCidr", "dnsServiceIp"]) ?? {};
+  const raw = c.object("network", value, keysAt("network")) ?? {};
   const vnet = networkCidr(c, "network.vnetAddressSpace", raw.vnetAddressSpace);
   const cluster = networkCidr(c, "network.clusterSubnetPrefix", raw.clusterSubnetPrefix);
   const endpoint = networkCidr(c, "network.endpointSubnetPrefix", raw.endpointSubnetPrefix);
@@ -300,16 +292,15 @@ function parseKeyVault(
   value: unknown,
   ctx: { namePrefix: string; location: string; resourceGroup: string; lab: boolean; now: Date },
 ): KeyVaultConfig {
-  const raw = c.object("keyVault", value, ["name", "sku", "softDeleteRetentionDays", "preventDestroy", "networkAccess",
-    "allowedIpRanges", "logRetentionDays", "secrets"]) ?? {};
+  const raw = c.object("keyVault", value, keysAt("keyVault")) ?? {};
   const secrets: SecretConfig[] = [];
   const seen = new Map<string, number>();
   c.array("keyVault.secrets", raw.secrets).forEach((item, i) => {
     const path = `keyVault.secrets[${i}]`;
-    const s = c.object(path, item, ["name", "source", "contentType", "expirationDate", "valueVersion"]);
+    const s = c.object(path, item, keysAt("keyVault.secrets[]"));
     if (!s) return;
     const name = c.requiredString(`${path}.name`, s.name, RULES.secretName);
-    const source = c.oneOf(`${path}.source`, s.source, ["managed", "external"] as const) ?? "managed";
+    const source = c.oneOf(`${path}.source`, s.source, enumAt<SecretConfig["source"]>("keyVault.secrets[].source")) ?? "managed";
     const expirationDate = c.string(`${path}.expirationDate`, s.expirationDate, RULES.rfc3339Utc);
     if (expirationDate && !isRealUtcTime(expirationDate)) {
       c.report(`${path}.expirationDate`, `${show(expirationDate)} is not a real date; must be ${RULES.rfc3339Utc.allowed}`);
@@ -324,7 +315,7 @@ function parseKeyVault(
       c.report(`${path}.valueVersion`, "applies only to managed secrets; an external secret's value is not written by this app");
     }
     const contentType = c.string(`${path}.contentType`, s.contentType, RULES.contentType) ?? "text/plain";
-    const valueVersion = c.integer(`${path}.valueVersion`, s.valueVersion, 1, 1_000_000) ?? 1;
+    const valueVersion = c.integer(`${path}.valueVersion`, s.valueVersion, ...rangeAt("keyVault.secrets[].valueVersion")) ?? 1;
     if (name) {
       const key = name.toLowerCase();
       if (seen.has(key)) c.report(`${path}.name`, `${show(name)} is already declared by keyVault.secrets[${seen.get(key)}] (Key Vault names are case-insensitive)`);
@@ -333,7 +324,7 @@ function parseKeyVault(
     }
   });
 
-  const networkAccess = c.oneOf("keyVault.networkAccess", raw.networkAccess, ["allowlist", "private", "public"] as const)
+  const networkAccess = c.oneOf("keyVault.networkAccess", raw.networkAccess, enumAt<KeyVaultConfig["networkAccess"]>("keyVault.networkAccess"))
     ?? (ctx.lab ? "public" : "allowlist");
   const allowedIpRanges = c.stringList("keyVault.allowedIpRanges", raw.allowedIpRanges, RULES.cidr);
   if (networkAccess !== "allowlist" && allowedIpRanges.length > 0) {
@@ -341,26 +332,26 @@ function parseKeyVault(
   }
   return {
     name: c.string("keyVault.name", raw.name, RULES.keyVaultName) ?? defaultVaultName(ctx.namePrefix, ctx.location, ctx.resourceGroup),
-    sku: c.oneOf("keyVault.sku", raw.sku, ["standard", "premium"] as const) ?? "standard",
-    softDeleteRetentionDays: c.integer("keyVault.softDeleteRetentionDays", raw.softDeleteRetentionDays, 7, 90) ?? 90,
+    sku: c.oneOf("keyVault.sku", raw.sku, enumAt<KeyVaultConfig["sku"]>("keyVault.sku")) ?? "standard",
+    softDeleteRetentionDays: c.integer("keyVault.softDeleteRetentionDays", raw.softDeleteRetentionDays, ...rangeAt("keyVault.softDeleteRetentionDays")) ?? 90,
     preventDestroy: c.boolean("keyVault.preventDestroy", raw.preventDestroy) ?? !ctx.lab,
     networkAccess,
     allowedIpRanges,
-    logRetentionDays: c.integer("keyVault.logRetentionDays", raw.logRetentionDays, 30, 730) ?? 90,
+    logRetentionDays: c.integer("keyVault.logRetentionDays", raw.logRetentionDays, ...rangeAt("keyVault.logRetentionDays")) ?? 90,
     secrets,
   };
 }
 
 function parseNodePool(c: Checker, path: string, value: unknown, defaults: NodePoolConfig): NodePoolConfig {
-  const raw = c.object(path, value, ["name", "vmSize", "nodeCount", "autoscaling", "maxPods"]) ?? {};
-  const nodeCount = c.integer(`${path}.nodeCount`, raw.nodeCount, 1, 1000) ?? defaults.nodeCount;
+  const raw = c.object(path, value, keysAt(path)) ?? {};
+  const nodeCount = c.integer(`${path}.nodeCount`, raw.nodeCount, ...rangeAt(`${path}.nodeCount`)) ?? defaults.nodeCount;
   let autoscaling = defaults.autoscaling;
   if (raw.autoscaling === false) {
     autoscaling = undefined;
   } else if (raw.autoscaling !== undefined) {
-    const a = c.object(`${path}.autoscaling`, raw.autoscaling, ["minCount", "maxCount"]) ?? {};
-    const minCount = c.integer(`${path}.autoscaling.minCount`, a.minCount, 1, 1000) ?? defaults.autoscaling?.minCount ?? 1;
-    const maxCount = c.integer(`${path}.autoscaling.maxCount`, a.maxCount, 1, 1000) ?? defaults.autoscaling?.maxCount ?? 3;
+    const a = c.object(`${path}.autoscaling`, raw.autoscaling, keysAt(`${path}.autoscaling`)) ?? {};
+    const minCount = c.integer(`${path}.autoscaling.minCount`, a.minCount, ...rangeAt(`${path}.autoscaling.minCount`)) ?? defaults.autoscaling?.minCount ?? 1;
+    const maxCount = c.integer(`${path}.autoscaling.maxCount`, a.maxCount, ...rangeAt(`${path}.autoscaling.maxCount`)) ?? defaults.autoscaling?.maxCount ?? 3;
     if (minCount > maxCount) {
       c.report(`${path}.autoscaling`, `minCount ${minCount} is greater than maxCount ${maxCount}; minCount must be <= maxCount`);
     }
@@ -374,15 +365,12 @@ function parseNodePool(c: Checker, path: string, value: unknown, defaults: NodeP
     vmSize: c.string(`${path}.vmSize`, raw.vmSize, RULES.vmSize) ?? defaults.vmSize,
     nodeCount: autoscaling && raw.nodeCount === undefined ? Math.min(Math.max(nodeCount, autoscaling.minCount), autoscaling.maxCount) : nodeCount,
     autoscaling,
-    maxPods: c.integer(`${path}.maxPods`, raw.maxPods, 50, 250) ?? defaults.maxPods,
+    maxPods: c.integer(`${path}.maxPods`, raw.maxPods, ...rangeAt(`${path}.maxPods`)) ?? defaults.maxPods,
   };
 }
 
 function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boolean): ClusterConfig {
-  const raw = c.object("cluster", value, ["name", "dnsPrefix", "kubernetesVersion", "skuTier", "systemNodePool", "userNodePool",
-    "secretRotationInterval", "grantScope", "oidcIssuerEnabled", "localAccountsDisabled", "adminGroupObjectIds", "networkPolicy",
-    "automaticUpgradeChannel", "nodeOsUpgradeChannel", "apiServerAuthorizedIpRanges", "privateCluster", "hostEncryption",
-    "ephemeralOsDisk"]) ?? {};
+  const raw = c.object("cluster", value, keysAt("cluster")) ?? {};
 
   const rotation = c.string("cluster.secretRotationInterval", raw.secretRotationInterval, RULES.duration) ?? "2m";
   if (durationSeconds(rotation) < MIN_ROTATION_SECONDS) {
@@ -412,19 +400,19 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
     name: c.string("cluster.name", raw.name, RULES.clusterName) ?? `aks-${namePrefix}`,
     dnsPrefix: c.string("cluster.dnsPrefix", raw.dnsPrefix, RULES.dnsPrefix) ?? namePrefix,
     kubernetesVersion: c.string("cluster.kubernetesVersion", raw.kubernetesVersion, RULES.kubernetesVersion),
-    skuTier: c.oneOf("cluster.skuTier", raw.skuTier, ["Free", "Standard"] as const) ?? (lab ? "Free" : "Standard"),
+    skuTier: c.oneOf("cluster.skuTier", raw.skuTier, enumAt<ClusterConfig["skuTier"]>("cluster.skuTier")) ?? (lab ? "Free" : "Standard"),
     systemNodePool,
     userNodePool,
     secretRotationInterval: rotation,
-    grantScope: c.oneOf("cluster.grantScope", raw.grantScope, ["secret", "vault"] as const) ?? "secret",
+    grantScope: c.oneOf("cluster.grantScope", raw.grantScope, enumAt<ClusterConfig["grantScope"]>("cluster.grantScope")) ?? "secret",
     oidcIssuerEnabled: c.boolean("cluster.oidcIssuerEnabled", raw.oidcIssuerEnabled) ?? true,
     localAccountsDisabled: c.boolean("cluster.localAccountsDisabled", raw.localAccountsDisabled) ?? !lab,
     adminGroupObjectIds: c.stringList("cluster.adminGroupObjectIds", raw.adminGroupObjectIds, RULES.uuid),
-    networkPolicy: c.oneOf("cluster.networkPolicy", raw.networkPolicy, ["azure", "calico", "cilium"] as const) ?? "azure",
+    networkPolicy: c.oneOf("cluster.networkPolicy", raw.networkPolicy, enumAt<ClusterConfig["networkPolicy"]>("cluster.networkPolicy")) ?? "azure",
     automaticUpgradeChannel: c.oneOf("cluster.automaticUpgradeChannel", raw.automaticUpgradeChannel,
-      ["patch", "rapid", "stable", "node-image"] as const) ?? "patch",
+      enumAt<ClusterConfig["automaticUpgradeChannel"]>("cluster.automaticUpgradeChannel")) ?? "patch",
     nodeOsUpgradeChannel: c.oneOf("cluster.nodeOsUpgradeChannel", raw.nodeOsUpgradeChannel,
-      ["NodeImage", "SecurityPatch"] as const) ?? "NodeImage",
+      enumAt<ClusterConfig["nodeOsUpgradeChannel"]>("cluster.nodeOsUpgradeChannel")) ?? "NodeImage",
     apiServerAuthorizedIpRanges,
     privateCluster,
     hostEncryption: c.boolean("cluster.hostEncryption", raw.hostEncryption) ?? false,
@@ -432,13 +420,16 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
   };
 }
 
+/** Schema path of a mounted object. */
+const OBJECT = "workloads[].objects[]";
+
 function parseObject(c: Checker, path: string, value: unknown): SecretObjectConfig | undefined {
-  const o = c.object(path, value, ["objectName", "objectType", "objectAlias", "objectVersion", "objectFormat", "objectEncoding", "filePermission"]);
+  const o = c.object(path, value, keysAt(OBJECT));
   if (!o) return undefined;
   const objectName = c.requiredString(`${path}.objectName`, o.objectName, RULES.secretName);
-  const objectType = c.oneOf(`${path}.objectType`, o.objectType, ["secret", "key", "cert"] as const) ?? "secret";
-  const objectFormat = c.oneOf(`${path}.objectFormat`, o.objectFormat, ["pem", "pfx"] as const);
-  const objectEncoding = c.oneOf(`${path}.objectEncoding`, o.objectEncoding, ["utf-8", "hex", "base64"] as const);
+  const objectType = c.oneOf(`${path}.objectType`, o.objectType, enumAt<SecretObjectConfig["objectType"]>(`${OBJECT}.objectType`)) ?? "secret";
+  const objectFormat = c.oneOf(`${path}.objectFormat`, o.objectFormat, enumAt<NonNullable<SecretObjectConfig["objectFormat"]>>(`${OBJECT}.objectFormat`));
+  const objectEncoding = c.oneOf(`${path}.objectEncoding`, o.objectEncoding, enumAt<NonNullable<SecretObjectConfig["objectEncoding"]>>(`${OBJECT}.objectEncoding`));
   if (objectFormat === "pfx" && objectType !== "secret") {
     c.report(`${path}.objectFormat`, `"pfx" is only allowed for objectType "secret", got objectType ${show(objectType)}`);
   }
@@ -450,7 +441,7 @@ function parseObject(c: Checker, path: string, value: unknown): SecretObjectConf
   const filePermission = c.string(`${path}.filePermission`, o.filePermission, RULES.filePermission);
   // Files are owned by root and the driver ignores fsGroup (Azure/secrets-store-csi-driver-provider-azure#938,
   // kubernetes-sigs/secrets-store-csi-driver#858); the pod runs as uid 65532, so only the bits for others apply.
-  if (filePermission !== undefined && (parseInt(filePermission, 8) & 0o004) === 0) {
+  if (filePermission !== undefined && !RULES.readableFilePermission.pattern.test(filePermission)) {
     c.report(`${path}.filePermission`, `${show(filePermission)} leaves the file unreadable by the pod's non-root user ` +
       "(files are owned by root and the driver ignores fsGroup); must keep the read bit for others, e.g. \"0444\"");
   }
@@ -477,8 +468,7 @@ function parseWorkloads(
   const out: WorkloadConfig[] = [];
   c.array("workloads", value).forEach((item, i) => {
     const path = `workloads[${i}]`;
-    const w = c.object(path, item, ["name", "namespace", "serviceAccountName", "identity", "mountPath", "image", "replicas",
-      "command", "probe", "cloudName", "objects", "syncToKubernetesSecret"]);
+    const w = c.object(path, item, keysAt("workloads[]"));
     if (!w) return;
     const name = c.requiredString(`${path}.name`, w.name, RULES.dns1123Label);
     const namespace = c.string(`${path}.namespace`, w.namespace, RULES.dns1123Label) ?? name ?? "";
@@ -494,13 +484,13 @@ function parseWorkloads(
         byName.set(name, { index: i, namespace });
       }
     }
-    if (["kube-system", "kube-public", "kube-node-lease", "default"].includes(namespace)) {
+    if ((SYSTEM_NAMESPACES as readonly string[]).includes(namespace)) {
       c.report(`${path}.namespace`, `${show(namespace)} is a system namespace; give the workload its own namespace`);
     } else if (namespace.startsWith("kube-")) {
       c.report(`${path}.namespace`, `${show(namespace)} starts with "kube-", which Kubernetes reserves for system namespaces; give the workload its own namespace`);
     }
 
-    const identity = c.oneOf(`${path}.identity`, w.identity, ["addon", "workload"] as const) ?? "addon";
+    const identity = c.oneOf(`${path}.identity`, w.identity, enumAt<WorkloadConfig["identity"]>("workloads[].identity")) ?? "addon";
     if (identity === "workload" && !ctx.cluster.oidcIssuerEnabled) {
       c.report(`${path}.identity`, "\"workload\" needs the cluster's OIDC issuer; set cluster.oidcIssuerEnabled to true or use \"addon\"");
     }
@@ -552,10 +542,9 @@ function parseWorkloads(
     if (identity === "addon" && w.serviceAccountName !== undefined) {
       c.report(`${path}.serviceAccountName`, "only applies to identity \"workload\"; add-on identity pods run without a token");
     }
-    const cloudName = c.oneOf(`${path}.cloudName`, w.cloudName,
-      ["AzurePublicCloud", "AzureUSGovernmentCloud", "AzureChinaCloud", "AzureGermanCloud", "AzureStackCloud"] as const);
+    const cloudName = c.oneOf(`${path}.cloudName`, w.cloudName, enumAt<NonNullable<WorkloadConfig["cloudName"]>>("workloads[].cloudName"));
 
-    const replicas = c.integer(`${path}.replicas`, w.replicas, 1, 50) ?? 1;
+    const replicas = c.integer(`${path}.replicas`, w.replicas, ...rangeAt("workloads[].replicas")) ?? 1;
     const command = w.command === undefined
       ? (image === DEMO_IMAGE ? demoCommand(mountPath) : undefined)
       : c.stringList(`${path}.command`, w.command, NON_EMPTY);
@@ -581,16 +570,17 @@ const NON_EMPTY = { pattern: /\S/, allowed: "a non-empty string" };
 
 function parseProbe(c: Checker, path: string, value: unknown): ProbeConfig | undefined {
   if (value === undefined) return undefined;
-  const p = c.object(path, value, ["exec", "httpGet", "tcpSocket"]);
+  const probeKinds = keysAt("workloads[].probe");
+  const p = c.object(path, value, probeKinds);
   if (!p) return undefined;
-  const kinds = Object.keys(p).filter((k) => ["exec", "httpGet", "tcpSocket"].includes(k));
+  const kinds = Object.keys(p).filter((k) => probeKinds.includes(k));
   if (kinds.length !== 1) {
     c.report(path, `must set exactly one of "exec", "httpGet" or "tcpSocket", got ${kinds.length === 0 ? "none" : kinds.join(" and ")}`);
     return undefined;
   }
   const port = (portPath: string, v: unknown) => {
     if (v === undefined) c.report(portPath, "is required");
-    return c.integer(portPath, v, 1, 65535);
+    return c.integer(portPath, v, ...rangeAt("workloads[].probe.tcpSocket.port"));
   };
   if (kinds[0] === "exec") {
     const exec = c.stringList(`${path}.exec`, p.exec, NON_EMPTY);
@@ -598,19 +588,19 @@ function parseProbe(c: Checker, path: string, value: unknown): ProbeConfig | und
     return exec.length > 0 ? { exec } : undefined;
   }
   if (kinds[0] === "httpGet") {
-    const h = c.object(`${path}.httpGet`, p.httpGet, ["path", "port"]) ?? {};
+    const h = c.object(`${path}.httpGet`, p.httpGet, keysAt("workloads[].probe.httpGet")) ?? {};
     const httpPath = c.string(`${path}.httpGet.path`, h.path, { pattern: /^\/\S*$/, allowed: "an absolute URL path such as \"/healthz\"" }) ?? "/";
     const httpPort = port(`${path}.httpGet.port`, h.port);
     return httpPort === undefined ? undefined : { httpGet: { path: httpPath, port: httpPort } };
   }
-  const t = c.object(`${path}.tcpSocket`, p.tcpSocket, ["port"]) ?? {};
+  const t = c.object(`${path}.tcpSocket`, p.tcpSocket, keysAt("workloads[].probe.tcpSocket")) ?? {};
   const tcpPort = port(`${path}.tcpSocket.port`, t.port);
   return tcpPort === undefined ? undefined : { tcpSocket: { port: tcpPort } };
 }
 
 function parseSync(c: Checker, path: string, value: unknown, files: Set<string>): SecretSyncConfig | undefined {
   if (value === undefined) return undefined;
-  const s = c.object(path, value, ["secretName", "items"]);
+  const s = c.object(path, value, keysAt("workloads[].syncToKubernetesSecret"));
   if (!s) return undefined;
   if (s.secretName === undefined) {
     c.report(`${path}.secretName`, `is required to opt in to syncing; must be ${RULES.dns1123Label.allowed}`);
@@ -623,7 +613,7 @@ function parseSync(c: Checker, path: string, value: unknown, files: Set<string>)
   if (s.items === undefined) c.report(`${path}.items`, "is required: list the mounted files to sync");
   itemList.forEach((raw, k) => {
     const itemPath = `${path}.items[${k}]`;
-    const it = c.object(itemPath, raw, ["objectName", "key", "envVar"]);
+    const it = c.object(itemPath, raw, keysAt("workloads[].syncToKubernetesSecret.items[]"));
     if (!it) return;
     const objectName = c.string(`${itemPath}.objectName`, it.objectName);
     if (objectName !== undefined && !files.has(objectName)) {
