@@ -5,7 +5,7 @@ import { ConfigError } from "./config-error";
 import { DEMO_IMAGE, demoCommand } from "./demo-app";
 import { cidrContains, cidrContainsIp, cidrsOverlap, canonicalCidr, hasHostBits, numberToIp, parseCidr } from "./ipv4";
 import { durationSeconds, MAX_TAGS, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
-import { enumAt, keysAt, rangeAt, variantKeysAt } from "./shape";
+import { defaultAt, enumAt, keysAt, rangeAt, variantKeysAt } from "./shape";
 import {
   AppConfig,
   BackendConfig,
@@ -45,10 +45,10 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   const withoutSchema = given ? Object.fromEntries(Object.entries(given).filter(([k]) => k !== "$schema")) : raw;
   const root = c.object("", withoutSchema, keysAt("").filter((k) => k !== "$schema")) ?? {};
 
-  const profile: Profile = c.oneOf("profile", root.profile, enumAt<Profile>("profile")) ?? "hardened";
+  const profile: Profile = c.oneOf("profile", root.profile, enumAt<Profile>("profile")) ?? defaultAt<Profile>("profile");
   const lab = profile === "lab";
   const location = parseLocation(c, root.location);
-  const namePrefix = c.string("namePrefix", root.namePrefix, RULES.namePrefix) ?? "kvcsi";
+  const namePrefix = c.string("namePrefix", root.namePrefix, RULES.namePrefix) ?? defaultAt<string>("namePrefix");
   const tags = parseTags(c, root.tags);
   const backend = parseBackend(c, root.backend);
   const resourceGroup = parseResourceGroup(c, root.resourceGroup, namePrefix);
@@ -91,7 +91,7 @@ function rejectLabRelaxations(c: Checker, root: Record<string, unknown>, keyVaul
 
 function parseLocation(c: Checker, value: unknown): string {
   const location = c.string("location", value, RULES.location);
-  if (location === undefined) return "westeurope";
+  if (location === undefined) return defaultAt<string>("location");
   if (!(AZURE_REGIONS as readonly string[]).includes(location)) {
     const guess = nearest(location, AZURE_REGIONS);
     c.report("location", `${show(location)} is not a known Azure region; must be a name from \`az account list-locations\` ` +
@@ -125,7 +125,7 @@ function parseBackend(c: Checker, value: unknown): BackendConfig {
         "(azurerm uses Entra ID auth) or `terraform login` (cloud)");
     }
   }
-  const type = c.oneOf("backend.type", raw.type, enumAt<BackendConfig["type"]>("backend")) ?? "local";
+  const type = c.oneOf("backend.type", raw.type, enumAt<BackendConfig["type"]>("backend")) ?? defaultAt<"local">("backend.type");
   const allowedByType = variantKeysAt("backend");
   for (const key of Object.keys(raw)) {
     const known = Object.values(allowedByType).some((keys) => keys.includes(key));
@@ -145,7 +145,7 @@ function parseBackend(c: Checker, value: unknown): BackendConfig {
       resourceGroupName: required("resourceGroupName", RULES.resourceGroupName),
       storageAccountName: required("storageAccountName", RULES.storageAccountName),
       containerName: required("containerName", RULES.containerName),
-      keyPrefix: c.string("backend.keyPrefix", raw.keyPrefix, RULES.stateKeyPrefix) ?? "aks-keyvault-csi/",
+      keyPrefix: c.string("backend.keyPrefix", raw.keyPrefix, RULES.stateKeyPrefix) ?? defaultAt<string>("backend.keyPrefix"),
       subscriptionId: c.string("backend.subscriptionId", raw.subscriptionId, RULES.uuid),
       tenantId: c.string("backend.tenantId", raw.tenantId, RULES.uuid),
     };
@@ -180,12 +180,12 @@ function parseBackend(c: Checker, value: unknown): BackendConfig {
       workspaces: { platform, workload },
     };
   }
-  return { type: "local", stateDir: c.string("backend.stateDir", raw.stateDir, RULES.relativeDir) ?? "state" };
+  return { type: "local", stateDir: c.string("backend.stateDir", raw.stateDir, RULES.relativeDir) ?? defaultAt<string>("backend.stateDir") };
 }
 
 function parseResourceGroup(c: Checker, value: unknown, namePrefix: string): ResourceGroupConfig {
   const raw = c.object("resourceGroup", value, keysAt("resourceGroup")) ?? {};
-  const existing = c.boolean("resourceGroup.existing", raw.existing) ?? false;
+  const existing = c.boolean("resourceGroup.existing", raw.existing) ?? defaultAt<boolean>("resourceGroup.existing");
   if (existing && raw.name === undefined) {
     c.report("resourceGroup.name", "is required when resourceGroup.existing is true: name the group to use");
   }
@@ -193,11 +193,11 @@ function parseResourceGroup(c: Checker, value: unknown, namePrefix: string): Res
 }
 
 /**
- * AKS's own default service range. It lies outside the default VNet (10.40.0.0/16), and AKS
- * refuses a service range that overlaps the cluster's VNet or subnets:
+ * AKS's own default service range (the schema's default). It lies outside the default VNet
+ * (10.40.0.0/16), and AKS refuses a service range that overlaps the cluster's VNet or subnets:
  * https://learn.microsoft.com/azure/aks/azure-cni-overlay#ip-address-planning
  */
-export const DEFAULT_SERVICE_CIDR = "10.0.0.0/16";
+const DEFAULT_SERVICE_CIDR = defaultAt<string>("network.serviceCidr");
 
 /** A CIDR that also has its host bits cleared: Azure rejects "10.40.1.0/16" instead of rounding it. */
 function networkCidr(c: Checker, path: string, value: unknown): string | undefined {
@@ -217,9 +217,9 @@ function parseNetwork(c: Checker, value: unknown): NetworkConfig {
   const service = networkCidr(c, "network.serviceCidr", raw.serviceCidr);
   const dnsIp = c.string("network.dnsServiceIp", raw.dnsServiceIp, RULES.ipv4);
   const network: NetworkConfig = {
-    vnetAddressSpace: vnet ?? "10.40.0.0/16",
-    clusterSubnetPrefix: cluster ?? "10.40.0.0/20",
-    endpointSubnetPrefix: endpoint ?? "10.40.16.0/24",
+    vnetAddressSpace: vnet ?? defaultAt<string>("network.vnetAddressSpace"),
+    clusterSubnetPrefix: cluster ?? defaultAt<string>("network.clusterSubnetPrefix"),
+    endpointSubnetPrefix: endpoint ?? defaultAt<string>("network.endpointSubnetPrefix"),
     serviceCidr: service ?? DEFAULT_SERVICE_CIDR,
     dnsServiceIp: dnsIp ?? numberToIp(parseCidr(service ?? DEFAULT_SERVICE_CIDR).first + 10),
   };
@@ -300,7 +300,7 @@ function parseKeyVault(
     const s = c.object(path, item, keysAt("keyVault.secrets[]"));
     if (!s) return;
     const name = c.requiredString(`${path}.name`, s.name, RULES.secretName);
-    const source = c.oneOf(`${path}.source`, s.source, enumAt<SecretConfig["source"]>("keyVault.secrets[].source")) ?? "managed";
+    const source = c.oneOf(`${path}.source`, s.source, enumAt<SecretConfig["source"]>("keyVault.secrets[].source")) ?? defaultAt<SecretConfig["source"]>("keyVault.secrets[].source");
     const expirationDate = c.string(`${path}.expirationDate`, s.expirationDate, RULES.rfc3339Utc);
     if (expirationDate && !isRealUtcTime(expirationDate)) {
       c.report(`${path}.expirationDate`, `${show(expirationDate)} is not a real date; must be ${RULES.rfc3339Utc.allowed}`);
@@ -314,8 +314,8 @@ function parseKeyVault(
     if (source === "external" && s.valueVersion !== undefined) {
       c.report(`${path}.valueVersion`, "applies only to managed secrets; an external secret's value is not written by this app");
     }
-    const contentType = c.string(`${path}.contentType`, s.contentType, RULES.contentType) ?? "text/plain";
-    const valueVersion = c.integer(`${path}.valueVersion`, s.valueVersion, ...rangeAt("keyVault.secrets[].valueVersion")) ?? 1;
+    const contentType = c.string(`${path}.contentType`, s.contentType, RULES.contentType) ?? defaultAt<string>("keyVault.secrets[].contentType");
+    const valueVersion = c.integer(`${path}.valueVersion`, s.valueVersion, ...rangeAt("keyVault.secrets[].valueVersion")) ?? defaultAt<number>("keyVault.secrets[].valueVersion");
     if (name) {
       const key = name.toLowerCase();
       if (seen.has(key)) c.report(`${path}.name`, `${show(name)} is already declared by keyVault.secrets[${seen.get(key)}] (Key Vault names are case-insensitive)`);
@@ -332,12 +332,13 @@ function parseKeyVault(
   }
   return {
     name: c.string("keyVault.name", raw.name, RULES.keyVaultName) ?? defaultVaultName(ctx.namePrefix, ctx.location, ctx.resourceGroup),
-    sku: c.oneOf("keyVault.sku", raw.sku, enumAt<KeyVaultConfig["sku"]>("keyVault.sku")) ?? "standard",
-    softDeleteRetentionDays: c.integer("keyVault.softDeleteRetentionDays", raw.softDeleteRetentionDays, ...rangeAt("keyVault.softDeleteRetentionDays")) ?? 90,
+    sku: c.oneOf("keyVault.sku", raw.sku, enumAt<KeyVaultConfig["sku"]>("keyVault.sku")) ?? defaultAt<KeyVaultConfig["sku"]>("keyVault.sku"),
+    softDeleteRetentionDays: c.integer("keyVault.softDeleteRetentionDays", raw.softDeleteRetentionDays, ...rangeAt("keyVault.softDeleteRetentionDays"))
+      ?? defaultAt<number>("keyVault.softDeleteRetentionDays"),
     preventDestroy: c.boolean("keyVault.preventDestroy", raw.preventDestroy) ?? !ctx.lab,
     networkAccess,
     allowedIpRanges,
-    logRetentionDays: c.integer("keyVault.logRetentionDays", raw.logRetentionDays, ...rangeAt("keyVault.logRetentionDays")) ?? 90,
+    logRetentionDays: c.integer("keyVault.logRetentionDays", raw.logRetentionDays, ...rangeAt("keyVault.logRetentionDays")) ?? defaultAt<number>("keyVault.logRetentionDays"),
     secrets,
   };
 }
@@ -372,16 +373,17 @@ function parseNodePool(c: Checker, path: string, value: unknown, defaults: NodeP
 function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boolean): ClusterConfig {
   const raw = c.object("cluster", value, keysAt("cluster")) ?? {};
 
-  const rotation = c.string("cluster.secretRotationInterval", raw.secretRotationInterval, RULES.duration) ?? "2m";
+  const rotation = c.string("cluster.secretRotationInterval", raw.secretRotationInterval, RULES.duration) ?? defaultAt<string>("cluster.secretRotationInterval");
   if (durationSeconds(rotation) < MIN_ROTATION_SECONDS) {
     c.report("cluster.secretRotationInterval", `${show(rotation)} is below the floor of ${MIN_ROTATION_SECONDS}s; must be at least "30s"`);
   }
   const systemNodePool = parseNodePool(c, "cluster.systemNodePool", raw.systemNodePool, {
-    name: "system", vmSize: "Standard_D2ds_v5", nodeCount: lab ? 1 : 2,
-    autoscaling: lab ? undefined : { minCount: 2, maxCount: 3 }, maxPods: 50,
+    name: "system", vmSize: defaultAt("cluster.systemNodePool.vmSize"), nodeCount: lab ? 1 : 2,
+    autoscaling: lab ? undefined : { minCount: 2, maxCount: 3 }, maxPods: defaultAt("cluster.systemNodePool.maxPods"),
   });
   const userPoolDefaults: NodePoolConfig = {
-    name: "user", vmSize: "Standard_D2ds_v5", nodeCount: 2, autoscaling: { minCount: 2, maxCount: 5 }, maxPods: 50,
+    name: "user", vmSize: defaultAt("cluster.userNodePool.vmSize"), nodeCount: 2, autoscaling: { minCount: 2, maxCount: 5 },
+    maxPods: defaultAt("cluster.userNodePool.maxPods"),
   };
   let userNodePool: NodePoolConfig | undefined;
   if (raw.userNodePool === false) userNodePool = undefined;
@@ -391,7 +393,7 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
     c.report("cluster.userNodePool.name", `${show(userNodePool.name)} is also the system pool's name; node pool names must differ`);
   }
 
-  const privateCluster = c.boolean("cluster.privateCluster", raw.privateCluster) ?? false;
+  const privateCluster = c.boolean("cluster.privateCluster", raw.privateCluster) ?? defaultAt<boolean>("cluster.privateCluster");
   const apiServerAuthorizedIpRanges = c.stringList("cluster.apiServerAuthorizedIpRanges", raw.apiServerAuthorizedIpRanges, RULES.cidr);
   if (privateCluster && apiServerAuthorizedIpRanges.length > 0) {
     c.report("cluster.apiServerAuthorizedIpRanges", "cannot be combined with cluster.privateCluster: a private API server has no public endpoint to restrict");
@@ -404,19 +406,23 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
     systemNodePool,
     userNodePool,
     secretRotationInterval: rotation,
-    grantScope: c.oneOf("cluster.grantScope", raw.grantScope, enumAt<ClusterConfig["grantScope"]>("cluster.grantScope")) ?? "secret",
-    oidcIssuerEnabled: c.boolean("cluster.oidcIssuerEnabled", raw.oidcIssuerEnabled) ?? true,
+    grantScope: c.oneOf("cluster.grantScope", raw.grantScope, enumAt<ClusterConfig["grantScope"]>("cluster.grantScope"))
+      ?? defaultAt<ClusterConfig["grantScope"]>("cluster.grantScope"),
+    oidcIssuerEnabled: c.boolean("cluster.oidcIssuerEnabled", raw.oidcIssuerEnabled) ?? defaultAt<boolean>("cluster.oidcIssuerEnabled"),
     localAccountsDisabled: c.boolean("cluster.localAccountsDisabled", raw.localAccountsDisabled) ?? !lab,
     adminGroupObjectIds: c.stringList("cluster.adminGroupObjectIds", raw.adminGroupObjectIds, RULES.uuid),
-    networkPolicy: c.oneOf("cluster.networkPolicy", raw.networkPolicy, enumAt<ClusterConfig["networkPolicy"]>("cluster.networkPolicy")) ?? "azure",
+    networkPolicy: c.oneOf("cluster.networkPolicy", raw.networkPolicy, enumAt<ClusterConfig["networkPolicy"]>("cluster.networkPolicy"))
+      ?? defaultAt<ClusterConfig["networkPolicy"]>("cluster.networkPolicy"),
     automaticUpgradeChannel: c.oneOf("cluster.automaticUpgradeChannel", raw.automaticUpgradeChannel,
-      enumAt<ClusterConfig["automaticUpgradeChannel"]>("cluster.automaticUpgradeChannel")) ?? "patch",
+      enumAt<ClusterConfig["automaticUpgradeChannel"]>("cluster.automaticUpgradeChannel"))
+      ?? defaultAt<ClusterConfig["automaticUpgradeChannel"]>("cluster.automaticUpgradeChannel"),
     nodeOsUpgradeChannel: c.oneOf("cluster.nodeOsUpgradeChannel", raw.nodeOsUpgradeChannel,
-      enumAt<ClusterConfig["nodeOsUpgradeChannel"]>("cluster.nodeOsUpgradeChannel")) ?? "NodeImage",
+      enumAt<ClusterConfig["nodeOsUpgradeChannel"]>("cluster.nodeOsUpgradeChannel"))
+      ?? defaultAt<ClusterConfig["nodeOsUpgradeChannel"]>("cluster.nodeOsUpgradeChannel"),
     apiServerAuthorizedIpRanges,
     privateCluster,
-    hostEncryption: c.boolean("cluster.hostEncryption", raw.hostEncryption) ?? false,
-    ephemeralOsDisk: c.boolean("cluster.ephemeralOsDisk", raw.ephemeralOsDisk) ?? false,
+    hostEncryption: c.boolean("cluster.hostEncryption", raw.hostEncryption) ?? defaultAt<boolean>("cluster.hostEncryption"),
+    ephemeralOsDisk: c.boolean("cluster.ephemeralOsDisk", raw.ephemeralOsDisk) ?? defaultAt<boolean>("cluster.ephemeralOsDisk"),
   };
 }
 
@@ -427,7 +433,8 @@ function parseObject(c: Checker, path: string, value: unknown): SecretObjectConf
   const o = c.object(path, value, keysAt(OBJECT));
   if (!o) return undefined;
   const objectName = c.requiredString(`${path}.objectName`, o.objectName, RULES.secretName);
-  const objectType = c.oneOf(`${path}.objectType`, o.objectType, enumAt<SecretObjectConfig["objectType"]>(`${OBJECT}.objectType`)) ?? "secret";
+  const objectType = c.oneOf(`${path}.objectType`, o.objectType, enumAt<SecretObjectConfig["objectType"]>(`${OBJECT}.objectType`))
+    ?? defaultAt<SecretObjectConfig["objectType"]>(`${OBJECT}.objectType`);
   const objectFormat = c.oneOf(`${path}.objectFormat`, o.objectFormat, enumAt<NonNullable<SecretObjectConfig["objectFormat"]>>(`${OBJECT}.objectFormat`));
   const objectEncoding = c.oneOf(`${path}.objectEncoding`, o.objectEncoding, enumAt<NonNullable<SecretObjectConfig["objectEncoding"]>>(`${OBJECT}.objectEncoding`));
   if (objectFormat === "pfx" && objectType !== "secret") {
@@ -490,11 +497,12 @@ function parseWorkloads(
       c.report(`${path}.namespace`, `${show(namespace)} starts with "kube-", which Kubernetes reserves for system namespaces; give the workload its own namespace`);
     }
 
-    const identity = c.oneOf(`${path}.identity`, w.identity, enumAt<WorkloadConfig["identity"]>("workloads[].identity")) ?? "addon";
+    const identity = c.oneOf(`${path}.identity`, w.identity, enumAt<WorkloadConfig["identity"]>("workloads[].identity"))
+      ?? defaultAt<WorkloadConfig["identity"]>("workloads[].identity");
     if (identity === "workload" && !ctx.cluster.oidcIssuerEnabled) {
       c.report(`${path}.identity`, "\"workload\" needs the cluster's OIDC issuer; set cluster.oidcIssuerEnabled to true or use \"addon\"");
     }
-    const mountPath = c.string(`${path}.mountPath`, w.mountPath, RULES.absolutePath) ?? "/mnt/secrets-store";
+    const mountPath = c.string(`${path}.mountPath`, w.mountPath, RULES.absolutePath) ?? defaultAt<string>("workloads[].mountPath");
     for (const reserved of RESERVED_MOUNT_PATHS) {
       if (overlaps(mountPath, reserved)) {
         c.report(`${path}.mountPath`, `${show(mountPath)} overlaps the pod's ${reserved} mount; choose a path outside ${reserved}`);
@@ -544,7 +552,7 @@ function parseWorkloads(
     }
     const cloudName = c.oneOf(`${path}.cloudName`, w.cloudName, enumAt<NonNullable<WorkloadConfig["cloudName"]>>("workloads[].cloudName"));
 
-    const replicas = c.integer(`${path}.replicas`, w.replicas, ...rangeAt("workloads[].replicas")) ?? 1;
+    const replicas = c.integer(`${path}.replicas`, w.replicas, ...rangeAt("workloads[].replicas")) ?? defaultAt<number>("workloads[].replicas");
     const command = w.command === undefined
       ? (image === DEMO_IMAGE ? demoCommand(mountPath) : undefined)
       : c.stringList(`${path}.command`, w.command, NON_EMPTY);

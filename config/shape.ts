@@ -13,6 +13,7 @@ interface SchemaNode {
   readonly enum?: readonly string[];
   readonly minimum?: number;
   readonly maximum?: number;
+  readonly default?: unknown;
 }
 
 const ROOT = schemaJson as unknown as SchemaNode;
@@ -74,4 +75,11 @@ export function rangeAt(path: string): readonly [min: number, max: number] {
   const { minimum, maximum } = nodeAt(path);
   if (minimum === undefined || maximum === undefined) fail(path);
   return [minimum, maximum];
+}
+
+/** The schema's default for the value at `path`; profile-dependent defaults stay in the parser. */
+export function defaultAt<T>(path: string): T {
+  const node = nodeAt(path);
+  if (!("default" in node)) fail(`${path} (default)`);
+  return node.default as T;
 }
