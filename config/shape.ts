@@ -23,6 +23,20 @@ const ROOT = schemaJson as unknown as SchemaNode;
  * union (anyOf) steps into the variant that has the property. "" is the root.
  */
 function nodeAt(path: string): SchemaNode {
+  let node = nodes.get(path);
+  if (!node) {
+    node = walk(path);
+    nodes.set(path, node);
+  }
+  return node;
+}
+
+// The parser asks for the same few paths once per workload and object; a config with 1,000
+// workloads would otherwise spend most of its parse time walking the schema.
+const nodes = new Map<string, SchemaNode>();
+const keyLists = new Map<string, readonly string[]>();
+
+function walk(path: string): SchemaNode {
   let node = ROOT;
   for (const step of path.split(".").filter(Boolean)) {
     const [key, ...lists] = step.split("[]");
@@ -51,10 +65,14 @@ function property(node: SchemaNode, key: string, path: string): SchemaNode {
 }
 
 /** Every key an object at `path` may have; for a union, the keys of all its variants in order. */
-export function keysAt(path: string): string[] {
-  const node = nodeAt(path);
-  const keys = (node.anyOf ?? [node]).flatMap((v) => Object.keys(v.properties ?? {}));
-  return [...new Set(keys)];
+export function keysAt(path: string): readonly string[] {
+  let keys = keyLists.get(path);
+  if (!keys) {
+    const node = nodeAt(path);
+    keys = [...new Set((node.anyOf ?? [node]).flatMap((v) => Object.keys(v.properties ?? {})))];
+    keyLists.set(path, keys);
+  }
+  return keys;
 }
 
 /** The keys of each variant of the union at `path`, by the value its `type` key takes. */
