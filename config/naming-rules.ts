@@ -91,6 +91,8 @@ export const RULES = {
     pattern: /^(?!\.\.?$)[-._a-zA-Z0-9]{1,253}$/,
     allowed: "a Secret key of 1-253 letters, digits, '-', '_' and '.', other than \".\" and \"..\"",
   },
+  nonEmpty: { pattern: /\S/, allowed: "a non-empty string" },
+  urlPath: { pattern: /^\/\S*$/, allowed: "an absolute URL path such as \"/healthz\"" },
   envVar: { pattern: /^[A-Z_][A-Z0-9_]*$/, allowed: "an environment variable name such as DB_PASSWORD" },
   relativeDir: {
     pattern: /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._\-/]+$/,

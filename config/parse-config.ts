@@ -555,7 +555,7 @@ function parseWorkloads(
     const replicas = c.integer(`${path}.replicas`, w.replicas, ...rangeAt("workloads[].replicas")) ?? defaultAt<number>("workloads[].replicas");
     const command = w.command === undefined
       ? (image === DEMO_IMAGE ? demoCommand(mountPath) : undefined)
-      : c.stringList(`${path}.command`, w.command, NON_EMPTY);
+      : c.stringList(`${path}.command`, w.command, RULES.nonEmpty);
     if (Array.isArray(w.command) && w.command.length === 0) c.report(`${path}.command`, "is empty; leave it out to run the image's entrypoint");
     const probe = parseProbe(c, `${path}.probe`, w.probe);
     if (sync) {
@@ -574,8 +574,6 @@ function parseWorkloads(
   return out;
 }
 
-const NON_EMPTY = { pattern: /\S/, allowed: "a non-empty string" };
-
 function parseProbe(c: Checker, path: string, value: unknown): ProbeConfig | undefined {
   if (value === undefined) return undefined;
   const probeKinds = keysAt("workloads[].probe");
@@ -591,13 +589,13 @@ function parseProbe(c: Checker, path: string, value: unknown): ProbeConfig | und
     return c.integer(portPath, v, ...rangeAt("workloads[].probe.tcpSocket.port"));
   };
   if (kinds[0] === "exec") {
-    const exec = c.stringList(`${path}.exec`, p.exec, NON_EMPTY);
+    const exec = c.stringList(`${path}.exec`, p.exec, RULES.nonEmpty);
     if (exec.length === 0) c.report(`${path}.exec`, "must be a non-empty command list, e.g. [\"/bin/check\"]");
     return exec.length > 0 ? { exec } : undefined;
   }
   if (kinds[0] === "httpGet") {
     const h = c.object(`${path}.httpGet`, p.httpGet, keysAt("workloads[].probe.httpGet")) ?? {};
-    const httpPath = c.string(`${path}.httpGet.path`, h.path, { pattern: /^\/\S*$/, allowed: "an absolute URL path such as \"/healthz\"" }) ?? "/";
+    const httpPath = c.string(`${path}.httpGet.path`, h.path, RULES.urlPath) ?? defaultAt<string>("workloads[].probe.httpGet.path");
     const httpPort = port(`${path}.httpGet.port`, h.port);
     return httpPort === undefined ? undefined : { httpGet: { path: httpPath, port: httpPort } };
   }

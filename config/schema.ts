@@ -131,10 +131,10 @@ const SyncItem = closed({
 }, "One mounted file synced into the Secret.");
 
 const Probe = Type.Union([
-  closed({ exec: Type.Array(Type.String({ pattern: "\\S" }), { minItems: 1, description: "Command that must exit 0." }) }, "Exec check."),
+  closed({ exec: Type.Array(text(RULES.nonEmpty, "An argument."), { minItems: 1, description: "Command that must exit 0." }) }, "Exec check."),
   closed({
     httpGet: closed({
-      path: opt(Type.String({ pattern: "^/\\S*$", default: "/", description: "Absolute URL path such as /healthz." })),
+      path: opt(text(RULES.urlPath, "Path to GET.", { default: "/" })),
       port: whole(1, 65535, "Port."),
     }, "HTTP GET check."),
   }, "HTTP check."),
@@ -151,7 +151,7 @@ const Workload = closed({
   mountPath: opt(text(RULES.absolutePath, "Where the files appear; not under /tmp.", { default: "/mnt/secrets-store" })),
   image: opt(text(RULES.image, "Container image; pinned by digest in the hardened profile. Default: the demo image.")),
   replicas: opt(whole(1, 50, "Pod count.", { default: 1 })),
-  command: opt(Type.Array(Type.String({ pattern: "\\S" }), { minItems: 1, description: "Overrides the image's entrypoint." })),
+  command: opt(Type.Array(text(RULES.nonEmpty, "An argument."), { minItems: 1, description: "Overrides the image's entrypoint." })),
   probe: opt(Probe),
   cloudName: opt(choice(["AzurePublicCloud", "AzureUSGovernmentCloud", "AzureChinaCloud", "AzureGermanCloud", "AzureStackCloud"] as const,
     "Azure cloud of the vault; default: the public cloud.")),
