@@ -248,6 +248,10 @@ function parseNetwork(c: Checker, value: unknown): NetworkConfig {
       }
     }
   }
+  if (serviceOk && raw.dnsServiceIp === undefined && !cidrContainsIp(network.serviceCidr, network.dnsServiceIp)) {
+    c.report("network.serviceCidr", `${show(network.serviceCidr)} has no room for the default DNS service IP ${show(network.dnsServiceIp)}; ` +
+      "use a larger range or set network.dnsServiceIp");
+  }
   if (serviceOk && dnsIp !== undefined) {
     const { first, last } = parseCidr(network.serviceCidr);
     // The first address names the range and the next one is the `kubernetes` Service's ClusterIP.

@@ -617,6 +617,12 @@ export const rows: Row[] = [
     problems: [{ path: "network.dnsServiceIp", message: "\"172.16.0.0\" is not usable; must be an address inside network.serviceCidr \"172.16.0.0/16\" other than 172.16.0.0, 172.16.0.1, 172.16.255.255, e.g. \"172.16.0.10\"" }],
   },
   {
+    name: "the service CIDR is too small for the default DNS service IP",
+    schema: "accepts",
+    mutate: (c) => { c.network = { serviceCidr: "10.0.0.0/29" }; },
+    problems: [{ path: "network.serviceCidr", message: "\"10.0.0.0/29\" has no room for the default DNS service IP \"10.0.0.10\"; use a larger range or set network.dnsServiceIp" }],
+  },
+  {
     name: "the DNS service IP is not an IPv4 address",
     mutate: (c) => { c.network = { dnsServiceIp: "10.0.0.300" }; },
     problems: [{ path: "network.dnsServiceIp", message: "\"10.0.0.300\" is not allowed; must be an IPv4 address such as \"10.0.0.10\"" }],
