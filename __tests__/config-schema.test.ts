@@ -1,3 +1,4 @@
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
@@ -31,6 +32,15 @@ describe("config.schema.json", () => {
   test("compiles under ajv's strict mode as a draft-07 schema", () => {
     expect(JSON.parse(committed).$schema).toBe("http://json-schema.org/draft-07/schema#");
     expect(typeof validate).toBe("function");
+  });
+
+  test("is what the app reads at synth time, without loading TypeBox or config/schema.ts", () => {
+    const probe = "require('./config/parse-config').parseConfig(require('./config/default-config').DEFAULT_CONFIG, 'probe', " +
+      `new Date(${JSON.stringify(NOW.toISOString())})); const loaded = Object.keys(require.cache);` +
+      "console.log(JSON.stringify([loaded.some((k) => k.includes('typebox')), loaded.some((k) => k.endsWith('config.schema.json'))]))";
+    const run = spawnSync(process.execPath, ["-r", "./scripts/ts-register.js", "-e", probe], { cwd: ROOT, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual([false, true]);
   });
 
   test("offers the enums and defaults editors complete from", () => {
