@@ -23,6 +23,16 @@ const ADDON_OBJECT_ID = `${CLUSTER}.key_vault_secrets_provider[0].secret_identit
 describe("platform stack", () => {
   const { text, json } = platformJson();
 
+  test("gives the cluster the configured service CIDR and DNS service IP", () => {
+    const { text: custom } = platformJson((raw) => (raw.network = { serviceCidr: "172.16.0.0/16", dnsServiceIp: "172.16.0.53" }));
+    expect(custom).toHaveResourceWithProperties(KubernetesCluster, {
+      network_profile: expect.objectContaining({ service_cidr: "172.16.0.0/16", dns_service_ip: "172.16.0.53" }),
+    });
+    expect(text).toHaveResourceWithProperties(KubernetesCluster, {
+      network_profile: expect.objectContaining({ service_cidr: "10.0.0.0/16", dns_service_ip: "10.0.0.10" }),
+    });
+  });
+
   test("creates the resource group from the config", () => {
     expect(text).toHaveResourceWithProperties(ResourceGroup, { name: "rg-kvcsi", location: "westeurope" });
   });

@@ -257,7 +257,7 @@ describe("workload stack, several workloads and options", () => {
     const config = configFrom((raw) => {
       raw.workloads[0].cloudName = "AzurePublicCloud";
       raw.workloads[0].objects = [
-        { objectName: "db-password", objectVersion: "0123456789abcdef0123456789abcdef", objectEncoding: "base64", filePermission: "0440", objectAlias: "db" },
+        { objectName: "db-password", objectVersion: "0123456789abcdef0123456789abcdef", objectEncoding: "base64", filePermission: "0604", objectAlias: "db" },
         { objectName: "tls", objectType: "cert", objectFormat: "pem" },
         { objectName: "api-key", objectType: "secret", objectFormat: "pfx" },
       ];
@@ -265,7 +265,7 @@ describe("workload stack, several workloads and options", () => {
     const spc = spcOf(synthApp(config).stackJson("workload"));
     expect(spc.spec.parameters.cloudName).toBe("AzurePublicCloud");
     expect(objectsOf(spc)).toEqual([
-      { objectName: "db-password", objectType: "secret", objectAlias: "db", objectVersion: "0123456789abcdef0123456789abcdef", objectEncoding: "base64", filePermission: "0440" },
+      { objectName: "db-password", objectType: "secret", objectAlias: "db", objectVersion: "0123456789abcdef0123456789abcdef", objectEncoding: "base64", filePermission: "0604" },
       { objectName: "tls", objectType: "cert", objectFormat: "pem" },
       { objectName: "api-key", objectType: "secret", objectFormat: "pfx" },
     ]);

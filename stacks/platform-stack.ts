@@ -100,6 +100,8 @@ export class PlatformStack extends TerraformStack {
       localAccountsDisabled: c.localAccountsDisabled,
       adminGroupObjectIds: [...c.adminGroupObjectIds],
       networkPolicy: c.networkPolicy,
+      serviceCidr: config.network.serviceCidr,
+      dnsServiceIp: config.network.dnsServiceIp,
       automaticUpgradeChannel: c.automaticUpgradeChannel,
       nodeOsUpgradeChannel: c.nodeOsUpgradeChannel,
       apiServerAuthorizedIpRanges: [...c.apiServerAuthorizedIpRanges],
