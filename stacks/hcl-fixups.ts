@@ -1,5 +1,5 @@
 /**
- * Repairs three defects of cdktf 0.21's HCL renderer (node_modules/cdktf/lib/hcl/render.js),
+ * Repairs five defects of cdktf 0.21's HCL renderer (node_modules/cdktf/lib/hcl/render.js),
  * which is no longer maintained, so `cdktf synth --hcl` output runs with plain Terraform:
  *
  * 1. renderTerraform passes the *keys* of extra terraform settings to renderSimpleAttributes,

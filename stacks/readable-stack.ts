@@ -43,7 +43,7 @@ import {
 export class ReadableStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.node.addValidation({ validate: () => addressCollisions(this) });
+    this.node.addValidation({ validate: () => [...addressCollisions(this), ...undocumented(this)] });
   }
 
   protected allocateLogicalId(tfElement: TerraformElement | Node): string {
@@ -129,4 +129,15 @@ export function addressCollisions(stack: TerraformStack): string[] {
     }
   }
   return errors;
+}
+
+/**
+ * Variables and outputs without a description: ops teams read descriptions in the generated
+ * stack README and in `terraform plan`, so every input and output needs one.
+ */
+export function undocumented(stack: TerraformStack): string[] {
+  return stack.node.findAll()
+    .filter((c): c is TerraformVariable | TerraformOutput => c instanceof TerraformVariable || TerraformOutput.isTerraformOutput(c))
+    .filter((c) => !c.description || c.description.trim() === "")
+    .map((c) => `${c.node.path} has no description; every variable and output needs one`);
 }
