@@ -65,7 +65,7 @@ describe.each([["JSON", false], ["HCL", true]])("the generated stack README, %s 
     const text = readme(outdir, "workload");
     for (const p of ["azurerm", "helm", "kubernetes"]) expect(text).toContain(`| ${p} | \`hashicorp/${p}\` |`);
     expect(text).toContain("get their token from `kubelogin`");
-    expect(text).toContain("```sh\nexport ARM_SUBSCRIPTION_ID=\"$(az account show --query id -o tsv)\"\n\nterraform init\nterraform plan\nterraform apply\n```");
+    expect(text).toContain("```sh\nexport ARM_SUBSCRIPTION_ID=\"$(az account show --query id -o tsv)\"\n\nterraform init\nterraform plan -out tfplan\nterraform apply tfplan\n```");
   });
 });
 

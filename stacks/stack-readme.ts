@@ -154,8 +154,8 @@ function commands(input: StackReadmeInput, variables: [string, any][]): string {
   const steps = [
     ...(cloud ? [`terraform login ${cloud.hostname ?? "app.terraform.io"}`] : []),
     "terraform init",
-    "terraform plan",
-    "terraform apply",
+    "terraform plan -out tfplan",
+    "terraform apply tfplan",
   ];
   return [
     "```sh",
@@ -163,6 +163,7 @@ function commands(input: StackReadmeInput, variables: [string, any][]): string {
     ...steps,
     "```",
     "",
+    ...(required.some(([, d]) => d.ephemeral) ? ["Ephemeral variables are not saved in the plan file: keep them set for `plan` and for `apply`.", ""] : []),
     ...(cloud ? ["With remote execution (an HCP Terraform workspace's default), set the variables in the workspace instead: " +
       "each `TF_VAR_<name>` as Terraform variable `<name>` (secrets marked sensitive), `ARM_*` as environment variables.", ""] : []),
     `To tear down, ${input.before.length > 0 ? `destroy ${list(input.before)} first, then ` : ""}run \`terraform destroy\` with the same variables set.` +
