@@ -61,9 +61,9 @@ describe("formatHcl", () => {
       "tags = {",
       "k = \"v\"",
       "}",
-      "b = [",
-      "\"item\"",
-      "]",
+      "b = {",
+      "c = 1",
+      "}",
       "}",
     ].join("\n");
     expect(formatHcl(raw)).toBe([
@@ -73,9 +73,9 @@ describe("formatHcl", () => {
       "  tags = {",
       "    k = \"v\"",
       "  }",
-      "  b = [",
-      "    \"item\"",
-      "  ]",
+      "  b = {",
+      "    c = 1",
+      "  }",
       "}",
       "",
     ].join("\n"));
@@ -99,6 +99,14 @@ describe("formatHcl", () => {
   test("separates top-level blocks by exactly one blank line and keeps none inside a block", () => {
     expect(formatHcl('terraform {\nbackend "local" {\npath = "p"\n}\n\n\nrequired_version = ">= 1.11"\n}\nprovider "a" {\n}')).toBe(
       'terraform {\n  backend "local" {\n    path = "p"\n  }\n  required_version = ">= 1.11"\n}\n\nprovider "a" {}\n');
+  });
+
+  test("writes a short list of plain items on one line, and keeps long or nested lists multi-line", () => {
+    expect(formatHcl('x {\nshort = [\n"a",\n"b"\n]\nrefs = [\ndefault_node_pool[0].node_count,\n]\n}')).toBe(
+      'x {\n  short = ["a", "b"]\n  refs  = [default_node_pool[0].node_count]\n}\n');
+    const long = Array.from({ length: 8 }, (_v, i) => `"item-number-${i}"`);
+    expect(formatHcl(`long = [\n${long.join(",\n")}\n]`)).toBe(`long = [\n${long.map((l) => `  ${l}`).join(",\n")}\n]\n`);
+    expect(formatHcl('nested = [\n{\na = 1\n},\n]')).toBe("nested = [\n  {\n    a = 1\n  },\n]\n");
   });
 
   test("leaves heredoc bodies as they are", () => {

@@ -109,6 +109,7 @@ export function hclExpression(value: unknown): string {
  *   Terraform has deprecated since 0.12; a template that is only one interpolation yields that
  *   value unchanged, so the meaning is the same;
  * - empty blocks, objects and lists on one line (`features {}`, `[]`), with no blank lines;
+ * - a short list of plain items on one line (`address_space = ["10.40.0.0/16"]`);
  * - exactly one blank line between top-level blocks and none inside them.
  * Heredoc bodies are left as they are.
  */
@@ -127,7 +128,7 @@ export function formatHcl(hcl: string): string {
     lines.push({ text, raw: false, net, closers });
     heredocEnd = heredoc;
   }
-  const merged = joinEmptyBrackets(lines);
+  const merged = joinShortLists(joinEmptyBrackets(lines));
   const out: string[] = [];
   let depth = 0;
   for (const line of merged) {
@@ -165,6 +166,38 @@ function joinEmptyBrackets(lines: readonly Line[]): Line[] {
     }
   }
   return out;
+}
+
+/** Longest one-line list joinShortLists writes, not counting indentation. */
+const SHORT_LIST = 80;
+
+/**
+ * A multi-line list whose items are one-line values without nested lists or objects becomes one
+ * line when it fits in SHORT_LIST characters: `x = [\n"a",\n"b"\n]` → `x = ["a", "b"]`.
+ */
+function joinShortLists(lines: readonly Line[]): Line[] {
+  const out: Line[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line.raw && line.net === 1 && line.text.endsWith("[")) {
+      const items: string[] = [];
+      let j = i + 1;
+      for (; j < lines.length && isPlainItem(lines[j]); j++) items.push(lines[j].text.replace(/,$/, ""));
+      const close = lines[j];
+      const text = `${line.text}${items.join(", ")}]`;
+      if (items.length > 0 && close && !close.raw && close.text === "]" && text.length <= SHORT_LIST) {
+        out.push({ ...line, text, net: 0 });
+        i = j;
+        continue;
+      }
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+function isPlainItem(line: Line): boolean {
+  return !line.raw && line.net === 0 && line.closers === 0 && !/^[{[]/.test(line.text) && !line.text.startsWith("<<");
 }
 
 /**
