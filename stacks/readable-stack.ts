@@ -1,5 +1,7 @@
 import { Construct, IConstruct, Node } from "constructs";
 import {
+  Annotations,
+  Aspects,
   TerraformDataSource,
   TerraformElement,
   TerraformLocal,
@@ -43,7 +45,18 @@ import {
 export class ReadableStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.node.addValidation({ validate: () => [...addressCollisions(this), ...undocumented(this)] });
+    // An aspect runs before cdktf collects annotations, in app.synth() and Testing.synth() alike.
+    // Error annotations let the atomic synth report every problem at once, without a stack trace.
+    let checked = false;
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node !== this || checked) return;
+        checked = true;
+        for (const problem of [...addressCollisions(this), ...undocumented(this)]) {
+          Annotations.of(problem.construct).addError(problem.message);
+        }
+      },
+    });
   }
 
   protected allocateLogicalId(tfElement: TerraformElement | Node): string {
@@ -113,10 +126,16 @@ function addressOf(element: TerraformElement): string | undefined {
   return undefined;
 }
 
-/** One message per address that two constructs of `stack` would share. */
-export function addressCollisions(stack: TerraformStack): string[] {
+/** A problem found in a stack, reported on the construct that causes it. */
+export interface StackProblem {
+  readonly construct: IConstruct;
+  readonly message: string;
+}
+
+/** One problem per object whose address another construct of `stack` already has. */
+export function addressCollisions(stack: TerraformStack): StackProblem[] {
   const owners = new Map<string, string>();
-  const errors: string[] = [];
+  const problems: StackProblem[] = [];
   for (const element of stack.node.findAll().filter(TerraformElement.isTerraformElement)) {
     if (element === (stack as unknown)) continue;
     const address = addressOf(element);
@@ -125,19 +144,22 @@ export function addressCollisions(stack: TerraformStack): string[] {
     if (owner === undefined) {
       owners.set(address, element.node.path);
     } else {
-      errors.push(`${owner} and ${element.node.path} would both be ${address}; rename one of them (its construct id, or the config name it is built from)`);
+      problems.push({
+        construct: element,
+        message: `${owner} and ${element.node.path} would both be ${address}; rename one of them (its construct id, or the config name it is built from)`,
+      });
     }
   }
-  return errors;
+  return problems;
 }
 
 /**
  * Variables and outputs without a description: ops teams read descriptions in the generated
  * stack README and in `terraform plan`, so every input and output needs one.
  */
-export function undocumented(stack: TerraformStack): string[] {
+export function undocumented(stack: TerraformStack): StackProblem[] {
   return stack.node.findAll()
     .filter((c): c is TerraformVariable | TerraformOutput => c instanceof TerraformVariable || TerraformOutput.isTerraformOutput(c))
     .filter((c) => !c.description || c.description.trim() === "")
-    .map((c) => `${c.node.path} has no description; every variable and output needs one`);
+    .map((c) => ({ construct: c, message: `${c.node.path} has no description; every variable and output needs one` }));
 }
