@@ -13,6 +13,7 @@ import { PLATFORM_OUTPUTS } from "../stacks/platform-outputs";
 import { ReadableStack } from "../stacks/readable-stack";
 import { synthesizeAtomically } from "../stacks/synthesize";
 import { configFrom, synthApp } from "./helpers/synth";
+import { canSynthesize } from "./helpers/terraform";
 
 const ROOT = path.resolve(__dirname, "..");
 const SHIPPED: [string, AppConfig][] = [
@@ -37,10 +38,12 @@ function allAddresses(config: AppConfig): string[] {
 }
 
 describe("Terraform addresses", () => {
-  test.each(SHIPPED)("%s: every name is a lower-case Terraform identifier without a cdktf hash", (_name, config) => {
-    const bad = allAddresses(config).filter((a) => !/\.[a-z][a-z0-9_]*$/.test(a) || /_[0-9A-F]{8}$/i.test(a));
-    expect(bad).toEqual([]);
-  });
+  for (const [name, config] of SHIPPED) {
+    (canSynthesize(config) ? test : test.skip)(`${name}: every name is a lower-case Terraform identifier without a cdktf hash`, () => {
+      const bad = allAddresses(config).filter((a) => !/\.[a-z][a-z0-9_]*$/.test(a) || /_[0-9A-F]{8}$/i.test(a));
+      expect(bad).toEqual([]);
+    });
+  }
 
   test("names the default app's objects from their construct path", () => {
     const s = synthApp();

@@ -9,6 +9,7 @@ import { ReadableStack } from "../stacks/readable-stack";
 import { renderStackReadme } from "../stacks/stack-readme";
 import { synthesizeAtomically } from "../stacks/synthesize";
 import { configFrom } from "./helpers/synth";
+import { canSynthesize } from "./helpers/terraform";
 
 const ROOT = path.resolve(__dirname, "..");
 const STACKS = ["platform", "workload"] as const;
@@ -77,13 +78,15 @@ test("the JSON and the HCL synth document the same inputs, outputs and resources
   }
 });
 
-test.each([
+for (const [env, where] of [
   ["envs/example.json", "Azure Storage: blob `shop/platform.tfstate` in container `tfstate` of storage account `sttfstateshop` (resource group `rg-tfstate`)."],
   ["envs/terraform-cloud.json", "HCP Terraform / Terraform Enterprise: organization `my-org` on `app.terraform.io`, workspace `aks-kv-platform`."],
-])("%s: says where the platform's state lives", (env, where) => {
-  const outdir = synth(loadConfig({ CONFIG: env }, ROOT), false);
-  expect(readme(outdir, "platform")).toContain(where);
-});
+]) {
+  const config = loadConfig({ CONFIG: env }, ROOT);
+  (canSynthesize(config) ? test : test.skip)(`${env}: says where the platform's state lives`, () => {
+    expect(readme(synth(config, false), "platform")).toContain(where);
+  });
+}
 
 test("holds no machine path and no secret value", () => {
   const marker = "s3cr3t-VALUE-that-must-not-leak";
