@@ -45,13 +45,15 @@ import {
 export class ReadableStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    // An aspect runs before cdktf collects annotations, in app.synth() and Testing.synth() alike.
-    // Error annotations let the atomic synth report every problem at once, without a stack trace.
-    let checked = false;
+    // An aspect runs before cdktf renders the stack and collects annotations, in app.synth() and
+    // Testing.synth() alike. Error annotations let the atomic synth report every problem at
+    // once, without a stack trace.
+    let done = false;
     Aspects.of(this).add({
       visit: (node) => {
-        if (node !== this || checked) return;
-        checked = true;
+        if (node !== this || done) return;
+        done = true;
+        this.writeFullProviderSources();
         for (const problem of [...addressCollisions(this), ...undocumented(this)]) {
           Annotations.of(problem.construct).addError(problem.message);
         }
@@ -70,8 +72,7 @@ export class ReadableStack extends TerraformStack {
    * (https://developer.hashicorp.com/terraform/language/providers/requirements#source-addresses);
    * writing it out leaves nothing implicit for the reader.
    */
-  prepareStack(): void {
-    super.prepareStack();
+  private writeFullProviderSources(): void {
     for (const provider of this.node.findAll().filter(TerraformProvider.isTerraformProvider)) {
       const source = provider.terraformProviderSource;
       if (source && !source.includes("/")) {
