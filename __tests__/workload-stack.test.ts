@@ -67,7 +67,7 @@ describe("workload stack, add-on identity (default)", () => {
   test("uses the cluster's admin certificate from the data source when local accounts are enabled", () => {
     const lab = synthApp(configFrom((raw) => (raw.profile = "lab"))).stackJson("workload");
     expect(lab.provider.kubernetes[0]).toEqual(expect.objectContaining({
-      client_key: expect.stringContaining("data.azurerm_kubernetes_cluster.cluster_A4C38409.kube_admin_config[0].client_key"),
+      client_key: expect.stringContaining("data.azurerm_kubernetes_cluster.cluster.kube_admin_config[0].client_key"),
     }));
     expect(lab.provider.kubernetes[0]).not.toHaveProperty("exec");
   });
@@ -189,7 +189,7 @@ describe("workload stack, workload identity", () => {
     const [identity] = resourcesOf(platform, "azurerm_user_assigned_identity");
     expect(identity.name).toBe("id-kvcsi-demo");
     expect(resourcesOf(platform, "azurerm_federated_identity_credential")).toEqual([expect.objectContaining({
-      issuer: "${azurerm_kubernetes_cluster.aks_cluster_D4B35EC5.oidc_issuer_url}",
+      issuer: "${azurerm_kubernetes_cluster.aks.oidc_issuer_url}",
       subject: "system:serviceaccount:demo:demo-reader",
       audience: ["api://AzureADTokenExchange"],
       parent_id: ref(`${uai}.id`),
