@@ -26,7 +26,8 @@ function project(): string {
 /** The environment without anything that selects a config or an output. */
 function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const key of Object.keys(env)) if (key === "CONFIG" || key.startsWith("CDKTF_") || key === "SYNTH_HCL_OUTPUT") delete env[key];
+  // INIT_CWD (set by npm/npx) would resolve CONFIG from the folder jest was started in.
+  for (const key of Object.keys(env)) if (["CONFIG", "SYNTH_HCL_OUTPUT", "INIT_CWD"].includes(key) || key.startsWith("CDKTF_")) delete env[key];
   return env;
 }
 

@@ -26,7 +26,7 @@ function measure(command, args, env = {}) {
   const start = process.hrtime.bigint();
   const result = spawnSync(command, args, {
     cwd: ROOT,
-    env: { ...process.env, ...env, NODE_OPTIONS: `-r ${RSS_PRELOAD}`, BENCH_RSS_FILE: path.join(rssDir, "rss") },
+    env: { ...process.env, ...env, NODE_OPTIONS: `-r ${RSS_PRELOAD}`, BENCH_RSS_DIR: rssDir },
     stdio: ["ignore", "ignore", "pipe"],
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;

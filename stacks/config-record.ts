@@ -2,6 +2,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_CONFIG } from "../config/default-config";
+import { readConfigFile, resolveConfigPath } from "../config/read-config-file";
 import { UserError } from "../config/user-error";
 
 /** Written into the output folder by every synth: which config produced that output. */
@@ -15,14 +16,14 @@ export interface ConfigRecord {
 }
 
 /**
- * The record of the config this run selects. Called after loadConfig succeeded, so the file is
- * known to be a readable config; the path is kept relative so no machine path reaches the output.
+ * The record of the config this run selects, found and read exactly as loadConfig does. The path
+ * is kept relative to the project so no machine path reaches the output.
  */
 export function configRecord(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ConfigRecord {
   const file = env.CONFIG;
   if (!file) return { config: null, sha256: sha256(JSON.stringify(DEFAULT_CONFIG)) };
-  const resolved = path.resolve(cwd, file);
-  return { config: path.relative(cwd, resolved).split(path.sep).join("/"), sha256: sha256(fs.readFileSync(resolved)) };
+  const resolved = resolveConfigPath(file, env, cwd);
+  return { config: path.relative(cwd, resolved).split(path.sep).join("/"), sha256: sha256(readConfigFile(resolved, file)) };
 }
 
 /** The record a previous synth left in `outdir`; undefined when there is none or it is not a record (edited by hand). */

@@ -5,6 +5,7 @@ import { UserError } from "../config/user-error";
 import { ConfigRecord, ConfigSwitchError, readConfigRecord, writeConfigRecord } from "./config-record";
 import { repairCdktfHcl } from "./hcl-fixups";
 import { carryOverUserFiles, discardStaging, prepareOutputFolder, recoverInterruptedSynths } from "./output-folder";
+import { writeStackReadmes } from "./stack-readme";
 
 export interface SynthesisOptions {
   /**
@@ -58,6 +59,7 @@ export function synthesizeAtomically(
     const errors = errorAnnotations(staging);
     if (errors.length > 0) throw new SynthesisError(errors);
     repairHclOutput(app, staging);
+    writeStackReadmes(app, staging);
     if (options.record) writeConfigRecord(staging, options.record);
     const orphans = carryOverUserFiles(target, staging, { sameConfig: previousRecord?.config === options.record?.config });
     if (options.byCdktfCli && orphans.length > 0) {
