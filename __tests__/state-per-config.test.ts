@@ -40,6 +40,16 @@ describe("one state per config", () => {
     expect(b.read.key).toBe("aks-keyvault-csi/shop/platform.tfstate");
   });
 
+  test("Terraform Cloud workspaces are named after the config's namePrefix unless named explicitly", () => {
+    const cloud = (prefix: string, workspaces?: object) => configFrom((raw) => {
+      raw.namePrefix = prefix;
+      raw.backend = { type: "cloud", organization: "acme", ...(workspaces ? { workspaces } : {}) };
+    }).backend;
+    expect(cloud("kvcsi")).toMatchObject({ workspaces: { platform: "kvcsi-platform", workload: "kvcsi-workload" } });
+    expect(cloud("shop")).toMatchObject({ workspaces: { platform: "shop-platform", workload: "shop-workload" } });
+    expect(cloud("shop", { platform: "tfc-a", workload: "tfc-b" })).toMatchObject({ workspaces: { platform: "tfc-a", workload: "tfc-b" } });
+  });
+
   test("no two shipped configs (and the default) write any stack's state to the same place", () => {
     const configs: [string, AppConfig][] = [["default", configFrom()], ...fs.readdirSync(path.join(ROOT, "envs"))
       .filter((f) => f.endsWith(".json"))

@@ -50,7 +50,7 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   const location = parseLocation(c, root.location);
   const namePrefix = c.string("namePrefix", root.namePrefix, RULES.namePrefix) ?? defaultAt<string>("namePrefix");
   const tags = parseTags(c, root.tags);
-  const backend = parseBackend(c, root.backend);
+  const backend = parseBackend(c, root.backend, namePrefix);
   const resourceGroup = parseResourceGroup(c, root.resourceGroup, namePrefix);
   const network = parseNetwork(c, root.network);
   const keyVault = parseKeyVault(c, root.keyVault, { namePrefix, location, resourceGroup: resourceGroup.name, lab, now });
@@ -115,7 +115,7 @@ function parseTags(c: Checker, value: unknown): Record<string, string> {
   return tags;
 }
 
-function parseBackend(c: Checker, value: unknown): BackendConfig {
+function parseBackend(c: Checker, value: unknown, namePrefix: string): BackendConfig {
   const given = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   const withoutCredentials = given ? Object.fromEntries(Object.entries(given).filter(([k]) => !CREDENTIAL_KEYS.includes(k))) : value;
   const raw = (c.object("backend", withoutCredentials, keysAt("backend")) ?? {});
@@ -152,23 +152,18 @@ function parseBackend(c: Checker, value: unknown): BackendConfig {
   }
   if (type === "cloud") {
     const workspacesRaw = raw.workspaces;
-    let platform = "";
-    let workload = "";
-    if (workspacesRaw === undefined) {
-      c.report("backend.workspaces", "is required for backend type \"cloud\": name one workspace per stack, " +
-        "e.g. {\"platform\": \"aks-kv-platform\", \"workload\": \"aks-kv-workload\"}");
-    } else {
+    // Named after the config's identity, like local state paths and azurerm keys, so two configs never share state.
+    let platform = `${namePrefix}-platform`;
+    let workload = `${namePrefix}-workload`;
+    if (workspacesRaw !== undefined) {
       // "tags" is no workspaces key, but it gets its own sentence below rather than "unknown key".
       const ws = c.object("backend.workspaces", workspacesRaw, [...keysAt("backend.workspaces"), "tags"]) ?? {};
       if ("tags" in ws) {
         c.report("backend.workspaces.tags", "tagged workspaces cannot carry the workload stack's remote-state " +
           "reference to the platform; name one workspace per stack with \"platform\" and \"workload\"");
       }
-      for (const stack of ["platform", "workload"] as const) {
-        const name = c.requiredString(`backend.workspaces.${stack}`, ws[stack], RULES.workspaceName);
-        if (stack === "platform") platform = name ?? "";
-        else workload = name ?? "";
-      }
+      platform = c.requiredString("backend.workspaces.platform", ws.platform, RULES.workspaceName) ?? "";
+      workload = c.requiredString("backend.workspaces.workload", ws.workload, RULES.workspaceName) ?? "";
       if (platform && platform === workload) {
         c.report("backend.workspaces.workload", `${show(workload)} is also the platform workspace; each stack needs its own workspace`);
       }

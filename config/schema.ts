@@ -53,10 +53,10 @@ const CloudBackend = closed({
   type: choice(["cloud"] as const, "HCP Terraform / Terraform Cloud (sign in with `terraform login`)."),
   organization: text(RULES.organization, "Terraform Cloud organization."),
   hostname: opt(text(RULES.hostname, "Terraform Cloud host.", { default: "app.terraform.io" })),
-  workspaces: closed({
+  workspaces: opt(closed({
     platform: text(RULES.workspaceName, "Workspace of the platform stack."),
     workload: text(RULES.workspaceName, "Workspace of the workload stack; not the platform's."),
-  }, "One named workspace per stack."),
+  }, "One named workspace per stack.", { $comment: "default: <namePrefix>-platform and <namePrefix>-workload" })),
 }, "Terraform Cloud state.");
 
 const Secret = closed({
