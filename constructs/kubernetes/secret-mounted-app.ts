@@ -70,7 +70,8 @@ export class SecretMountedApp extends Construct {
     const namespace = props.namespace.name;
     this.serviceAccount = new ServiceAccountV1(this, "service-account", {
       metadata: { name: props.serviceAccountName, namespace, annotations: identity.serviceAccountAnnotations(), labels },
-      automountServiceAccountToken: identity.needsServiceAccountToken,
+      // No pod needs the API token, in either identity mode (see MountIdentity); CKV_K8S_38.
+      automountServiceAccountToken: false,
       dependsOn: [props.namespace.ready],
     });
     this.secretProviderClass = new SecretProviderClass(this, "secret-provider-class", {
@@ -97,10 +98,10 @@ export class SecretMountedApp extends Construct {
         replicas: String(props.replicas ?? 1),
         selector: { matchLabels: { "app.kubernetes.io/name": props.name } },
         template: {
-          metadata: { labels: { ...labels, ...identity.podLabels() } },
+          metadata: { labels },
           spec: {
             serviceAccountName: props.serviceAccountName,
-            automountServiceAccountToken: identity.needsServiceAccountToken,
+            automountServiceAccountToken: false,
             securityContext: {
               runAsNonRoot: true,
               runAsUser: String(RUN_AS),
