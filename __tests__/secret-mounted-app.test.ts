@@ -87,6 +87,10 @@ describe("SecretMountedApp minimal definition", () => {
     expect(pod.container[0].volume_mount).toContainEqual({ name: "secrets-store", mount_path: "/mnt/secrets-store", read_only: true });
   });
 
+  test("pulls the image at every start, so the registry authorizes each pod", () => {
+    expect(pod.container[0].image_pull_policy).toBe("Always");
+  });
+
   test("runs one replica", () => {
     expect(deployment.spec.replicas).toBe("1");
   });

@@ -111,7 +111,10 @@ export class SecretMountedApp extends Construct {
             container: [{
               name: "app",
               image: props.image,
-              imagePullPolicy: "IfNotPresent",
+              // The registry authorizes every start: with IfNotPresent, a pod on the same node could run a
+              // cached private image without pull rights. The digest already fixes which image runs.
+              // https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#alwayspullimages (CKV_K8S_15)
+              imagePullPolicy: "Always",
               command: props.command ? [...props.command] : undefined,
               env: env.length > 0 ? env : undefined,
               resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
