@@ -109,3 +109,17 @@ describe("SecretMountedApp minimal definition", () => {
     expect(pod.container[0].readiness_probe.exec).toEqual({ command: ["sh", "-c", 'test -n "$(ls -A /mnt/secrets-store)"'] });
   });
 });
+
+describe("SecretMountedApp identity", () => {
+  test.each([["addon", MountIdentity.addon("c")], ["workload", MountIdentity.workload("c")]])(
+    "mounts no ServiceAccount token in %s mode: the CSI driver gets its own with each mount",
+    (_mode, identity) => {
+      const stack = kubernetesStack();
+      new SecretMountedApp(stack, "a", appProps(stack, { identity }));
+      const template = synthesized(stack, "kubernetes_deployment_v1")[0].spec.template;
+      expect(template.spec.automount_service_account_token).toBe(false);
+      expect(template.metadata.labels).not.toHaveProperty("azure.workload.identity/use");
+      expect(synthesized(stack, "kubernetes_service_account_v1")[0].automount_service_account_token).toBe(false);
+    },
+  );
+});
