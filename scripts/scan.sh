@@ -11,8 +11,10 @@
 #     scripts/k8s-manifests.js (checkov reads neither the provider's shape nor kubernetes_manifest);
 #  5. tflint (terraform recommended preset + azurerm ruleset) on each synthesized stack.
 #
-# Skipped checks come only from security/scan-skips.yaml.
-# Exit: 0 clean, 1 findings (failed checks or tflint issues), 2 tool/setup error.
+# Skipped checks come only from security/scan-skips.yaml, and only the entries whose `configs`
+# include the scanned config (scripts/scan-skips.js); a skip that hides nothing there is stale.
+# CI (.ci/run) runs this once for the default config and once per envs/*.json.
+# Exit: 0 clean, 1 findings (failed checks, tflint issues or stale skips), 2 tool/setup error.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
