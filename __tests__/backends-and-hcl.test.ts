@@ -169,9 +169,9 @@ describe("HCL output repairs", () => {
 
   test("writes depends_on and ignore_changes as references, not quoted strings", () => {
     const hcl = fs.readFileSync(path.join(outdir, "stacks", "platform", "cdk.tf"), "utf8");
-    expect(hcl).toMatch(/depends_on = \[\s*azurerm_role_assignment\./);
-    expect(hcl).toMatch(/ignore_changes = \[\s*default_node_pool\[0\]\.node_count/);
-    expect(hcl).not.toMatch(/(depends_on|ignore_changes) = \[\s*"/);
+    expect(hcl).toMatch(/depends_on += \[\s*azurerm_role_assignment\./);
+    expect(hcl).toMatch(/ignore_changes += \[\s*default_node_pool\[0\]\.node_count/);
+    expect(hcl).not.toMatch(/(depends_on|ignore_changes) += \[\s*"/);
   });
 
   test("a JSON synth after an HCL synth leaves only cdk.tf.json in each stack folder", () => {

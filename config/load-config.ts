@@ -1,8 +1,7 @@
-import * as fs from "fs";
-import * as path from "path";
-import { ConfigError } from "./config-error";
 import { DEFAULT_CONFIG } from "./default-config";
 import { parseConfig } from "./parse-config";
+import { parseJsonText } from "./parse-json-text";
+import { readConfigFile, resolveConfigPath } from "./read-config-file";
 import { AppConfig } from "./types";
 
 /**
@@ -12,18 +11,6 @@ import { AppConfig } from "./types";
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
   const file = env.CONFIG;
   if (!file) return parseConfig(DEFAULT_CONFIG);
-  const resolved = path.resolve(cwd, file);
-  let text: string;
-  try {
-    text = fs.readFileSync(resolved, "utf8");
-  } catch (e) {
-    throw new ConfigError(file, [{ path: "CONFIG", message: `cannot read ${JSON.stringify(file)}: ${(e as NodeJS.ErrnoException).code ?? e}` }]);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(file, [{ path: "(file)", message: `is not valid JSON: ${(e as Error).message}` }]);
-  }
-  return parseConfig(raw, file);
+  const text = readConfigFile(resolveConfigPath(file, env, cwd), file);
+  return parseConfig(parseJsonText(text, file), file);
 }

@@ -3,6 +3,7 @@ import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import { UserError } from "../config/user-error";
 import { repairCdktfHcl } from "./hcl-fixups";
+import { writeStackReadmes } from "./stack-readme";
 
 /** Terraform's per-stack working files, kept across synths so `cdktf deploy` does not re-download providers. */
 const TERRAFORM_WORKING_FILES = [".terraform", ".terraform.lock.hcl"];
@@ -29,6 +30,7 @@ export function synthesizeAtomically(build: (outdir: string) => App, outdir = pr
     const errors = errorAnnotations(staging);
     if (errors.length > 0) throw new SynthesisError(errors);
     repairHclOutput(app, staging);
+    writeStackReadmes(app, staging);
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;

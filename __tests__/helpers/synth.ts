@@ -11,10 +11,13 @@ export function defaultRaw(): any {
   return JSON.parse(JSON.stringify(DEFAULT_CONFIG));
 }
 
+/** Expiration dates are checked against this instant, not the wall clock, so tests never expire. */
+const TEST_NOW = new Date("2026-06-01T00:00:00Z");
+
 export function configFrom(mutate: (raw: any) => void = () => undefined): AppConfig {
   const raw = defaultRaw();
   mutate(raw);
-  return parseConfig(raw, "test config");
+  return parseConfig(raw, "test config", TEST_NOW);
 }
 
 export interface Synthesized extends BuiltApp {

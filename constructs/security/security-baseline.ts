@@ -3,7 +3,7 @@ import { Annotations, DefaultTokenResolver, IAspect, StringConcat, TerraformReso
 
 /** What a rule may know beyond the resource's own configuration. */
 interface StackContext {
-  /** The resource's Terraform address, e.g. azurerm_key_vault.key-vault_FE1F1979. */
+  /** The resource's Terraform address, e.g. azurerm_key_vault.vault. */
   readonly address: string;
   /** `${address.id}` references that an AuditEvent diagnostic setting in the same stack targets. */
   readonly auditedTargets: ReadonlySet<string>;
