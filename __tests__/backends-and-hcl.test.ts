@@ -1,11 +1,11 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { loadConfig } from "../config/load-config";
 import { AppConfig } from "../config/types";
 import { buildApp } from "../stacks/build-app";
 import { synthesizeAtomically } from "../stacks/synthesize";
 import { configFrom, dataOf, synthApp } from "./helpers/synth";
+import { tempDir } from "./helpers/temp";
 
 // Required untyped: its typings pull in lib.dom, which doubles `tsc --noEmit` time.
 const { parse } = require("@cdktf/hcl2json") as { parse(file: string, hcl: string): Promise<any> };
@@ -22,7 +22,7 @@ const AZURERM = {
 const CLOUD = { type: "cloud", organization: "contoso", hostname: "tfe.contoso.example", workspaces: { platform: "aks-kv-platform", workload: "aks-kv-workload" } };
 
 function synthHcl(config: AppConfig): string {
-  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-hcl-")), "cdktf.out");
+  const outdir = path.join(tempDir("cdktf-hcl-"), "cdktf.out");
   process.env.SYNTH_HCL_OUTPUT = "true";
   try {
     synthesizeAtomically((dir) => buildApp(config, { outdir: dir }).app, outdir);

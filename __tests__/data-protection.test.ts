@@ -1,12 +1,12 @@
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { buildApp } from "../stacks/build-app";
 import { synthesizeAtomically, SynthesisError } from "../stacks/synthesize";
 import { resourceOf } from "./helpers/stacks";
 import { configFrom, resourcesOf, synthApp } from "./helpers/synth";
+import { tempDir } from "./helpers/temp";
 
 const ROOT = path.resolve(__dirname, "..");
 /** The cdktf.json app command, with paths made absolute so it also runs from another directory. */
@@ -14,9 +14,7 @@ const RUN_APP = (JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8
   .split(/\s+/).slice(1).map((arg) => (arg.startsWith("./") || arg.endsWith(".ts") ? path.join(ROOT, arg) : arg));
 const SENTINELS = { TF_VAR_secret_db_password: "SENTINEL-db-4f1c9a7e", TF_VAR_secret_api_key: "SENTINEL-api-93b2d0c5" };
 
-function tmp(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
+const tmp = tempDir;
 
 /** Runs the app command exactly as cdktf.json does, from `cwd`, into `outdir`. */
 function runApp(outdir: string, env: Record<string, string> = {}, cwd = ROOT) {

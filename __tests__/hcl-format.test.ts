@@ -1,6 +1,5 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { loadConfig } from "../config/load-config";
 import { AppConfig } from "../config/types";
@@ -9,6 +8,7 @@ import { formatHcl, hclExpression, unwrapInterpolationOnly } from "../stacks/hcl
 import { synthesizeAtomically } from "../stacks/synthesize";
 import { configFrom } from "./helpers/synth";
 import { canSynthesize, TERRAFORM } from "./helpers/terraform";
+import { tempDir } from "./helpers/temp";
 
 // Required untyped: its typings pull in lib.dom, which doubles `tsc --noEmit` time.
 const { parse } = require("@cdktf/hcl2json") as { parse(file: string, hcl: string): Promise<any> };
@@ -21,7 +21,7 @@ const CONFIGS: [string, AppConfig][] = [
 ];
 
 function synthHcl(config: AppConfig): string {
-  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-fmt-")), "cdktf.out");
+  const outdir = path.join(tempDir("cdktf-fmt-"), "cdktf.out");
   process.env.SYNTH_HCL_OUTPUT = "true";
   try {
     synthesizeAtomically((dir) => buildApp(config, { outdir: dir }).app, outdir);
@@ -144,7 +144,7 @@ for (const [name, config] of CONFIGS) {
 
     withTerraform("passes terraform fmt -check on every stack (skipped when no terraform binary is on the PATH)", () => {
       // An empty CLI configuration keeps a missing ~/.terraformrc or TF_CLI_CONFIG_FILE from printing a warning.
-      const cliConfig = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tf-cli-")), "empty.tfrc");
+      const cliConfig = path.join(tempDir("tf-cli-"), "empty.tfrc");
       fs.writeFileSync(cliConfig, "");
       const result = spawnSync(TERRAFORM!, ["fmt", "-check", "-diff", "-recursive", path.join(outdir, "stacks")], {
         encoding: "utf8",

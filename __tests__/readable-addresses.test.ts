@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { TerraformOutput, Testing } from "cdktf";
 import { Construct } from "constructs";
@@ -14,6 +13,7 @@ import { ReadableStack } from "../stacks/readable-stack";
 import { synthesizeAtomically } from "../stacks/synthesize";
 import { configFrom, synthApp } from "./helpers/synth";
 import { canSynthesize } from "./helpers/terraform";
+import { tempDir } from "./helpers/temp";
 
 const ROOT = path.resolve(__dirname, "..");
 const SHIPPED: [string, AppConfig][] = [
@@ -119,7 +119,7 @@ describe("Terraform addresses", () => {
   });
 
   test("fails synthesis when two constructs would get the same address, naming both", () => {
-    const app = Testing.app();
+    const app = Testing.app({ outdir: tempDir() });
     const stack = new ReadableStack(app, "stack");
     new AzurermProvider(stack, "azurerm", { features: [{}] });
     new ResourceGroup(stack, "main", { name: "a", location: "westeurope" });
@@ -135,7 +135,7 @@ describe("Terraform addresses", () => {
     const config = configFrom((raw) => {
       raw.keyVault.secrets = [...raw.keyVault.secrets, { name: "secret-db-password", contentType: "text/plain", expirationDate: "2027-12-31T00:00:00Z" }];
     });
-    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-collide-")), "cdktf.out");
+    const outdir = path.join(tempDir("cdktf-collide-"), "cdktf.out");
     let error: unknown;
     try {
       synthesizeAtomically((dir) => buildApp(config, { outdir: dir }).app, outdir);

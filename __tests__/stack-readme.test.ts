@@ -10,12 +10,13 @@ import { renderStackReadme } from "../stacks/stack-readme";
 import { synthesizeAtomically } from "../stacks/synthesize";
 import { configFrom } from "./helpers/synth";
 import { canSynthesize } from "./helpers/terraform";
+import { tempDir } from "./helpers/temp";
 
 const ROOT = path.resolve(__dirname, "..");
 const STACKS = ["platform", "workload"] as const;
 
 function synth(config: AppConfig, hcl: boolean): string {
-  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-readme-")), "cdktf.out");
+  const outdir = path.join(tempDir("cdktf-readme-"), "cdktf.out");
   process.env.SYNTH_HCL_OUTPUT = String(hcl);
   try {
     synthesizeAtomically((dir) => buildApp(config, { outdir: dir }).app, outdir);
@@ -124,7 +125,7 @@ test("a sensitive variable's default is never shown, and a pipe in a description
 });
 
 test("every variable and output has a description, checked at synth", () => {
-  const app = Testing.app();
+  const app = Testing.app({ outdir: tempDir() });
   const stack = new ReadableStack(app, "stack");
   new TerraformVariable(stack, "undocumented_input", { type: "string" });
   new TerraformOutput(stack, "undocumented_output", { value: "x" });

@@ -212,13 +212,14 @@ describe("workload stack, workload identity", () => {
     expect(validateSpc(spc) ? [] : validateSpc.errors).toEqual([]);
   });
 
-  test("annotates the ServiceAccount with the client id and labels the pod for workload identity", () => {
+  test("annotates the ServiceAccount with the client id and mounts no token: the CSI driver gets its own", () => {
     const [sa] = resourcesOf(workload, "kubernetes_service_account_v1");
     expect(sa.metadata).toEqual(expect.objectContaining({ name: "demo-reader", namespace: "demo", annotations: { "azure.workload.identity/client-id": remote(output) } }));
+    expect(sa.automount_service_account_token).toBe(false);
     const pod = deploymentOf(workload).spec.template;
-    expect(pod.metadata.labels["azure.workload.identity/use"]).toBe("true");
+    expect(pod.metadata.labels).not.toHaveProperty("azure.workload.identity/use");
     expect(pod.spec.service_account_name).toBe("demo-reader");
-    expect(pod.spec.automount_service_account_token).toBe(true);
+    expect(pod.spec.automount_service_account_token).toBe(false);
   });
 
   test("matches the snapshot", () => {
