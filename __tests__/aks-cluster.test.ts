@@ -73,3 +73,59 @@ describe("AksCluster", () => {
     expect(cluster).not.toHaveProperty("api_server_access_profile");
   });
 });
+
+describe("AksCluster minimal definition", () => {
+  const stack = azureStack();
+  new AksCluster(stack, "c", CLUSTER);
+  const [cluster] = synthesized(stack, "azurerm_kubernetes_cluster");
+
+  test("runs workload identity on the OIDC issuer", () => {
+    expect(cluster).toEqual(expect.objectContaining({ oidc_issuer_enabled: true, workload_identity_enabled: true }));
+  });
+
+  test("admits only Entra ID users, through Azure RBAC, with no admin groups", () => {
+    expect(cluster.local_account_disabled).toBe(true);
+    expect(cluster.azure_active_directory_role_based_access_control).toEqual({ azure_rbac_enabled: true, tenant_id: "tenant" });
+  });
+
+  test("uses the Standard tier, the region's default version and no tags", () => {
+    expect(cluster.sku_tier).toBe("Standard");
+    expect(cluster).not.toHaveProperty("kubernetes_version");
+    expect(cluster).not.toHaveProperty("tags");
+  });
+
+  test("re-reads mounted secrets every 2 minutes", () => {
+    expect(cluster.key_vault_secrets_provider).toEqual({ secret_rotation_enabled: true, secret_rotation_interval: "2m" });
+  });
+
+  test("enforces Azure network policy and upgrades patches and node images automatically", () => {
+    expect(cluster.network_profile).toEqual(expect.objectContaining({ network_policy: "azure" }));
+    expect(cluster.network_profile).not.toHaveProperty("network_data_plane");
+    expect(cluster).toEqual(expect.objectContaining({ automatic_upgrade_channel: "patch", node_os_upgrade_channel: "NodeImage" }));
+  });
+
+  test("keeps a public API server with no IP restriction, managed OS disks and no host encryption", () => {
+    expect(cluster.private_cluster_enabled).toBe(false);
+    expect(cluster).not.toHaveProperty("api_server_access_profile");
+    expect(cluster.default_node_pool).toEqual(expect.objectContaining({ host_encryption_enabled: false, os_disk_type: "Managed" }));
+  });
+
+  test("gives the pool a fixed node count of 50 pods per node, and waits for nothing beyond the subnet", () => {
+    expect(cluster.default_node_pool).toEqual(expect.objectContaining({ auto_scaling_enabled: false, node_count: 1, max_pods: 50 }));
+    expect(cluster.default_node_pool).not.toHaveProperty("min_count");
+    expect(cluster).not.toHaveProperty("depends_on");
+  });
+
+  test("has no user pool, so workloads share the system pool", () => {
+    expect(cluster.default_node_pool.only_critical_addons_enabled).toBe(false);
+    expect(synthesized(stack, "azurerm_kubernetes_cluster_node_pool")).toEqual([]);
+  });
+
+  test("gives a user pool 50 pods per node and a fixed node count by default", () => {
+    const withPool = azureStack();
+    new AksCluster(withPool, "c", { ...CLUSTER, userNodePool: { name: "user", vmSize: "Standard_D4ds_v5", nodeCount: 2 } });
+    const [pool] = synthesized(withPool, "azurerm_kubernetes_cluster_node_pool");
+    expect(pool).toEqual(expect.objectContaining({ max_pods: 50, auto_scaling_enabled: false, node_count: 2, host_encryption_enabled: false, os_disk_type: "Managed" }));
+    expect(pool).not.toHaveProperty("tags");
+  });
+});

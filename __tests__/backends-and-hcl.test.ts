@@ -1,11 +1,11 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { loadConfig } from "../config/load-config";
 import { AppConfig } from "../config/types";
 import { buildApp } from "../stacks/build-app";
 import { synthesizeAtomically } from "../stacks/synthesize";
 import { configFrom, dataOf, synthApp } from "./helpers/synth";
+import { tempDir } from "./helpers/temp";
 
 // Required untyped: its typings pull in lib.dom, which doubles `tsc --noEmit` time.
 const { parse } = require("@cdktf/hcl2json") as { parse(file: string, hcl: string): Promise<any> };
@@ -22,7 +22,7 @@ const AZURERM = {
 const CLOUD = { type: "cloud", organization: "contoso", hostname: "tfe.contoso.example", workspaces: { platform: "aks-kv-platform", workload: "aks-kv-workload" } };
 
 function synthHcl(config: AppConfig): string {
-  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-hcl-")), "cdktf.out");
+  const outdir = path.join(tempDir("cdktf-hcl-"), "cdktf.out");
   process.env.SYNTH_HCL_OUTPUT = "true";
   try {
     synthesizeAtomically((dir) => buildApp(config, { outdir: dir }).app, outdir);
@@ -74,7 +74,7 @@ describe("backends", () => {
     const s = synthApp();
     const [state] = dataOf(s.stackJson("workload"), "terraform_remote_state");
     expect(state).toEqual({ backend: "local", config: s.stackJson("platform").terraform.backend.local });
-    expect(s.stackJson("workload").terraform.backend.local.path).toBe("../../../state/workload.tfstate");
+    expect(s.stackJson("workload").terraform.backend.local.path).toBe("../../../state/kvcsi/workload.tfstate");
     expect({ platform: s.stackJson("platform").terraform.backend, workloadRemoteState: state }).toMatchSnapshot();
   });
 
@@ -83,9 +83,9 @@ describe("backends", () => {
     const platformBackend = s.stackJson("platform").terraform.backend.azurerm;
     expect(platformBackend).toEqual({
       resource_group_name: "rg-tfstate", storage_account_name: "sttfstate001", container_name: "tfstate",
-      key: "aks-kv/platform.tfstate", use_azuread_auth: true,
+      key: "aks-kv/kvcsi/platform.tfstate", use_azuread_auth: true,
     });
-    expect(s.stackJson("workload").terraform.backend.azurerm.key).toBe("aks-kv/workload.tfstate");
+    expect(s.stackJson("workload").terraform.backend.azurerm.key).toBe("aks-kv/kvcsi/workload.tfstate");
     const [state] = dataOf(s.stackJson("workload"), "terraform_remote_state");
     expect(state).toEqual({ backend: "azurerm", config: platformBackend });
     expect({ platform: platformBackend, workloadRemoteState: state }).toMatchSnapshot();
@@ -169,9 +169,9 @@ describe("HCL output repairs", () => {
 
   test("writes depends_on and ignore_changes as references, not quoted strings", () => {
     const hcl = fs.readFileSync(path.join(outdir, "stacks", "platform", "cdk.tf"), "utf8");
-    expect(hcl).toMatch(/depends_on = \[\s*azurerm_role_assignment\./);
-    expect(hcl).toMatch(/ignore_changes = \[\s*default_node_pool\[0\]\.node_count/);
-    expect(hcl).not.toMatch(/(depends_on|ignore_changes) = \[\s*"/);
+    expect(hcl).toMatch(/depends_on += \[\s*azurerm_role_assignment\./);
+    expect(hcl).toMatch(/ignore_changes += \[\s*default_node_pool\[0\]\.node_count/);
+    expect(hcl).not.toMatch(/(depends_on|ignore_changes) += \[\s*"/);
   });
 
   test("a JSON synth after an HCL synth leaves only cdk.tf.json in each stack folder", () => {

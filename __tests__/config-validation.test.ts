@@ -1,14 +1,7 @@
-import { ConfigError, ConfigProblem } from "../config/config-error";
-import { DEFAULT_CONFIG } from "../config/default-config";
+import { ConfigError } from "../config/config-error";
 import { RULES } from "../config/naming-rules";
 import { parseConfig } from "../config/parse-config";
-
-/** A mutable copy of the raw JSON config; rows reach into it freely. */
-type RawConfig = Record<string, any>;
-
-function freshConfig(): RawConfig {
-  return JSON.parse(JSON.stringify(DEFAULT_CONFIG)) as RawConfig;
-}
+import { freshConfig, KV_NAME, NOW, PINNED, RawConfig, rows, VALID_DATE } from "./helpers/bad-configs";
 
 /** Parses the mutated default and returns the ConfigError it must throw. */
 function errorOf(mutate: (c: RawConfig) => void, source?: string): ConfigError {
@@ -16,7 +9,7 @@ function errorOf(mutate: (c: RawConfig) => void, source?: string): ConfigError {
   mutate(cfg);
   let caught: unknown;
   try {
-    parseConfig(cfg, source);
+    parseConfig(cfg, source, NOW);
   } catch (e) {
     caught = e;
   }
@@ -24,559 +17,6 @@ function errorOf(mutate: (c: RawConfig) => void, source?: string): ConfigError {
   return caught as ConfigError;
 }
 
-const VALID_DATE = "2027-12-31T00:00:00Z";
-const PINNED = "docker.io/library/busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662";
-
-// The "allowed" sentences, spelled out literally so a changed rule text fails a row.
-const KV_NAME = "3-24 letters, digits and hyphens, starting with a letter, ending with a letter or digit, without \"--\"";
-const SECRET_NAME = "1-127 letters, digits and hyphens";
-const DNS1123 = "a DNS-1123 label: 1-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit";
-const ABS_PATH = "an absolute path such as \"/mnt/secrets-store\", without \"..\", \"//\" or a trailing \"/\"";
-const DURATION = "a duration such as \"2m\", \"30s\" or \"1h30m\"";
-const REL_DIR = "a folder inside the project, such as \"state\" (relative, without \"..\")";
-const RFC3339 = "an RFC 3339 UTC time such as \"2027-12-31T00:00:00Z\"";
-const KV_KEYS = "name, sku, softDeleteRetentionDays, preventDestroy, networkAccess, allowedIpRanges, logRetentionDays, secrets";
-const OBJECT_KEYS = "objectName, objectType, objectAlias, objectVersion, objectFormat, objectEncoding, filePermission";
-const BACKEND_KEYS = "type, stateDir, resourceGroupName, storageAccountName, containerName, keyPrefix, subscriptionId, tenantId, " +
-  "organization, hostname, workspaces";
-/** What `show` prints for a JSON string longer than 60 characters: the first 57 characters and "...". */
-const cut = (value: string): string => `${JSON.stringify(value).slice(0, 57)}...`;
-
-interface Row {
-  /** Completes "fails when ..." */
-  readonly name: string;
-  readonly mutate: (c: RawConfig) => void;
-  readonly problems: readonly ConfigProblem[];
-}
-
-const rows: Row[] = [
-  // --- command and probe of a workload's container ---
-  {
-    name: "a probe names two kinds of check",
-    mutate: (c) => { c.workloads[0].probe = { exec: ["/check"], tcpSocket: { port: 80 } }; },
-    problems: [{ path: "workloads[0].probe", message: "must set exactly one of \"exec\", \"httpGet\" or \"tcpSocket\", got exec and tcpSocket" }],
-  },
-  {
-    name: "an HTTP probe has a relative path and a port out of range",
-    mutate: (c) => { c.workloads[0].probe = { httpGet: { path: "healthz", port: 70000 } }; },
-    problems: [
-      { path: "workloads[0].probe.httpGet.path", message: "\"healthz\" is not allowed; must be an absolute URL path such as \"/healthz\"" },
-      { path: "workloads[0].probe.httpGet.port", message: "must be a whole number from 1 to 65535, got 70000" },
-    ],
-  },
-  {
-    name: "the command is an empty list",
-    mutate: (c) => { c.workloads[0].command = []; },
-    problems: [{ path: "workloads[0].command", message: "is empty; leave it out to run the image's entrypoint" }],
-  },
-  // --- the hardened profile refuses the lab's relaxations, naming the config key ---
-  {
-    name: "the hardened profile opens the vault to every network",
-    mutate: (c) => { c.keyVault.networkAccess = "public"; },
-    problems: [{ path: "keyVault.networkAccess", message: "\"public\" is only allowed in the lab profile; the hardened profile needs \"allowlist\" or \"private\" (or set \"profile\": \"lab\" for a throwaway lab)" }],
-  },
-  {
-    name: "the hardened profile turns off prevent_destroy, drops the user pool, enables local accounts and picks the Free tier",
-    mutate: (c) => { c.keyVault.preventDestroy = false; c.cluster = { userNodePool: false, localAccountsDisabled: false, skuTier: "Free" }; },
-    problems: [
-      { path: "keyVault.preventDestroy", message: "false is only allowed in the lab profile; the hardened profile needs true (or set \"profile\": \"lab\" for a throwaway lab)" },
-      { path: "cluster.userNodePool", message: "false is only allowed in the lab profile; the hardened profile needs a node pool (the default) so the system pool runs only critical add-ons (or set \"profile\": \"lab\" for a throwaway lab)" },
-      { path: "cluster.localAccountsDisabled", message: "false is only allowed in the lab profile; the hardened profile needs true (or set \"profile\": \"lab\" for a throwaway lab)" },
-      { path: "cluster.skuTier", message: "\"Free\" is only allowed in the lab profile; the hardened profile needs \"Standard\" (or set \"profile\": \"lab\" for a throwaway lab)" },
-    ],
-  },
-  // --- rules added after review: impossible dates, siblings of a bad name, duplicate sync targets ---
-  {
-    name: "a secret expires on February 31",
-    mutate: (c) => { c.keyVault.secrets[0].expirationDate = "2027-02-31T00:00:00Z"; },
-    problems: [{ path: "keyVault.secrets[0].expirationDate", message: `"2027-02-31T00:00:00Z" is not a real date; must be ${RFC3339}` }],
-  },
-  {
-    name: "an object has a bad name and bad sibling fields, all reported",
-    mutate: (c) => { c.workloads[0].objects.push({ objectName: "x_y", objectAlias: "../etc", filePermission: "777" }); },
-    problems: [
-      { path: "workloads[0].objects[2].objectName", message: `"x_y" is not allowed; must be ${SECRET_NAME}` },
-      { path: "workloads[0].objects[2].objectAlias", message: "\"../etc\" is not allowed; must be a file name of 1-253 letters, digits, '.', '_' and '-'" },
-      { path: "workloads[0].objects[2].filePermission", message: "\"777\" is not allowed; must be an octal mode such as \"0444\"" },
-    ],
-  },
-  {
-    name: "a workload has a bad name and zero replicas, both reported",
-    mutate: (c) => { c.workloads[0].name = "Demo"; c.workloads[0].replicas = 0; },
-    problems: [
-      { path: "workloads[0].name", message: `"Demo" is not allowed; must be ${DNS1123}` },
-      { path: "workloads[0].replicas", message: "must be a whole number from 1 to 50, got 0" },
-    ],
-  },
-  {
-    name: "a secret has a bad name, an empty content type and version 0, all reported",
-    mutate: (c) => { c.keyVault.secrets.push({ name: "a_b", contentType: "", valueVersion: 0, expirationDate: VALID_DATE }); },
-    problems: [
-      { path: "keyVault.secrets[2].name", message: `"a_b" is not allowed; must be ${SECRET_NAME}` },
-      { path: "keyVault.secrets[2].contentType", message: "\"\" is not allowed; must be 1-255 characters, e.g. \"text/plain\"" },
-      { path: "keyVault.secrets[2].valueVersion", message: "must be a whole number from 1 to 1000000, got 0" },
-    ],
-  },
-  {
-    name: "two synced items use the same key and environment variable",
-    mutate: (c) => {
-      c.workloads[0].syncToKubernetesSecret = { secretName: "demo-env", items: [
-        { objectName: "db-password", key: "value", envVar: "SECRET" },
-        { objectName: "api-key", key: "value", envVar: "SECRET" },
-      ] };
-    },
-    problems: [
-      { path: "workloads[0].syncToKubernetesSecret.items[1].key", message: "\"value\" is already used by workloads[0].syncToKubernetesSecret.items[0]; each item needs its own key" },
-      { path: "workloads[0].syncToKubernetesSecret.items[1].envVar", message: "\"SECRET\" is already used by workloads[0].syncToKubernetesSecret.items[0]; each item needs its own envVar" },
-    ],
-  },
-  {
-    name: "two workloads in one namespace sync to the same Secret",
-    mutate: (c) => {
-      const sync = { secretName: "shared-env", items: [{ objectName: "db-password", key: "password", envVar: "DB_PASSWORD" }] };
-      c.workloads[0].syncToKubernetesSecret = sync;
-      c.workloads.push({ name: "other", namespace: "demo", objects: [{ objectName: "db-password" }], syncToKubernetesSecret: sync });
-    },
-    problems: [{ path: "workloads[1].syncToKubernetesSecret.secretName", message: "\"shared-env\" in namespace \"demo\" is already synced by workloads[0]; each workload needs its own Secret" }],
-  },
-  // --- unknown keys and typo'd enums, with suggestions ---
-  {
-    name: "a top-level key is misspelled (namePrefx)",
-    mutate: (c) => { c.namePrefx = "demo"; },
-    problems: [{ path: "namePrefx", message: "unknown key; did you mean \"namePrefix\"? Allowed keys: profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads" }],
-  },
-  {
-    name: "a key vault key is misspelled (skuu)",
-    mutate: (c) => { c.keyVault.skuu = "premium"; },
-    problems: [{ path: "keyVault.skuu", message: `unknown key; did you mean "sku"? Allowed keys: ${KV_KEYS}` }],
-  },
-  {
-    name: "a mounted object's key is misspelled (objectTyp)",
-    mutate: (c) => { c.workloads[0].objects[0].objectTyp = "secret"; },
-    problems: [{ path: "workloads[0].objects[0].objectTyp", message: `unknown key; did you mean "objectType"? Allowed keys: ${OBJECT_KEYS}` }],
-  },
-  {
-    name: "an autoscaling key four levels deep is misspelled (maxCnt)",
-    mutate: (c) => { c.cluster = { systemNodePool: { autoscaling: { minCount: 2, maxCnt: 3 } } }; },
-    problems: [{ path: "cluster.systemNodePool.autoscaling.maxCnt", message: "unknown key; did you mean \"maxCount\"? Allowed keys: minCount, maxCount" }],
-  },
-  {
-    // Current wording has no separator between "unknown key" and "Allowed keys" when nothing is near.
-    name: "a key vault key has no close match",
-    mutate: (c) => { c.keyVault.colour = "blue"; },
-    problems: [{ path: "keyVault.colour", message: `unknown key. Allowed keys: ${KV_KEYS}` }],
-  },
-  {
-    name: "a backend key is misspelled (stateDri)",
-    mutate: (c) => { c.backend = { type: "local", stateDri: "state" }; },
-    problems: [{ path: "backend.stateDri", message: `unknown key; did you mean "stateDir"? Allowed keys: ${BACKEND_KEYS}` }],
-  },
-  {
-    name: "the vault sku is a typo (standrad)",
-    mutate: (c) => { c.keyVault.sku = "standrad"; },
-    problems: [{ path: "keyVault.sku", message: "\"standrad\" is not allowed; must be \"standard\" or \"premium\" (did you mean \"standard\"?)" }],
-  },
-  {
-    name: "the profile is a typo (hardend)",
-    mutate: (c) => { c.profile = "hardend"; },
-    problems: [{ path: "profile", message: "\"hardend\" is not allowed; must be \"hardened\" or \"lab\" (did you mean \"hardened\"?)" }],
-  },
-  {
-    name: "an object type is a typo (secrets)",
-    mutate: (c) => { c.workloads[0].objects[0].objectType = "secrets"; },
-    problems: [{ path: "workloads[0].objects[0].objectType", message: "\"secrets\" is not allowed; must be \"secret\", \"key\" or \"cert\" (did you mean \"secret\"?)" }],
-  },
-  {
-    name: "the backend type is a typo (azurerrm)",
-    mutate: (c) => { c.backend = { type: "azurerrm" }; },
-    problems: [{ path: "backend.type", message: "\"azurerrm\" is not allowed; must be \"local\", \"azurerm\" or \"cloud\" (did you mean \"azurerm\"?)" }],
-  },
-
-  // --- Azure names ---
-  {
-    name: "the vault name is too short",
-    mutate: (c) => { c.keyVault.name = "kv"; },
-    problems: [{ path: "keyVault.name", message: `"kv" is not allowed; must be ${KV_NAME}` }],
-  },
-  {
-    name: "the vault name is 25 characters long",
-    mutate: (c) => { c.keyVault.name = "kv-abcdefghijklmnopqrstuv"; },
-    problems: [{ path: "keyVault.name", message: `"kv-abcdefghijklmnopqrstuv" is not allowed; must be ${KV_NAME}` }],
-  },
-  {
-    name: "the vault name starts with a digit",
-    mutate: (c) => { c.keyVault.name = "1kv-demo"; },
-    problems: [{ path: "keyVault.name", message: `"1kv-demo" is not allowed; must be ${KV_NAME}` }],
-  },
-  {
-    name: "the vault name ends with a hyphen",
-    mutate: (c) => { c.keyVault.name = "kv-demo-"; },
-    problems: [{ path: "keyVault.name", message: `"kv-demo-" is not allowed; must be ${KV_NAME}` }],
-  },
-  {
-    name: "the vault name has a double hyphen",
-    mutate: (c) => { c.keyVault.name = "kv--demo"; },
-    problems: [{ path: "keyVault.name", message: `"kv--demo" is not allowed; must be ${KV_NAME}` }],
-  },
-  {
-    name: "the vault name has an underscore",
-    mutate: (c) => { c.keyVault.name = "kv_demo"; },
-    problems: [{ path: "keyVault.name", message: `"kv_demo" is not allowed; must be ${KV_NAME}` }],
-  },
-  {
-    name: "the AKS cluster name has a period",
-    mutate: (c) => { c.cluster = { name: "aks.demo" }; },
-    problems: [{ path: "cluster.name", message: "\"aks.demo\" is not allowed; must be 1-63 letters, digits, underscores and hyphens, starting and ending with a letter or digit" }],
-  },
-  {
-    name: "the DNS prefix has an underscore",
-    mutate: (c) => { c.cluster = { dnsPrefix: "kv_csi" }; },
-    problems: [{ path: "cluster.dnsPrefix", message: "\"kv_csi\" is not allowed; must be 1-54 letters, digits and hyphens, starting and ending with a letter or digit" }],
-  },
-  {
-    name: "the resource group name ends with a period",
-    mutate: (c) => { c.resourceGroup = { name: "rg-demo." }; },
-    problems: [{ path: "resourceGroup.name", message: "\"rg-demo.\" is not allowed; must be 1-90 letters, digits, underscores, hyphens, periods and parentheses, not ending with a period" }],
-  },
-  {
-    name: "an existing resource group has no name",
-    mutate: (c) => { c.resourceGroup = { existing: true }; },
-    problems: [{ path: "resourceGroup.name", message: "is required when resourceGroup.existing is true: name the group to use" }],
-  },
-
-  // --- secrets ---
-  {
-    name: "a secret name has an underscore",
-    mutate: (c) => { c.keyVault.secrets.push({ name: "db_password", expirationDate: VALID_DATE }); },
-    problems: [{ path: "keyVault.secrets[2].name", message: `"db_password" is not allowed; must be ${SECRET_NAME}` }],
-  },
-  {
-    name: "a secret name is 128 characters long",
-    mutate: (c) => { c.keyVault.secrets.push({ name: "a".repeat(128), expirationDate: VALID_DATE }); },
-    problems: [{ path: "keyVault.secrets[2].name", message: `${cut("a".repeat(128))} is not allowed; must be ${SECRET_NAME}` }],
-  },
-  {
-    name: "two secrets differ only in case",
-    mutate: (c) => { c.keyVault.secrets.push({ name: "DB-Password", expirationDate: VALID_DATE }); },
-    problems: [{ path: "keyVault.secrets[2].name", message: "\"DB-Password\" is already declared by keyVault.secrets[0] (Key Vault names are case-insensitive)" }],
-  },
-  {
-    name: "a managed secret has no expirationDate in the hardened profile",
-    mutate: (c) => { delete c.keyVault.secrets[1].expirationDate; },
-    problems: [{ path: "keyVault.secrets[1].expirationDate", message: `is required for managed secrets in the hardened profile; must be ${RFC3339}` }],
-  },
-  {
-    name: "an external secret sets valueVersion",
-    mutate: (c) => {
-      c.keyVault.secrets.push({ name: "tls-key", source: "external", valueVersion: 2 });
-    },
-    problems: [{ path: "keyVault.secrets[2].valueVersion", message: "applies only to managed secrets; an external secret's value is not written by this app" }],
-  },
-  {
-    name: "soft delete retention is 6 days",
-    mutate: (c) => { c.keyVault.softDeleteRetentionDays = 6; },
-    problems: [{ path: "keyVault.softDeleteRetentionDays", message: "must be a whole number from 7 to 90, got 6" }],
-  },
-  {
-    name: "soft delete retention is 91 days",
-    mutate: (c) => { c.keyVault.softDeleteRetentionDays = 91; },
-    problems: [{ path: "keyVault.softDeleteRetentionDays", message: "must be a whole number from 7 to 90, got 91" }],
-  },
-  {
-    name: "soft delete retention is 7.5 days",
-    mutate: (c) => { c.keyVault.softDeleteRetentionDays = 7.5; },
-    problems: [{ path: "keyVault.softDeleteRetentionDays", message: "must be a whole number from 7 to 90, got 7.5" }],
-  },
-  {
-    name: "soft delete retention is the string \"90\"",
-    mutate: (c) => { c.keyVault.softDeleteRetentionDays = "90"; },
-    problems: [{ path: "keyVault.softDeleteRetentionDays", message: "must be a whole number from 7 to 90, got \"90\"" }],
-  },
-  {
-    name: "allowed IP ranges are set while the vault is private",
-    mutate: (c) => { c.keyVault.networkAccess = "private"; c.keyVault.allowedIpRanges = ["203.0.113.0/24"]; },
-    problems: [{ path: "keyVault.allowedIpRanges", message: "only applies when keyVault.networkAccess is \"allowlist\", got networkAccess \"private\"" }],
-  },
-
-  // --- cluster and node pools ---
-  {
-    name: "the system pool has 0 nodes",
-    mutate: (c) => { c.cluster = { systemNodePool: { nodeCount: 0 } }; },
-    problems: [{ path: "cluster.systemNodePool.nodeCount", message: "must be a whole number from 1 to 1000, got 0" }],
-  },
-  {
-    name: "the user pool has 0 nodes",
-    mutate: (c) => { c.cluster = { userNodePool: { nodeCount: 0 } }; },
-    problems: [{ path: "cluster.userNodePool.nodeCount", message: "must be a whole number from 1 to 1000, got 0" }],
-  },
-  {
-    name: "autoscaling minCount is greater than maxCount",
-    mutate: (c) => { c.cluster = { systemNodePool: { autoscaling: { minCount: 5, maxCount: 3 } } }; },
-    problems: [{ path: "cluster.systemNodePool.autoscaling", message: "minCount 5 is greater than maxCount 3; minCount must be <= maxCount" }],
-  },
-  {
-    name: "nodeCount is outside the default autoscaling range",
-    mutate: (c) => { c.cluster = { systemNodePool: { nodeCount: 5 } }; },
-    problems: [{ path: "cluster.systemNodePool.nodeCount", message: "5 is outside autoscaling 2-3; must be within it" }],
-  },
-  {
-    name: "maxPods is 49",
-    mutate: (c) => { c.cluster = { systemNodePool: { maxPods: 49 } }; },
-    problems: [{ path: "cluster.systemNodePool.maxPods", message: "must be a whole number from 50 to 250, got 49" }],
-  },
-  {
-    name: "the user pool reuses the system pool's name",
-    mutate: (c) => { c.cluster = { userNodePool: { name: "system" } }; },
-    problems: [{ path: "cluster.userNodePool.name", message: "\"system\" is also the system pool's name; node pool names must differ" }],
-  },
-  {
-    name: "the rotation interval is written out (\"2 minutes\")",
-    mutate: (c) => { c.cluster = { secretRotationInterval: "2 minutes" }; },
-    problems: [{ path: "cluster.secretRotationInterval", message: `"2 minutes" is not allowed; must be ${DURATION}` }],
-  },
-  {
-    name: "the rotation interval is 10s, below the 30s floor",
-    mutate: (c) => { c.cluster = { secretRotationInterval: "10s" }; },
-    problems: [{ path: "cluster.secretRotationInterval", message: "\"10s\" is below the floor of 30s; must be at least \"30s\"" }],
-  },
-  {
-    name: "the rotation interval is 0m",
-    mutate: (c) => { c.cluster = { secretRotationInterval: "0m" }; },
-    problems: [{ path: "cluster.secretRotationInterval", message: "\"0m\" is below the floor of 30s; must be at least \"30s\"" }],
-  },
-  {
-    name: "a private cluster also restricts API server IP ranges",
-    mutate: (c) => { c.cluster = { privateCluster: true, apiServerAuthorizedIpRanges: ["203.0.113.0/24"] }; },
-    problems: [{ path: "cluster.apiServerAuthorizedIpRanges", message: "cannot be combined with cluster.privateCluster: a private API server has no public endpoint to restrict" }],
-  },
-
-  // --- cluster.connection: how the workload stack reaches its cluster ---
-  {
-    name: "a kubeconfig connection names no context, and a relative path",
-    mutate: (c) => { (c.cluster ??= {}).connection = { type: "kubeconfig", path: "kube/config" }; },
-    problems: [
-      { path: "cluster.connection.path", message: "\"kube/config\" is not allowed; must be an absolute path or one starting with \"~/\", such as \"~/.kube/config\"" },
-      { path: "cluster.connection.context", message: "is required; must be a kubeconfig context name of 1-253 characters" },
-    ],
-  },
-  {
-    name: "an AKS connection sets a kubeconfig path and context, and an unknown key",
-    mutate: (c) => { (c.cluster ??= {}).connection = { type: "aks", path: "~/.kube/config", context: "ci", contxt: "ci" }; },
-    problems: [
-      { path: "cluster.connection.contxt", message: "unknown key; did you mean \"context\"? Allowed keys: type, path, context" },
-      { path: "cluster.connection.path", message: "only applies to connection type \"kubeconfig\"" },
-      { path: "cluster.connection.context", message: "only applies to connection type \"kubeconfig\"" },
-    ],
-  },
-  {
-    name: "the connection type is misspelt (its other keys are then not judged against a guessed type)",
-    mutate: (c) => { (c.cluster ??= {}).connection = { type: "kubeconfg", context: "ci" }; },
-    problems: [
-      { path: "cluster.connection.type", message: "\"kubeconfg\" is not allowed; must be \"aks\" or \"kubeconfig\" (did you mean \"kubeconfig\"?)" },
-    ],
-  },
-  {
-    name: "a kubeconfig context has a line break and the path ends with a slash",
-    mutate: (c) => { (c.cluster ??= {}).connection = { type: "kubeconfig", path: "/etc/kube/", context: "a\nb" }; },
-    problems: [
-      { path: "cluster.connection.path", message: "\"/etc/kube/\" is not allowed; must be an absolute path or one starting with \"~/\", such as \"~/.kube/config\"" },
-      { path: "cluster.connection.context", message: "\"a\\nb\" is not allowed; must be a kubeconfig context name of 1-253 characters" },
-    ],
-  },
-
-  // --- workload names and namespaces ---
-  {
-    name: "the workload name has an uppercase letter",
-    mutate: (c) => { c.workloads[0].name = "Demo"; },
-    problems: [{ path: "workloads[0].name", message: `"Demo" is not allowed; must be ${DNS1123}` }],
-  },
-  {
-    name: "the workload name is 64 characters long",
-    mutate: (c) => { c.workloads[0].name = "a".repeat(64); },
-    problems: [{ path: "workloads[0].name", message: `${cut("a".repeat(64))} is not allowed; must be ${DNS1123}` }],
-  },
-  {
-    name: "the namespace has an uppercase letter",
-    mutate: (c) => { c.workloads[0].namespace = "Demo"; },
-    problems: [{ path: "workloads[0].namespace", message: `"Demo" is not allowed; must be ${DNS1123}` }],
-  },
-  {
-    name: "the namespace has an underscore",
-    mutate: (c) => { c.workloads[0].namespace = "my_ns"; },
-    problems: [{ path: "workloads[0].namespace", message: `"my_ns" is not allowed; must be ${DNS1123}` }],
-  },
-  {
-    name: "the service account name has an underscore",
-    mutate: (c) => { c.workloads[0].identity = "workload"; c.workloads[0].serviceAccountName = "demo_sa"; },
-    problems: [{ path: "workloads[0].serviceAccountName", message: `"demo_sa" is not allowed; must be ${DNS1123}` }],
-  },
-  {
-    name: "a service account name is set for the add-on identity",
-    mutate: (c) => { c.workloads[0].serviceAccountName = "demo-sa"; },
-    problems: [{ path: "workloads[0].serviceAccountName", message: "only applies to identity \"workload\"; add-on identity pods run without a token" }],
-  },
-  {
-    name: "the workload runs in kube-system",
-    mutate: (c) => { c.workloads[0].namespace = "kube-system"; },
-    problems: [{ path: "workloads[0].namespace", message: "\"kube-system\" is a system namespace; give the workload its own namespace" }],
-  },
-  {
-    name: "the workload runs in the default namespace",
-    mutate: (c) => { c.workloads[0].namespace = "default"; },
-    problems: [{ path: "workloads[0].namespace", message: "\"default\" is a system namespace; give the workload its own namespace" }],
-  },
-  {
-    name: "two workloads share namespace and name",
-    mutate: (c) => { c.workloads.push(JSON.parse(JSON.stringify(c.workloads[0]))); },
-    problems: [{ path: "workloads[1]", message: "namespace \"demo\" and name \"demo\" are already claimed by workloads[0]" }],
-  },
-  {
-    name: "two workloads share a name in different namespaces",
-    mutate: (c) => { c.workloads.push({ ...JSON.parse(JSON.stringify(c.workloads[0])), namespace: "other" }); },
-    problems: [{ path: "workloads[1].name", message: "\"demo\" is already used by workloads[0]; workload names must be unique because they name the identity and outputs" }],
-  },
-  {
-    name: "the workload identity is used with the OIDC issuer off (lab)",
-    mutate: (c) => { c.profile = "lab"; c.cluster = { oidcIssuerEnabled: false }; c.workloads[0].identity = "workload"; },
-    problems: [{ path: "workloads[0].identity", message: "\"workload\" needs the cluster's OIDC issuer; set cluster.oidcIssuerEnabled to true or use \"addon\"" }],
-  },
-  {
-    name: "the hardened profile turns the OIDC issuer off",
-    mutate: (c) => { c.cluster = { oidcIssuerEnabled: false }; },
-    problems: [{ path: "cluster.oidcIssuerEnabled", message: "false is only allowed in the lab profile; the hardened profile needs true (workload identity) (or set \"profile\": \"lab\" for a throwaway lab)" }],
-  },
-  {
-    name: "the node OS upgrade channel is Unmanaged",
-    mutate: (c) => { c.cluster = { nodeOsUpgradeChannel: "Unmanaged" }; },
-    problems: [{ path: "cluster.nodeOsUpgradeChannel", message: "\"Unmanaged\" is not allowed; must be \"NodeImage\" or \"SecurityPatch\"" }],
-  },
-  {
-    name: "two workloads in one namespace use the same ServiceAccount",
-    mutate: (c) => {
-      c.workloads[0].identity = "workload";
-      c.workloads[0].serviceAccountName = "reader";
-      c.workloads.push({ name: "other", namespace: "demo", identity: "workload", serviceAccountName: "reader", objects: [{ objectName: "api-key" }] });
-    },
-    problems: [{ path: "workloads[1].serviceAccountName", message: "\"reader\" in namespace \"demo\" is already the ServiceAccount of workloads[0]; each workload needs its own" }],
-  },
-  {
-    name: "the image is not pinned by digest in the hardened profile",
-    mutate: (c) => { c.workloads[0].image = "nginx:1.27"; },
-    problems: [{ path: "workloads[0].image", message: "\"nginx:1.27\" is not pinned; the hardened profile needs an image pinned by digest (…@sha256:<64 hex>)" }],
-  },
-
-  // --- mount paths ---
-  {
-    name: "the mount path is relative",
-    mutate: (c) => { c.workloads[0].mountPath = "mnt/secrets"; },
-    problems: [{ path: "workloads[0].mountPath", message: `"mnt/secrets" is not allowed; must be ${ABS_PATH}` }],
-  },
-  {
-    name: "the mount path contains \"..\"",
-    mutate: (c) => { c.workloads[0].mountPath = "/mnt/../etc"; },
-    problems: [{ path: "workloads[0].mountPath", message: `"/mnt/../etc" is not allowed; must be ${ABS_PATH}` }],
-  },
-  {
-    name: "the mount path has a trailing slash",
-    mutate: (c) => { c.workloads[0].mountPath = "/mnt/secrets/"; },
-    problems: [{ path: "workloads[0].mountPath", message: `"/mnt/secrets/" is not allowed; must be ${ABS_PATH}` }],
-  },
-  {
-    name: "the mount path is inside /tmp",
-    mutate: (c) => { c.workloads[0].mountPath = "/tmp/secrets"; },
-    problems: [{ path: "workloads[0].mountPath", message: "\"/tmp/secrets\" overlaps the pod's /tmp mount; choose a path outside /tmp" }],
-  },
-  {
-    name: "the mount path is /tmp itself",
-    mutate: (c) => { c.workloads[0].mountPath = "/tmp"; },
-    problems: [{ path: "workloads[0].mountPath", message: "\"/tmp\" overlaps the pod's /tmp mount; choose a path outside /tmp" }],
-  },
-
-  // --- cross-references between vault, objects and sync ---
-  {
-    name: "an object names a secret that is neither managed nor external",
-    mutate: (c) => { c.workloads[0].objects.push({ objectName: "redis-password" }); },
-    problems: [{ path: "workloads[0].objects[2].objectName", message: "\"redis-password\" is neither managed nor external; declare it in keyVault.secrets (known: db-password, api-key)" }],
-  },
-  {
-    name: "the same object is mounted twice",
-    mutate: (c) => { c.workloads[0].objects.push({ objectName: "db-password" }); },
-    problems: [{ path: "workloads[0].objects[2]", message: "lands on file \"db-password\" like workloads[0].objects[0]; set a distinct objectAlias" }],
-  },
-  {
-    name: "an alias collides with another object's file name",
-    mutate: (c) => { c.workloads[0].objects[1].objectAlias = "db-password"; },
-    problems: [{ path: "workloads[0].objects[1]", message: "lands on file \"db-password\" like workloads[0].objects[0]; set a distinct objectAlias" }],
-  },
-  {
-    name: "a certificate asks for the pfx format",
-    mutate: (c) => { c.workloads[0].objects.push({ objectName: "tls-cert", objectType: "cert", objectFormat: "pfx" }); },
-    problems: [{ path: "workloads[0].objects[2].objectFormat", message: "\"pfx\" is only allowed for objectType \"secret\", got objectType \"cert\"" }],
-  },
-  {
-    name: "a key sets an objectEncoding",
-    mutate: (c) => { c.workloads[0].objects.push({ objectName: "signing-key", objectType: "key", objectEncoding: "base64" }); },
-    problems: [{ path: "workloads[0].objects[2].objectEncoding", message: "is only allowed for objectType \"secret\", got objectType \"key\"" }],
-  },
-  {
-    name: "syncing is opted in without a secretName",
-    mutate: (c) => {
-      c.workloads[0].syncToKubernetesSecret = { items: [{ objectName: "db-password", key: "password", envVar: "DB_PASSWORD" }] };
-    },
-    problems: [{ path: "workloads[0].syncToKubernetesSecret.secretName", message: `is required to opt in to syncing; must be ${DNS1123}` }],
-  },
-  {
-    name: "a sync item names a file the workload does not mount",
-    mutate: (c) => {
-      c.workloads[0].syncToKubernetesSecret = {
-        secretName: "demo-env",
-        items: [{ objectName: "redis-password", key: "password", envVar: "REDIS_PASSWORD" }],
-      };
-    },
-    problems: [{ path: "workloads[0].syncToKubernetesSecret.items[0].objectName", message: "\"redis-password\" is not a file this workload mounts; must be one of db-password, api-key" }],
-  },
-
-  // --- backends ---
-  {
-    name: "an azurerm backend has no storageAccountName",
-    mutate: (c) => { c.backend = { type: "azurerm", resourceGroupName: "rg-tfstate", containerName: "tfstate" }; },
-    problems: [{ path: "backend.storageAccountName", message: "is required for backend type \"azurerm\"; must be 3-24 lowercase letters and digits" }],
-  },
-  {
-    name: "an azurerm backend carries an access key",
-    mutate: (c) => {
-      c.backend = { type: "azurerm", resourceGroupName: "rg-tfstate", storageAccountName: "sttfstate", containerName: "tfstate", accessKey: "c2VjcmV0" };
-    },
-    problems: [{ path: "backend.accessKey", message: "credentials are never accepted in the config; sign in with `az login` (azurerm uses Entra ID auth) or `terraform login` (cloud)" }],
-  },
-  {
-    name: "an azurerm backend sets the local stateDir",
-    mutate: (c) => {
-      c.backend = { type: "azurerm", resourceGroupName: "rg-tfstate", storageAccountName: "sttfstate", containerName: "tfstate", stateDir: "state" };
-    },
-    problems: [{ path: "backend.stateDir", message: "does not apply to backend type \"azurerm\"; allowed keys: type, resourceGroupName, storageAccountName, containerName, keyPrefix, subscriptionId, tenantId" }],
-  },
-  {
-    name: "a cloud backend uses tagged workspaces",
-    mutate: (c) => { c.backend = { type: "cloud", organization: "acme", workspaces: { platform: "kv-platform", workload: "kv-workload", tags: ["aks"] } }; },
-    problems: [{ path: "backend.workspaces.tags", message: "tagged workspaces cannot carry the workload stack's remote-state reference to the platform; name one workspace per stack with \"platform\" and \"workload\"" }],
-  },
-  {
-    name: "a cloud backend uses one workspace for both stacks",
-    mutate: (c) => { c.backend = { type: "cloud", organization: "acme", workspaces: { platform: "kv", workload: "kv" } }; },
-    problems: [{ path: "backend.workspaces.workload", message: "\"kv\" is also the platform workspace; each stack needs its own workspace" }],
-  },
-  {
-    name: "a local backend's stateDir is absolute",
-    mutate: (c) => { c.backend = { type: "local", stateDir: "/var/lib/tfstate" }; },
-    problems: [{ path: "backend.stateDir", message: `"/var/lib/tfstate" is not allowed; must be ${REL_DIR}` }],
-  },
-  {
-    name: "a local backend's stateDir climbs out with \"..\"",
-    mutate: (c) => { c.backend = { type: "local", stateDir: "../state" }; },
-    problems: [{ path: "backend.stateDir", message: `"../state" is not allowed; must be ${REL_DIR}` }],
-  },
-];
 
 describe("parseConfig rejects bad configs", () => {
   it("has at least 45 rows", () => {
@@ -647,10 +87,10 @@ describe("ConfigError reporting", () => {
 
 describe("parseConfig accepts good configs", () => {
   it("connects to the AKS cluster by default, and to a named kubeconfig context (~/.kube/config by default) when asked", () => {
-    expect(parseConfig(freshConfig()).cluster.connection).toEqual({ type: "aks" });
+    expect(parseConfig(freshConfig(), undefined, NOW).cluster.connection).toEqual({ type: "aks" });
     const cfg = freshConfig();
     (cfg.cluster ??= {}).connection = { type: "kubeconfig", context: "arn:aws:eks:eu-west-1:123:cluster/ci" };
-    expect(parseConfig(cfg).cluster.connection).toEqual({ type: "kubeconfig", path: "~/.kube/config", context: "arn:aws:eks:eu-west-1:123:cluster/ci" });
+    expect(parseConfig(cfg, undefined, NOW).cluster.connection).toEqual({ type: "kubeconfig", path: "~/.kube/config", context: "arn:aws:eks:eu-west-1:123:cluster/ci" });
   });
 
   it("parses the default config", () => {
@@ -702,6 +142,50 @@ describe("parseConfig accepts good configs", () => {
     const raw = freshConfig();
     raw.workloads[0].image = PINNED;
     expect(parseConfig(raw).workloads[0].image).toBe(PINNED);
+  });
+
+  it("defaults the service CIDR to AKS's 10.0.0.0/16 and the DNS service IP to its .10 address", () => {
+    const network = parseConfig(freshConfig(), undefined, NOW).network;
+    expect(network.serviceCidr).toBe("10.0.0.0/16");
+    expect(network.dnsServiceIp).toBe("10.0.0.10");
+    const raw = freshConfig();
+    raw.network = { serviceCidr: "172.16.0.0/16" };
+    expect(parseConfig(raw, undefined, NOW).network).toMatchObject({ serviceCidr: "172.16.0.0/16", dnsServiceIp: "172.16.0.10" });
+  });
+
+  it("accepts 0.0.0.0/0 in the lab profile's allowlists", () => {
+    const raw = freshConfig();
+    raw.profile = "lab";
+    raw.keyVault.networkAccess = "allowlist";
+    raw.keyVault.allowedIpRanges = ["0.0.0.0/0"];
+    raw.cluster = { apiServerAuthorizedIpRanges: ["0.0.0.0/0"] };
+    const cfg = parseConfig(raw, undefined, NOW);
+    expect(cfg.keyVault.allowedIpRanges).toEqual(["0.0.0.0/0"]);
+    expect(cfg.cluster.apiServerAuthorizedIpRanges).toEqual(["0.0.0.0/0"]);
+  });
+
+  it("judges expiration dates against the injected now, not the wall clock", () => {
+    const raw = freshConfig();
+    raw.keyVault.secrets[0].expirationDate = "2026-07-01T00:00:00Z";
+    expect(parseConfig(raw, undefined, NOW).keyVault.secrets[0].expirationDate).toBe("2026-07-01T00:00:00Z");
+    expect(() => parseConfig(raw, undefined, new Date("2026-07-01T00:00:00Z"))).toThrow(/is in the past/);
+  });
+
+  it("accepts a file permission with the read bit for others and a namespace that merely contains kube", () => {
+    const raw = freshConfig();
+    raw.workloads[0].objects[0].filePermission = "0644";
+    raw.workloads[0].namespace = "apps-kube";
+    const cfg = parseConfig(raw, undefined, NOW);
+    expect(cfg.workloads[0].objects[0].filePermission).toBe("0644");
+    expect(cfg.workloads[0].namespace).toBe("apps-kube");
+  });
+
+  it("accepts a $schema reference for editors and rejects a non-string one", () => {
+    const raw = freshConfig();
+    raw.$schema = "../config.schema.json";
+    expect(() => parseConfig(raw, undefined, NOW)).not.toThrow();
+    raw.$schema = 1;
+    expect(errorOf((c) => { c.$schema = 1; }).problems).toEqual([{ path: "$schema", message: "must be a string, got 1" }]);
   });
 
   it("accepts a managed secret without expirationDate in the lab profile", () => {

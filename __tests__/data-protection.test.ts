@@ -1,12 +1,12 @@
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { buildApp } from "../stacks/build-app";
 import { synthesizeAtomically, SynthesisError } from "../stacks/synthesize";
 import { resourceOf } from "./helpers/stacks";
 import { configFrom, resourcesOf, synthApp } from "./helpers/synth";
+import { tempDir } from "./helpers/temp";
 
 const ROOT = path.resolve(__dirname, "..");
 /** The cdktf.json app command, with paths made absolute so it also runs from another directory. */
@@ -14,9 +14,7 @@ const RUN_APP = (JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8
   .split(/\s+/).slice(1).map((arg) => (arg.startsWith("./") || arg.endsWith(".ts") ? path.join(ROOT, arg) : arg));
 const SENTINELS = { TF_VAR_secret_db_password: "SENTINEL-db-4f1c9a7e", TF_VAR_secret_api_key: "SENTINEL-api-93b2d0c5" };
 
-function tmp(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
+const tmp = tempDir;
 
 /** Runs the app command exactly as cdktf.json does, from `cwd`, into `outdir`. */
 function runApp(outdir: string, env: Record<string, string> = {}, cwd = ROOT) {
@@ -89,14 +87,14 @@ describe("data protection", () => {
       ...addresses("azurerm_kubernetes_cluster"),
       ...addresses("azurerm_role_assignment"),
     ].sort()).toEqual([
-      "azurerm_key_vault.key-vault_FE1F1979",
-      "azurerm_key_vault_secret.key-vault_secret-api-key_A513906B",
-      "azurerm_key_vault_secret.key-vault_secret-db-password_C674186F",
-      "azurerm_kubernetes_cluster.aks_cluster_D4B35EC5",
-      "azurerm_role_assignment.aks_deployer-cluster-admin_AC1FB4E9",
-      "azurerm_role_assignment.key-vault_deployer-secrets-officer_2802BBBE",
-      "azurerm_role_assignment.key-vault_read-addon-secret-api-key_67C44459",
-      "azurerm_role_assignment.key-vault_read-addon-secret-db-password_801AF67C",
+      "azurerm_key_vault.vault",
+      "azurerm_key_vault_secret.api_key",
+      "azurerm_key_vault_secret.db_password",
+      "azurerm_kubernetes_cluster.aks",
+      "azurerm_role_assignment.aks_deployer_cluster_admin",
+      "azurerm_role_assignment.key_vault_deployer_secrets_officer",
+      "azurerm_role_assignment.key_vault_read_addon_secret_api_key",
+      "azurerm_role_assignment.key_vault_read_addon_secret_db_password",
     ]);
   });
 
@@ -104,11 +102,11 @@ describe("data protection", () => {
     const workload = synthApp().stackJson("workload");
     const addresses = Object.entries<any>(workload.resource).flatMap(([type, items]) => Object.keys(items).map((name) => `${type}.${name}`));
     expect(addresses.sort()).toEqual([
-      "kubernetes_deployment_v1.apps_demo_deployment_31B29A6E",
-      "kubernetes_manifest.apps_demo_secret-provider-class_manifest_A0063775",
-      "kubernetes_namespace_v1.namespaces_demo_namespace_72326BEC",
-      "kubernetes_network_policy_v1.namespaces_demo_default-deny_82631A33",
-      "kubernetes_service_account_v1.apps_demo_service-account_3FD3C4CE",
+      "kubernetes_deployment_v1.demo",
+      "kubernetes_manifest.demo_secret_provider_class",
+      "kubernetes_namespace_v1.demo",
+      "kubernetes_network_policy_v1.demo_default_deny",
+      "kubernetes_service_account_v1.demo",
     ]);
   });
 });

@@ -17,11 +17,21 @@ function platformJson(mutate?: (raw: any) => void) {
   return { text, json: JSON.parse(text) };
 }
 
-const CLUSTER = "${azurerm_kubernetes_cluster.aks_cluster_D4B35EC5";
+const CLUSTER = "${azurerm_kubernetes_cluster.aks";
 const ADDON_OBJECT_ID = `${CLUSTER}.key_vault_secrets_provider[0].secret_identity[0].object_id}`;
 
 describe("platform stack", () => {
   const { text, json } = platformJson();
+
+  test("gives the cluster the configured service CIDR and DNS service IP", () => {
+    const { text: custom } = platformJson((raw) => (raw.network = { serviceCidr: "172.16.0.0/16", dnsServiceIp: "172.16.0.53" }));
+    expect(custom).toHaveResourceWithProperties(KubernetesCluster, {
+      network_profile: expect.objectContaining({ service_cidr: "172.16.0.0/16", dns_service_ip: "172.16.0.53" }),
+    });
+    expect(text).toHaveResourceWithProperties(KubernetesCluster, {
+      network_profile: expect.objectContaining({ service_cidr: "10.0.0.0/16", dns_service_ip: "10.0.0.10" }),
+    });
+  });
 
   test("creates the resource group from the config", () => {
     expect(text).toHaveResourceWithProperties(ResourceGroup, { name: "rg-kvcsi", location: "westeurope" });
@@ -61,7 +71,7 @@ describe("platform stack", () => {
         bypass: "AzureServices",
         default_action: "Deny",
         ip_rules: "${concat([], var.deployer_ip_ranges)}",
-        virtual_network_subnet_ids: ["${azurerm_subnet.network_cluster-subnet_0D9D60EE.id}"],
+        virtual_network_subnet_ids: ["${azurerm_subnet.network_cluster_subnet.id}"],
       },
     });
     expect(json.variable.deployer_ip_ranges).toEqual(expect.objectContaining({ type: "list(string)", default: [] }));
@@ -80,8 +90,8 @@ describe("platform stack", () => {
 
   test("makes the cluster wait for the subnets' NSG associations", () => {
     expect(resourcesOf(json, "azurerm_kubernetes_cluster")[0].depends_on).toEqual([
-      "azurerm_subnet_network_security_group_association.network_cluster-nsg-association_20F123A7",
-      "azurerm_subnet_network_security_group_association.network_endpoint-nsg-association_AA62DA10",
+      "azurerm_subnet_network_security_group_association.cluster_nsg_association",
+      "azurerm_subnet_network_security_group_association.endpoint_nsg_association",
     ]);
   });
 
@@ -96,15 +106,15 @@ describe("platform stack", () => {
     const { json: priv } = platformJson((raw) => (raw.keyVault.networkAccess = "private"));
     expect(resourcesOf(priv, "azurerm_key_vault")[0]).toEqual(expect.objectContaining({ public_network_access_enabled: false }));
     expect(resourcesOf(priv, "azurerm_private_dns_zone")[0].name).toBe("privatelink.vaultcore.azure.net");
-    expect(resourcesOf(priv, "azurerm_private_dns_zone_virtual_network_link")[0].virtual_network_id).toBe("${azurerm_virtual_network.network_vnet_BCBC8A9D.id}");
+    expect(resourcesOf(priv, "azurerm_private_dns_zone_virtual_network_link")[0].virtual_network_id).toBe("${azurerm_virtual_network.vnet.id}");
     expect(resourcesOf(priv, "azurerm_private_endpoint")[0].private_service_connection).toEqual(expect.objectContaining({ subresource_names: ["vault"] }));
   });
 
   test("puts a network security group on each subnet, and applies it to private endpoints too", () => {
     const associations = resourcesOf(json, "azurerm_subnet_network_security_group_association");
     expect(associations.map((a) => a.subnet_id).sort()).toEqual([
-      "${azurerm_subnet.network_cluster-subnet_0D9D60EE.id}",
-      "${azurerm_subnet.network_endpoint-subnet_4E89B0E3.id}",
+      "${azurerm_subnet.network_cluster_subnet.id}",
+      "${azurerm_subnet.network_endpoint_subnet.id}",
     ]);
     expect(resourcesOf(json, "azurerm_network_security_group").map((n) => n.name).sort()).toEqual(["nsg-kvcsi-cluster", "nsg-kvcsi-endpoint"]);
     expect(resourcesOf(json, "azurerm_subnet").find((n) => n.name === "snet-private-endpoints").private_endpoint_network_policies).toBe("Enabled");
@@ -113,8 +123,8 @@ describe("platform stack", () => {
 
   test("sends the vault's AuditEvent logs to Log Analytics", () => {
     expect(text).toHaveResourceWithProperties(MonitorDiagnosticSetting, {
-      target_resource_id: "${azurerm_key_vault.key-vault_FE1F1979.id}",
-      log_analytics_workspace_id: "${azurerm_log_analytics_workspace.logs_workspace_11CB4DC9.id}",
+      target_resource_id: "${azurerm_key_vault.vault.id}",
+      log_analytics_workspace_id: "${azurerm_log_analytics_workspace.logs.id}",
       enabled_log: [{ category: "AuditEvent" }],
     });
   });
@@ -122,14 +132,14 @@ describe("platform stack", () => {
   test("grants the deployer Secrets Officer on the vault and makes every managed secret wait for it", () => {
     expect(text).toHaveDataSource(DataAzurermClientConfig);
     expect(text).toHaveResourceWithProperties(RoleAssignment, {
-      scope: "${azurerm_key_vault.key-vault_FE1F1979.id}",
+      scope: "${azurerm_key_vault.vault.id}",
       role_definition_name: "Key Vault Secrets Officer",
       principal_id: "${data.azurerm_client_config.deployer.object_id}",
     });
     const secrets = resourcesOf(json, "azurerm_key_vault_secret");
     expect(secrets).toHaveLength(2);
     for (const secret of secrets) {
-      expect(secret.depends_on).toEqual(["azurerm_role_assignment.key-vault_deployer-secrets-officer_2802BBBE"]);
+      expect(secret.depends_on).toEqual(["azurerm_role_assignment.key_vault_deployer_secrets_officer"]);
     }
   });
 
@@ -154,28 +164,28 @@ describe("platform stack", () => {
     expect(ext.variable).not.toHaveProperty("secret_api_key");
     expect(resourcesOf(ext, "azurerm_role_assignment")).toContainEqual(expect.objectContaining({
       role_definition_name: "Key Vault Secrets User",
-      scope: "${azurerm_key_vault.key-vault_FE1F1979.id}/secrets/api-key",
+      scope: "${azurerm_key_vault.vault.id}/secrets/api-key",
     }));
   });
 
   test("gives the add-on identity Secrets User on exactly the secrets it mounts", () => {
     const reads = resourcesOf(json, "azurerm_role_assignment").filter((r) => r.role_definition_name === "Key Vault Secrets User");
     expect(reads).toEqual([
-      expect.objectContaining({ principal_id: ADDON_OBJECT_ID, scope: "${azurerm_key_vault_secret.key-vault_secret-api-key_A513906B.resource_versionless_id}" }),
-      expect.objectContaining({ principal_id: ADDON_OBJECT_ID, scope: "${azurerm_key_vault_secret.key-vault_secret-db-password_C674186F.resource_versionless_id}" }),
+      expect.objectContaining({ principal_id: ADDON_OBJECT_ID, scope: "${azurerm_key_vault_secret.api_key.resource_versionless_id}" }),
+      expect.objectContaining({ principal_id: ADDON_OBJECT_ID, scope: "${azurerm_key_vault_secret.db_password.resource_versionless_id}" }),
     ]);
   });
 
   test("grants on the whole vault once when grantScope is vault", () => {
     const { json: vault } = platformJson((raw) => (raw.cluster = { grantScope: "vault" }));
     const reads = resourcesOf(vault, "azurerm_role_assignment").filter((r) => r.role_definition_name === "Key Vault Secrets User");
-    expect(reads).toEqual([expect.objectContaining({ principal_id: ADDON_OBJECT_ID, scope: "${azurerm_key_vault.key-vault_FE1F1979.id}" })]);
+    expect(reads).toEqual([expect.objectContaining({ principal_id: ADDON_OBJECT_ID, scope: "${azurerm_key_vault.vault.id}" })]);
   });
 
   test("does not grant a secret that no workload mounts", () => {
     const { json: one } = platformJson((raw) => (raw.workloads[0].objects = [{ objectName: "db-password" }]));
     const scopes = resourcesOf(one, "azurerm_role_assignment").map((r) => r.scope);
-    expect(scopes).not.toContain("${azurerm_key_vault_secret.key-vault_secret-api-key_A513906B.resource_versionless_id}");
+    expect(scopes).not.toContain("${azurerm_key_vault_secret.api_key.resource_versionless_id}");
   });
 
   test("grants Certificate User when key or cert objects are mounted", () => {
@@ -183,8 +193,8 @@ describe("platform stack", () => {
       raw.workloads[0].objects.push({ objectName: "tls-cert", objectType: "cert" }, { objectName: "signing-key", objectType: "key" });
     });
     expect(resourcesOf(certs, "azurerm_role_assignment")).toEqual(expect.arrayContaining([
-      expect.objectContaining({ role_definition_name: "Key Vault Certificate User", principal_id: ADDON_OBJECT_ID, scope: "${azurerm_key_vault.key-vault_FE1F1979.id}/certificates/tls-cert" }),
-      expect.objectContaining({ role_definition_name: "Key Vault Certificate User", principal_id: ADDON_OBJECT_ID, scope: "${azurerm_key_vault.key-vault_FE1F1979.id}/keys/signing-key" }),
+      expect.objectContaining({ role_definition_name: "Key Vault Certificate User", principal_id: ADDON_OBJECT_ID, scope: "${azurerm_key_vault.vault.id}/certificates/tls-cert" }),
+      expect.objectContaining({ role_definition_name: "Key Vault Certificate User", principal_id: ADDON_OBJECT_ID, scope: "${azurerm_key_vault.vault.id}/keys/signing-key" }),
     ]));
   });
 
@@ -224,7 +234,7 @@ describe("platform stack", () => {
       automatic_upgrade_channel: "patch",
       node_os_upgrade_channel: "NodeImage",
       azure_policy_enabled: true,
-      oms_agent: { log_analytics_workspace_id: "${azurerm_log_analytics_workspace.logs_workspace_11CB4DC9.id}", msi_auth_for_monitoring_enabled: true },
+      oms_agent: { log_analytics_workspace_id: "${azurerm_log_analytics_workspace.logs.id}", msi_auth_for_monitoring_enabled: true },
       sku_tier: "Standard",
     });
     expect(text).toHaveResourceWithProperties(RoleAssignment, {
@@ -263,7 +273,7 @@ describe("platform stack", () => {
   });
 
   test("uses a local backend with a path relative to the stack folder", () => {
-    expect(json.terraform.backend).toEqual({ local: { path: "../../../state/platform.tfstate" } });
+    expect(json.terraform.backend).toEqual({ local: { path: "../../../state/kvcsi/platform.tfstate" } });
     expect(text).not.toContain(process.cwd());
   });
 

@@ -61,3 +61,65 @@ describe("SecretMountedApp", () => {
     expect(synthesized(stack, "kubernetes_manifest")[0].depends_on).toEqual([namespaceAddress]);
   });
 });
+
+describe("SecretMountedApp in a namespace named differently from the app", () => {
+  const stack = kubernetesStack();
+  new SecretMountedApp(stack, "a", appProps(stack, { name: "checkout", serviceAccountName: "checkout", namespace: new WorkloadNamespace(stack, "ns", { name: "shop" }) }));
+
+  test("puts the SecretProviderClass, ServiceAccount and Deployment into the namespace, not one named after the app", () => {
+    const [spc] = synthesized(stack, "kubernetes_manifest");
+    expect(spc.manifest.metadata).toEqual({ name: "checkout-secrets", namespace: "shop" });
+    expect(synthesized(stack, "kubernetes_service_account_v1")[0].metadata.namespace).toBe("shop");
+    const [deployment] = synthesized(stack, "kubernetes_deployment_v1");
+    expect(deployment.metadata.namespace).toBe("shop");
+    expect(deployment.spec.template.spec.volume[0].csi.volume_attributes).toEqual({ secretProviderClass: "checkout-secrets" });
+  });
+});
+
+describe("SecretMountedApp minimal definition", () => {
+  const stack = kubernetesStack();
+  new SecretMountedApp(stack, "a", appProps(stack));
+  const [deployment] = synthesized(stack, "kubernetes_deployment_v1");
+  const pod = deployment.spec.template.spec;
+  const [spc] = synthesized(stack, "kubernetes_manifest");
+
+  test("mounts the secrets read-only at /mnt/secrets-store", () => {
+    expect(pod.container[0].volume_mount).toContainEqual({ name: "secrets-store", mount_path: "/mnt/secrets-store", read_only: true });
+  });
+
+  test("pulls the image at every start, so the registry authorizes each pod", () => {
+    expect(pod.container[0].image_pull_policy).toBe("Always");
+  });
+
+  test("runs one replica", () => {
+    expect(deployment.spec.replicas).toBe("1");
+  });
+
+  test("leaves the cloud to the provider's default", () => {
+    expect(spc.manifest.spec.parameters).not.toHaveProperty("cloudName");
+  });
+
+  test("creates no Kubernetes Secret and sets no environment variable", () => {
+    expect(spc.manifest.spec).not.toHaveProperty("secretObjects");
+    expect(pod.container[0]).not.toHaveProperty("env");
+  });
+
+  test("runs the image's entrypoint and checks that the mount is not empty", () => {
+    expect(pod.container[0]).not.toHaveProperty("command");
+    expect(pod.container[0].readiness_probe.exec).toEqual({ command: ["sh", "-c", 'test -n "$(ls -A /mnt/secrets-store)"'] });
+  });
+});
+
+describe("SecretMountedApp identity", () => {
+  test.each([["addon", MountIdentity.addon("c")], ["workload", MountIdentity.workload("c")]])(
+    "mounts no ServiceAccount token in %s mode: the CSI driver gets its own with each mount",
+    (_mode, identity) => {
+      const stack = kubernetesStack();
+      new SecretMountedApp(stack, "a", appProps(stack, { identity }));
+      const template = synthesized(stack, "kubernetes_deployment_v1")[0].spec.template;
+      expect(template.spec.automount_service_account_token).toBe(false);
+      expect(template.metadata.labels).not.toHaveProperty("azure.workload.identity/use");
+      expect(synthesized(stack, "kubernetes_service_account_v1")[0].automount_service_account_token).toBe(false);
+    },
+  );
+});

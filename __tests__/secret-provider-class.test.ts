@@ -1,5 +1,6 @@
 import { MountIdentity, renderObjectsParameter, SecretProviderClass } from "../constructs/kubernetes";
-import { kubernetesStack } from "./helpers/stacks";
+import { kubernetesStack, synthesized } from "./helpers/stacks";
+import { configFrom, resourcesOf, synthApp } from "./helpers/synth";
 
 describe("SecretProviderClass", () => {
   const base = { name: "spc", namespace: "ns", keyVaultName: "kv", tenantId: "t", identity: MountIdentity.addon("c") };
@@ -18,5 +19,25 @@ describe("SecretProviderClass", () => {
     expect(renderObjectsParameter([{ objectName: "a", objectType: "secret", objectAlias: "x: y" }])).toBe(
       'array:\n  - |\n    objectName: "a"\n    objectType: "secret"\n    objectAlias: "x: y"\n',
     );
+  });
+
+  test("takes no cloud, no Kubernetes Secret and no dependencies unless given", () => {
+    const stack = kubernetesStack();
+    new SecretProviderClass(stack, "s", { ...base, objects: [{ objectName: "a", objectType: "secret" }] });
+    const [resource] = synthesized(stack, "kubernetes_manifest");
+    expect(resource.manifest.spec.parameters).not.toHaveProperty("cloudName");
+    expect(resource.manifest.spec).not.toHaveProperty("secretObjects");
+    expect(resource).not.toHaveProperty("depends_on");
+  });
+
+  test("lands in the workload's namespace when the workload is named differently (checkout in shop)", () => {
+    const workload = synthApp(configFrom((raw) => {
+      raw.workloads = [{ name: "checkout", namespace: "shop", objects: [{ objectName: "db-password" }] }];
+    })).stackJson("workload");
+    const [spc] = resourcesOf(workload, "kubernetes_manifest").filter((m) => m.manifest.kind === "SecretProviderClass");
+    expect(spc.manifest.metadata).toEqual({ name: "checkout-secrets", namespace: "shop" });
+    const [deployment] = resourcesOf(workload, "kubernetes_deployment_v1");
+    expect(deployment.metadata).toEqual(expect.objectContaining({ name: "checkout", namespace: "shop" }));
+    expect(resourcesOf(workload, "kubernetes_namespace_v1").map((n) => n.metadata.name)).toEqual(["shop"]);
   });
 });

@@ -2,6 +2,7 @@ import { Testing } from "cdktf";
 import { SecretIdentity } from "../constructs/azure-identity";
 import { SecretsVault, SecretsVaultProps, VaultNetwork } from "../constructs/azure-keyvault";
 import { azureStack, synthesized } from "./helpers/stacks";
+import { configFrom, resourcesOf, synthApp } from "./helpers/synth";
 
 const VAULT: SecretsVaultProps = {
   name: "kv-test-123",
@@ -52,5 +53,49 @@ describe("SecretsVault", () => {
     const json = JSON.parse(Testing.synth(stack));
     expect(Object.keys(json.variable)).toEqual(["secret_tls_key"]);
     expect(synthesized(stack, "azurerm_key_vault_secret")[0].value_wo).toBe("${var.secret_tls_key}");
+  });
+});
+
+describe("SecretsVault minimal definition", () => {
+  const stack = azureStack();
+  const vault = new SecretsVault(stack, "v", VAULT);
+  vault.addManagedSecret("db", { contentType: "text/plain" });
+  vault.grantSecretRead(SecretIdentity.addon("principal", "client"), [{ objectName: "db", objectType: "secret" }]);
+  const [kv] = synthesized(stack, "azurerm_key_vault");
+  const [secret] = synthesized(stack, "azurerm_key_vault_secret");
+
+  test("uses the standard SKU and the maximum soft-delete retention of 90 days", () => {
+    expect(kv).toEqual(expect.objectContaining({ sku_name: "standard", soft_delete_retention_days: 90 }));
+  });
+
+  test("prevents destroying the vault and its managed secrets", () => {
+    expect(kv.lifecycle).toEqual({ prevent_destroy: true });
+    expect(secret.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test("grants read per secret, not on the whole vault", () => {
+    const reads = synthesized(stack, "azurerm_role_assignment").filter((g) => g.principal_id === "principal");
+    expect(reads).toEqual([expect.objectContaining({ role_definition_name: "Key Vault Secrets User" })]);
+    expect(reads[0].scope).toMatch(/^\$\{azurerm_key_vault_secret\.[^.]+\.resource_versionless_id\}$/);
+  });
+
+  test("tags nothing, writes value version 1 and sets no expiration", () => {
+    expect(kv).not.toHaveProperty("tags");
+    expect(secret.value_wo_version).toBe(1);
+    expect(secret).not.toHaveProperty("expiration_date");
+  });
+});
+
+describe("SecretsVault rotation", () => {
+  test("writes the secret's valueVersion as value_wo_version, so bumping it re-sends the value", () => {
+    const stack = azureStack();
+    new SecretsVault(stack, "v", VAULT).addManagedSecret("db", { contentType: "text/plain", valueVersion: 3 });
+    expect(synthesized(stack, "azurerm_key_vault_secret")[0].value_wo_version).toBe(3);
+  });
+
+  test("carries keyVault.secrets[].valueVersion from the config to the platform stack", () => {
+    const platform = synthApp(configFrom((raw) => (raw.keyVault.secrets[0].valueVersion = 3))).stackJson("platform");
+    const versions = Object.fromEntries(resourcesOf(platform, "azurerm_key_vault_secret").map((s) => [s.name, s.value_wo_version]));
+    expect(versions).toEqual({ "db-password": 3, "api-key": 1 });
   });
 });

@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { TerraformStack } from "cdktf";
 import { MonitorDiagnosticSetting } from "@cdktf/provider-azurerm/lib/monitor-diagnostic-setting";
@@ -11,8 +10,9 @@ import { buildApp, BuiltApp } from "../stacks/build-app";
 import { synthesizeAtomically, SynthesisError } from "../stacks/synthesize";
 import { resourceOf } from "./helpers/stacks";
 import { configFrom, synthApp } from "./helpers/synth";
+import { tempDir } from "./helpers/temp";
 
-const outdir = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "baseline-")), "cdktf.out");
+const outdir = () => path.join(tempDir("baseline-"), "cdktf.out");
 
 /** Synthesizes `app` and returns the baseline's error messages (empty when it passes). */
 function baselineErrors(build: (dir: string) => SecureApp): string[] {
@@ -63,14 +63,15 @@ const GOOD_CONTAINER = {
   livenessProbe: { exec: { command: ["true"] } },
   readinessProbe: { exec: { command: ["true"] } },
 };
-function deployment(change: (pod: any, container: any) => void): DeploymentV1Config {
+function deployment(change: (pod: any, container: any, labels: Record<string, string>) => void): DeploymentV1Config {
   const container = JSON.parse(JSON.stringify(GOOD_CONTAINER));
   const pod: any = { automountServiceAccountToken: false, securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }, container: [container] };
-  change(pod, container);
-  return { metadata: { name: "extra" }, spec: { selector: { matchLabels: { app: "extra" } }, template: { metadata: { labels: { app: "extra" } }, spec: pod } } };
+  const labels: Record<string, string> = { app: "extra" };
+  change(pod, container, labels);
+  return { metadata: { name: "extra" }, spec: { selector: { matchLabels: { app: "extra" } }, template: { metadata: { labels }, spec: pod } } };
 }
 /** Rules on pods, broken by a Deployment a user adds to the workload stack. */
-const POD_ROWS: [rule: string, change: (pod: any, container: any) => void][] = [
+const POD_ROWS: [rule: string, change: (pod: any, container: any, labels: Record<string, string>) => void][] = [
   ["pod-non-root", (pod) => (pod.securityContext.runAsNonRoot = false)],
   ["pod-read-only-root", (_p, c) => (c.securityContext.readOnlyRootFilesystem = false)],
   ["pod-no-privilege-escalation", (_p, c) => delete c.securityContext.allowPrivilegeEscalation],
@@ -79,7 +80,12 @@ const POD_ROWS: [rule: string, change: (pod: any, container: any) => void][] = [
   ["pod-resources", (_p, c) => delete c.resources],
   ["pod-probes", (_p, c) => delete c.readinessProbe],
   ["pod-image-digest", (_p, c) => (c.image = "registry.example/app:latest")],
-  ["pod-token-only-for-workload-identity", (pod) => (pod.automountServiceAccountToken = true)],
+  ["pod-no-service-account-token", (pod) => (pod.automountServiceAccountToken = true)],
+  // The CSI driver gets its own token, so a workload-identity label is no reason to mount one.
+  ["pod-no-service-account-token", (pod, _c, labels) => {
+    pod.automountServiceAccountToken = true;
+    labels["azure.workload.identity/use"] = "true";
+  }],
 ];
 
 describe("SecurityBaseline", () => {

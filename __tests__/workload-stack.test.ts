@@ -67,7 +67,7 @@ describe("workload stack, add-on identity (default)", () => {
   test("uses the cluster's admin certificate from the data source when local accounts are enabled", () => {
     const lab = synthApp(configFrom((raw) => (raw.profile = "lab"))).stackJson("workload");
     expect(lab.provider.kubernetes[0]).toEqual(expect.objectContaining({
-      client_key: expect.stringContaining("data.azurerm_kubernetes_cluster.cluster_A4C38409.kube_admin_config[0].client_key"),
+      client_key: expect.stringContaining("data.azurerm_kubernetes_cluster.cluster.kube_admin_config[0].client_key"),
     }));
     expect(lab.provider.kubernetes[0]).not.toHaveProperty("exec");
   });
@@ -189,7 +189,7 @@ describe("workload stack, workload identity", () => {
     const [identity] = resourcesOf(platform, "azurerm_user_assigned_identity");
     expect(identity.name).toBe("id-kvcsi-demo");
     expect(resourcesOf(platform, "azurerm_federated_identity_credential")).toEqual([expect.objectContaining({
-      issuer: "${azurerm_kubernetes_cluster.aks_cluster_D4B35EC5.oidc_issuer_url}",
+      issuer: "${azurerm_kubernetes_cluster.aks.oidc_issuer_url}",
       subject: "system:serviceaccount:demo:demo-reader",
       audience: ["api://AzureADTokenExchange"],
       parent_id: ref(`${uai}.id`),
@@ -212,13 +212,14 @@ describe("workload stack, workload identity", () => {
     expect(validateSpc(spc) ? [] : validateSpc.errors).toEqual([]);
   });
 
-  test("annotates the ServiceAccount with the client id and labels the pod for workload identity", () => {
+  test("annotates the ServiceAccount with the client id and mounts no token: the CSI driver gets its own", () => {
     const [sa] = resourcesOf(workload, "kubernetes_service_account_v1");
     expect(sa.metadata).toEqual(expect.objectContaining({ name: "demo-reader", namespace: "demo", annotations: { "azure.workload.identity/client-id": remote(output) } }));
+    expect(sa.automount_service_account_token).toBe(false);
     const pod = deploymentOf(workload).spec.template;
-    expect(pod.metadata.labels["azure.workload.identity/use"]).toBe("true");
+    expect(pod.metadata.labels).not.toHaveProperty("azure.workload.identity/use");
     expect(pod.spec.service_account_name).toBe("demo-reader");
-    expect(pod.spec.automount_service_account_token).toBe(true);
+    expect(pod.spec.automount_service_account_token).toBe(false);
   });
 
   test("matches the snapshot", () => {
@@ -257,7 +258,7 @@ describe("workload stack, several workloads and options", () => {
     const config = configFrom((raw) => {
       raw.workloads[0].cloudName = "AzurePublicCloud";
       raw.workloads[0].objects = [
-        { objectName: "db-password", objectVersion: "0123456789abcdef0123456789abcdef", objectEncoding: "base64", filePermission: "0440", objectAlias: "db" },
+        { objectName: "db-password", objectVersion: "0123456789abcdef0123456789abcdef", objectEncoding: "base64", filePermission: "0604", objectAlias: "db" },
         { objectName: "tls", objectType: "cert", objectFormat: "pem" },
         { objectName: "api-key", objectType: "secret", objectFormat: "pfx" },
       ];
@@ -265,7 +266,7 @@ describe("workload stack, several workloads and options", () => {
     const spc = spcOf(synthApp(config).stackJson("workload"));
     expect(spc.spec.parameters.cloudName).toBe("AzurePublicCloud");
     expect(objectsOf(spc)).toEqual([
-      { objectName: "db-password", objectType: "secret", objectAlias: "db", objectVersion: "0123456789abcdef0123456789abcdef", objectEncoding: "base64", filePermission: "0440" },
+      { objectName: "db-password", objectType: "secret", objectAlias: "db", objectVersion: "0123456789abcdef0123456789abcdef", objectEncoding: "base64", filePermission: "0604" },
       { objectName: "tls", objectType: "cert", objectFormat: "pem" },
       { objectName: "api-key", objectType: "secret", objectFormat: "pfx" },
     ]);

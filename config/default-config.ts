@@ -1,9 +1,13 @@
+import type { RawConfig } from "./schema";
+
 /**
  * The embedded default: the lab's shape (one cluster, one vault, two sample secrets, one
  * workload that mounts both), with the hardened profile. `npm run synth` uses it when no
  * CONFIG is given. Everything not set here takes the documented default in parse-config.ts.
+ * Typed by the schema, so tsc checks its shape; a test also validates it against config.schema.json.
+ * It carries no "$schema": that key is for files opened in an editor.
  */
-export const DEFAULT_CONFIG = {
+export const DEFAULT_CONFIG: Readonly<RawConfig> = {
   location: "westeurope",
   namePrefix: "kvcsi",
   tags: { project: "aks-keyvault-csi", managedBy: "cdktf" },
@@ -20,4 +24,4 @@ export const DEFAULT_CONFIG = {
       objects: [{ objectName: "db-password" }, { objectName: "api-key" }],
     },
   ],
-} as const;
+};

@@ -13,6 +13,8 @@ export const RULES = {
     pattern: /^[a-z][a-z0-9]{1,11}$/,
     allowed: "2-12 lowercase letters and digits, starting with a letter (it becomes part of every Azure name)",
   },
+  /** "Use tags to organize your Azure resources", Limitations: https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations */
+  tagName: { pattern: /^[^<>%&\\?/]{1,512}$/, allowed: "1-512 characters without < > % & \\ ? /" },
   location: { pattern: /^[a-z][a-z0-9]+$/, allowed: "an Azure region name such as \"westeurope\"" },
   keyVaultName: {
     pattern: /^(?!.*--)[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/,
@@ -45,12 +47,18 @@ export const RULES = {
     pattern: /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\/(?:3[0-2]|[12]?\d)$/,
     allowed: "an IPv4 CIDR range such as \"203.0.113.0/24\"",
   },
+  ipv4: {
+    pattern: /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/,
+    allowed: "an IPv4 address such as \"10.0.0.10\"",
+  },
   rfc3339Utc: {
     pattern: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/,
     allowed: "an RFC 3339 UTC time such as \"2027-12-31T00:00:00Z\"",
   },
   contentType: { pattern: /^.{1,255}$/, allowed: "1-255 characters, e.g. \"text/plain\"" },
   filePermission: { pattern: /^0[0-7]{3}$/, allowed: "an octal mode such as \"0444\"" },
+  /** Mounted files are owned by root and the driver ignores fsGroup, so a non-root pod reads through the "others" bits. */
+  readableFilePermission: { pattern: /^0[0-7]{2}[4-7]$/, allowed: "a mode with the read bit for others, e.g. \"0444\"" },
   objectVersion: { pattern: /^[0-9a-f]{32}$/, allowed: "a 32-character Key Vault version id" },
   fileName: {
     pattern: /^(?!\.\.?$)[A-Za-z0-9._-]{1,253}$/,
@@ -78,6 +86,14 @@ export const RULES = {
     allowed: "a lowercase GUID",
   },
   kubernetesVersion: { pattern: /^\d+\.\d+(\.\d+)?$/, allowed: "a version such as \"1.33\" or \"1.33.2\"" },
+  /** Kubernetes Secret data keys (validation.IsConfigMapKey): "." and ".." would be path traversal. */
+  secretKey: {
+    pattern: /^(?!\.\.?$)[-._a-zA-Z0-9]{1,253}$/,
+    allowed: "a Secret key of 1-253 letters, digits, '-', '_' and '.', other than \".\" and \"..\"",
+  },
+  nonEmpty: { pattern: /\S/, allowed: "a non-empty string" },
+  urlPath: { pattern: /^\/\S*$/, allowed: "an absolute URL path such as \"/healthz\"" },
+  envVar: { pattern: /^[A-Z_][A-Z0-9_]*$/, allowed: "an environment variable name such as DB_PASSWORD" },
   kubeconfigPath: {
     pattern: /^(?:\/|~\/)[^\x00-\x1f\x7f]*[^\x00-\x1f\x7f/]$/,
     allowed: "an absolute path or one starting with \"~/\", such as \"~/.kube/config\"",
@@ -88,6 +104,13 @@ export const RULES = {
     allowed: "a folder inside the project, such as \"state\" (relative, without \"..\")",
   },
 } satisfies Record<string, NamingRule>;
+
+/** Azure's tag limits per resource (tag-resources#limitations). */
+export const MAX_TAGS = 50;
+export const TAG_VALUE_MAX = 256;
+
+/** Namespaces a workload may not use; any other `kube-` name is reserved too. */
+export const SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "default"] as const;
 
 /** Seconds in a duration accepted by RULES.duration. */
 export function durationSeconds(value: string): number {

@@ -1,8 +1,11 @@
 import { createHash } from "crypto";
-import { Checker, join, show } from "./checker";
+import { Checker, join, nearest, show } from "./checker";
+import { AZURE_REGIONS } from "./azure-regions";
 import { ConfigError } from "./config-error";
 import { DEMO_IMAGE, demoCommand } from "./demo-app";
-import { durationSeconds, RULES } from "./naming-rules";
+import { cidrContains, cidrContainsIp, cidrsOverlap, canonicalCidr, hasHostBits, numberToIp, parseCidr } from "./ipv4";
+import { durationSeconds, MAX_TAGS, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
+import { defaultAt, enumAt, keysAt, rangeAt, variantKeysAt } from "./shape";
 import {
   AppConfig,
   BackendConfig,
@@ -33,26 +36,30 @@ const CREDENTIAL_KEYS = ["accessKey", "access_key", "sasToken", "sas_token", "cl
 /**
  * Parses and validates a raw config (the embedded default or a user's JSON file) in one pass,
  * fills every default and returns a typed config. Throws a ConfigError listing every problem.
+ * `now` is the instant secret expiration dates must lie after; tests pass a fixed one.
  */
-export function parseConfig(raw: unknown, source = "embedded default config"): AppConfig {
+export function parseConfig(raw: unknown, source = "embedded default config", now: Date = new Date()): AppConfig {
   const c = new Checker();
-  const root = c.object("", raw, [
-    "profile", "location", "namePrefix", "tags", "backend", "resourceGroup", "network", "keyVault", "cluster", "workloads",
-  ]) ?? {};
+  // Editors read "$schema" (see config.schema.json); the app only checks that it is a string.
+  const given = typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
+  if (given) c.string("$schema", given.$schema);
+  const withoutSchema = given ? Object.fromEntries(Object.entries(given).filter(([k]) => k !== "$schema")) : raw;
+  const root = c.object("", withoutSchema, keysAt("").filter((k) => k !== "$schema")) ?? {};
 
-  const profile: Profile = c.oneOf("profile", root.profile, ["hardened", "lab"] as const) ?? "hardened";
+  const profile: Profile = c.oneOf("profile", root.profile, enumAt<Profile>("profile")) ?? defaultAt<Profile>("profile");
   const lab = profile === "lab";
-  const location = c.string("location", root.location, RULES.location) ?? "westeurope";
-  const namePrefix = c.string("namePrefix", root.namePrefix, RULES.namePrefix) ?? "kvcsi";
+  const location = parseLocation(c, root.location);
+  const namePrefix = c.string("namePrefix", root.namePrefix, RULES.namePrefix) ?? defaultAt<string>("namePrefix");
   const tags = parseTags(c, root.tags);
-  const backend = parseBackend(c, root.backend);
+  const backend = parseBackend(c, root.backend, namePrefix);
   const resourceGroup = parseResourceGroup(c, root.resourceGroup, namePrefix);
   const network = parseNetwork(c, root.network);
-  const keyVault = parseKeyVault(c, root.keyVault, { namePrefix, location, resourceGroup: resourceGroup.name, lab });
+  const keyVault = parseKeyVault(c, root.keyVault, { namePrefix, location, resourceGroup: resourceGroup.name, lab, now });
   const cluster = parseCluster(c, root.cluster, namePrefix, lab);
   const workloads = parseWorkloads(c, root.workloads, { lab, keyVault, cluster });
 
   if (!lab) rejectLabRelaxations(c, root, keyVault, cluster);
+  checkAllowlists(c, lab, keyVault, cluster);
 
   if (c.problems.length > 0) throw new ConfigError(source, c.problems);
   return { source, profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads };
@@ -83,34 +90,44 @@ function rejectLabRelaxations(c: Checker, root: Record<string, unknown>, keyVaul
   }
 }
 
+function parseLocation(c: Checker, value: unknown): string {
+  const location = c.string("location", value, RULES.location);
+  if (location === undefined) return defaultAt<string>("location");
+  if (!(AZURE_REGIONS as readonly string[]).includes(location)) {
+    const guess = nearest(location, AZURE_REGIONS);
+    c.report("location", `${show(location)} is not a known Azure region; must be a name from \`az account list-locations\` ` +
+      `such as "westeurope"${guess ? ` (did you mean ${JSON.stringify(guess)}?)` : ""}`);
+  }
+  return location;
+}
+
 function parseTags(c: Checker, value: unknown): Record<string, string> {
   const tags = c.stringMap("tags", value);
+  const names = Object.keys(tags);
+  if (names.length > MAX_TAGS) c.report("tags", `has ${names.length} tags; Azure allows at most ${MAX_TAGS} per resource`);
+  const seen = new Map<string, string>();
   for (const [key, v] of Object.entries(tags)) {
-    if (!/^[^<>%&\\?/]{1,512}$/.test(key)) {
-      c.report(join("tags", key), "tag names are 1-512 characters without < > % & \\ ? /");
-    }
-    if (v.length > 256) c.report(join("tags", key), `tag values are at most 256 characters, got ${v.length}`);
+    if (!RULES.tagName.pattern.test(key)) c.report(join("tags", key), `tag names are ${RULES.tagName.allowed}`);
+    if (v.length > TAG_VALUE_MAX) c.report(join("tags", key), `tag values are at most ${TAG_VALUE_MAX} characters, got ${v.length}`);
+    const prior = seen.get(key.toLowerCase());
+    if (prior !== undefined) c.report(join("tags", key), `repeats tag name ${show(prior)}; Azure tag names are case-insensitive`);
+    else seen.set(key.toLowerCase(), key);
   }
   return tags;
 }
 
-function parseBackend(c: Checker, value: unknown): BackendConfig {
+function parseBackend(c: Checker, value: unknown, namePrefix: string): BackendConfig {
   const given = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   const withoutCredentials = given ? Object.fromEntries(Object.entries(given).filter(([k]) => !CREDENTIAL_KEYS.includes(k))) : value;
-  const raw = (c.object("backend", withoutCredentials, ["type", "stateDir", "resourceGroupName", "storageAccountName", "containerName",
-    "keyPrefix", "subscriptionId", "tenantId", "organization", "hostname", "workspaces"]) ?? {});
+  const raw = (c.object("backend", withoutCredentials, keysAt("backend")) ?? {});
   for (const key of CREDENTIAL_KEYS) {
     if (given && key in given) {
       c.report(join("backend", key), "credentials are never accepted in the config; sign in with `az login` " +
         "(azurerm uses Entra ID auth) or `terraform login` (cloud)");
     }
   }
-  const type = c.oneOf("backend.type", raw.type, ["local", "azurerm", "cloud"] as const) ?? "local";
-  const allowedByType: Record<string, string[]> = {
-    local: ["type", "stateDir"],
-    azurerm: ["type", "resourceGroupName", "storageAccountName", "containerName", "keyPrefix", "subscriptionId", "tenantId"],
-    cloud: ["type", "organization", "hostname", "workspaces"],
-  };
+  const type = c.oneOf("backend.type", raw.type, enumAt<BackendConfig["type"]>("backend")) ?? defaultAt<"local">("backend.type");
+  const allowedByType = variantKeysAt("backend");
   for (const key of Object.keys(raw)) {
     const known = Object.values(allowedByType).some((keys) => keys.includes(key));
     if (known && !allowedByType[type].includes(key)) {
@@ -129,29 +146,25 @@ function parseBackend(c: Checker, value: unknown): BackendConfig {
       resourceGroupName: required("resourceGroupName", RULES.resourceGroupName),
       storageAccountName: required("storageAccountName", RULES.storageAccountName),
       containerName: required("containerName", RULES.containerName),
-      keyPrefix: c.string("backend.keyPrefix", raw.keyPrefix, RULES.stateKeyPrefix) ?? "aks-keyvault-csi/",
+      keyPrefix: c.string("backend.keyPrefix", raw.keyPrefix, RULES.stateKeyPrefix) ?? defaultAt<string>("backend.keyPrefix"),
       subscriptionId: c.string("backend.subscriptionId", raw.subscriptionId, RULES.uuid),
       tenantId: c.string("backend.tenantId", raw.tenantId, RULES.uuid),
     };
   }
   if (type === "cloud") {
     const workspacesRaw = raw.workspaces;
-    let platform = "";
-    let workload = "";
-    if (workspacesRaw === undefined) {
-      c.report("backend.workspaces", "is required for backend type \"cloud\": name one workspace per stack, " +
-        "e.g. {\"platform\": \"aks-kv-platform\", \"workload\": \"aks-kv-workload\"}");
-    } else {
-      const ws = c.object("backend.workspaces", workspacesRaw, ["platform", "workload", "tags"]) ?? {};
+    // Named after the config's identity, like local state paths and azurerm keys, so two configs never share state.
+    let platform = `${namePrefix}-platform`;
+    let workload = `${namePrefix}-workload`;
+    if (workspacesRaw !== undefined) {
+      // "tags" is no workspaces key, but it gets its own sentence below rather than "unknown key".
+      const ws = c.object("backend.workspaces", workspacesRaw, [...keysAt("backend.workspaces"), "tags"]) ?? {};
       if ("tags" in ws) {
         c.report("backend.workspaces.tags", "tagged workspaces cannot carry the workload stack's remote-state " +
           "reference to the platform; name one workspace per stack with \"platform\" and \"workload\"");
       }
-      for (const stack of ["platform", "workload"] as const) {
-        const name = c.requiredString(`backend.workspaces.${stack}`, ws[stack], RULES.workspaceName);
-        if (stack === "platform") platform = name ?? "";
-        else workload = name ?? "";
-      }
+      platform = c.requiredString("backend.workspaces.platform", ws.platform, RULES.workspaceName) ?? "";
+      workload = c.requiredString("backend.workspaces.workload", ws.workload, RULES.workspaceName) ?? "";
       if (platform && platform === workload) {
         c.report("backend.workspaces.workload", `${show(workload)} is also the platform workspace; each stack needs its own workspace`);
       }
@@ -163,25 +176,109 @@ function parseBackend(c: Checker, value: unknown): BackendConfig {
       workspaces: { platform, workload },
     };
   }
-  return { type: "local", stateDir: c.string("backend.stateDir", raw.stateDir, RULES.relativeDir) ?? "state" };
+  return { type: "local", stateDir: c.string("backend.stateDir", raw.stateDir, RULES.relativeDir) ?? defaultAt<string>("backend.stateDir") };
 }
 
 function parseResourceGroup(c: Checker, value: unknown, namePrefix: string): ResourceGroupConfig {
-  const raw = c.object("resourceGroup", value, ["name", "existing"]) ?? {};
-  const existing = c.boolean("resourceGroup.existing", raw.existing) ?? false;
+  const raw = c.object("resourceGroup", value, keysAt("resourceGroup")) ?? {};
+  const existing = c.boolean("resourceGroup.existing", raw.existing) ?? defaultAt<boolean>("resourceGroup.existing");
   if (existing && raw.name === undefined) {
     c.report("resourceGroup.name", "is required when resourceGroup.existing is true: name the group to use");
   }
   return { name: c.string("resourceGroup.name", raw.name, RULES.resourceGroupName) ?? `rg-${namePrefix}`, existing };
 }
 
+/**
+ * AKS's own default service range (the schema's default). It lies outside the default VNet
+ * (10.40.0.0/16), and AKS refuses a service range that overlaps the cluster's VNet or subnets:
+ * https://learn.microsoft.com/azure/aks/azure-cni-overlay#ip-address-planning
+ */
+const DEFAULT_SERVICE_CIDR = defaultAt<string>("network.serviceCidr");
+
+/** A CIDR that also has its host bits cleared: Azure rejects "10.40.1.0/16" instead of rounding it. */
+function networkCidr(c: Checker, path: string, value: unknown): string | undefined {
+  const cidr = c.string(path, value, RULES.cidr);
+  if (cidr !== undefined && hasHostBits(cidr)) {
+    c.report(path, `${show(cidr)} has host bits set; must be the range's first address, i.e. ${JSON.stringify(canonicalCidr(cidr))}`);
+    return undefined;
+  }
+  return cidr;
+}
+
 function parseNetwork(c: Checker, value: unknown): NetworkConfig {
-  const raw = c.object("network", value, ["vnetAddressSpace", "clusterSubnetPrefix", "endpointSubnetPrefix"]) ?? {};
-  return {
-    vnetAddressSpace: c.string("network.vnetAddressSpace", raw.vnetAddressSpace, RULES.cidr) ?? "10.40.0.0/16",
-    clusterSubnetPrefix: c.string("network.clusterSubnetPrefix", raw.clusterSubnetPrefix, RULES.cidr) ?? "10.40.0.0/20",
-    endpointSubnetPrefix: c.string("network.endpointSubnetPrefix", raw.endpointSubnetPrefix, RULES.cidr) ?? "10.40.16.0/24",
+  const raw = c.object("network", value, keysAt("network")) ?? {};
+  const vnet = networkCidr(c, "network.vnetAddressSpace", raw.vnetAddressSpace);
+  const cluster = networkCidr(c, "network.clusterSubnetPrefix", raw.clusterSubnetPrefix);
+  const endpoint = networkCidr(c, "network.endpointSubnetPrefix", raw.endpointSubnetPrefix);
+  const service = networkCidr(c, "network.serviceCidr", raw.serviceCidr);
+  const dnsIp = c.string("network.dnsServiceIp", raw.dnsServiceIp, RULES.ipv4);
+  const network: NetworkConfig = {
+    vnetAddressSpace: vnet ?? defaultAt<string>("network.vnetAddressSpace"),
+    clusterSubnetPrefix: cluster ?? defaultAt<string>("network.clusterSubnetPrefix"),
+    endpointSubnetPrefix: endpoint ?? defaultAt<string>("network.endpointSubnetPrefix"),
+    serviceCidr: service ?? DEFAULT_SERVICE_CIDR,
+    dnsServiceIp: dnsIp ?? numberToIp(parseCidr(service ?? DEFAULT_SERVICE_CIDR).first + 10),
   };
+  // Checks between ranges use only values that passed their own check, so one typo is one problem.
+  const usable = (given: unknown, parsed: string | undefined) => given === undefined || parsed !== undefined;
+  const subnets = [
+    ["network.clusterSubnetPrefix", network.clusterSubnetPrefix, usable(raw.clusterSubnetPrefix, cluster)],
+    ["network.endpointSubnetPrefix", network.endpointSubnetPrefix, usable(raw.endpointSubnetPrefix, endpoint)],
+  ] as const;
+  const vnetOk = usable(raw.vnetAddressSpace, vnet);
+  for (const [path, subnet, ok] of subnets) {
+    if (ok && vnetOk && !cidrContains(network.vnetAddressSpace, subnet)) {
+      c.report(path, `${show(subnet)} is outside network.vnetAddressSpace ${show(network.vnetAddressSpace)}; a subnet must lie inside its VNet`);
+    }
+  }
+  if (subnets.every(([, , ok]) => ok) && cidrsOverlap(subnets[0][1], subnets[1][1])) {
+    c.report("network.endpointSubnetPrefix", `${show(subnets[1][1])} overlaps network.clusterSubnetPrefix ${show(subnets[0][1])}; subnets must not overlap`);
+  }
+  const serviceOk = usable(raw.serviceCidr, service);
+  if (serviceOk) {
+    for (const [path, range, ok] of [["network.vnetAddressSpace", network.vnetAddressSpace, vnetOk], ...subnets] as const) {
+      if (ok && cidrsOverlap(network.serviceCidr, range)) {
+        c.report("network.serviceCidr", `${show(network.serviceCidr)} overlaps ${path} ${show(range)}; ` +
+          `the Kubernetes service range must lie outside the VNet and its subnets (AKS's default is ${JSON.stringify(DEFAULT_SERVICE_CIDR)})`);
+        break;
+      }
+    }
+  }
+  if (serviceOk && raw.dnsServiceIp === undefined && !cidrContainsIp(network.serviceCidr, network.dnsServiceIp)) {
+    c.report("network.serviceCidr", `${show(network.serviceCidr)} has no room for the default DNS service IP ${show(network.dnsServiceIp)}; ` +
+      "use a larger range or set network.dnsServiceIp");
+  }
+  if (serviceOk && dnsIp !== undefined) {
+    const { first, last } = parseCidr(network.serviceCidr);
+    // The first address names the range and the next one is the `kubernetes` Service's ClusterIP.
+    const reserved = [first, first + 1, last].map(numberToIp);
+    if (!cidrContainsIp(network.serviceCidr, dnsIp) || reserved.includes(dnsIp)) {
+      c.report("network.dnsServiceIp", `${show(dnsIp)} is not usable; must be an address inside network.serviceCidr ` +
+        `${show(network.serviceCidr)} other than ${reserved.join(", ")}, e.g. ${JSON.stringify(numberToIp(first + 10))}`);
+    }
+  }
+  return network;
+}
+
+/**
+ * Allowlists: a range with host bits set is a typo Azure rejects, and a /0 range allows every
+ * address, which the hardened profile refuses like its other relaxations.
+ */
+function checkAllowlists(c: Checker, lab: boolean, keyVault: KeyVaultConfig, cluster: ClusterConfig): void {
+  const lists = [
+    ["keyVault.allowedIpRanges", keyVault.allowedIpRanges],
+    ["cluster.apiServerAuthorizedIpRanges", cluster.apiServerAuthorizedIpRanges],
+  ] as const;
+  for (const [path, ranges] of lists) {
+    ranges.forEach((range, i) => {
+      if (hasHostBits(range)) {
+        c.report(`${path}[${i}]`, `${show(range)} has host bits set; must be the range's first address, i.e. ${JSON.stringify(canonicalCidr(range))}`);
+      } else if (!lab && parseCidr(range).prefix === 0) {
+        c.report(`${path}[${i}]`, `${show(range)} allows every address, which is only allowed in the lab profile; ` +
+          "the hardened profile needs specific ranges (or set \"profile\": \"lab\" for a throwaway lab)");
+      }
+    });
+  }
 }
 
 /** Key Vault names are global; the default gets a suffix derived from the config so two setups rarely collide. */
@@ -193,21 +290,23 @@ export function defaultVaultName(namePrefix: string, location: string, resourceG
 function parseKeyVault(
   c: Checker,
   value: unknown,
-  ctx: { namePrefix: string; location: string; resourceGroup: string; lab: boolean },
+  ctx: { namePrefix: string; location: string; resourceGroup: string; lab: boolean; now: Date },
 ): KeyVaultConfig {
-  const raw = c.object("keyVault", value, ["name", "sku", "softDeleteRetentionDays", "preventDestroy", "networkAccess",
-    "allowedIpRanges", "logRetentionDays", "secrets"]) ?? {};
+  const raw = c.object("keyVault", value, keysAt("keyVault")) ?? {};
   const secrets: SecretConfig[] = [];
   const seen = new Map<string, number>();
   c.array("keyVault.secrets", raw.secrets).forEach((item, i) => {
     const path = `keyVault.secrets[${i}]`;
-    const s = c.object(path, item, ["name", "source", "contentType", "expirationDate", "valueVersion"]);
+    const s = c.object(path, item, keysAt("keyVault.secrets[]"));
     if (!s) return;
     const name = c.requiredString(`${path}.name`, s.name, RULES.secretName);
-    const source = c.oneOf(`${path}.source`, s.source, ["managed", "external"] as const) ?? "managed";
+    const source = c.oneOf(`${path}.source`, s.source, enumAt<SecretConfig["source"]>("keyVault.secrets[].source")) ?? defaultAt<SecretConfig["source"]>("keyVault.secrets[].source");
     const expirationDate = c.string(`${path}.expirationDate`, s.expirationDate, RULES.rfc3339Utc);
     if (expirationDate && !isRealUtcTime(expirationDate)) {
       c.report(`${path}.expirationDate`, `${show(expirationDate)} is not a real date; must be ${RULES.rfc3339Utc.allowed}`);
+    } else if (expirationDate && Date.parse(expirationDate) <= ctx.now.getTime()) {
+      // Key Vault stores an expired secret, but the driver then fails every mount of it.
+      c.report(`${path}.expirationDate`, `${show(expirationDate)} is in the past; must be a later time, ${RULES.rfc3339Utc.allowed}`);
     }
     if (source === "managed" && s.expirationDate === undefined && !ctx.lab) {
       c.report(`${path}.expirationDate`, `is required for managed secrets in the hardened profile; must be ${RULES.rfc3339Utc.allowed}`);
@@ -215,8 +314,8 @@ function parseKeyVault(
     if (source === "external" && s.valueVersion !== undefined) {
       c.report(`${path}.valueVersion`, "applies only to managed secrets; an external secret's value is not written by this app");
     }
-    const contentType = c.string(`${path}.contentType`, s.contentType, RULES.contentType) ?? "text/plain";
-    const valueVersion = c.integer(`${path}.valueVersion`, s.valueVersion, 1, 1_000_000) ?? 1;
+    const contentType = c.string(`${path}.contentType`, s.contentType, RULES.contentType) ?? defaultAt<string>("keyVault.secrets[].contentType");
+    const valueVersion = c.integer(`${path}.valueVersion`, s.valueVersion, ...rangeAt("keyVault.secrets[].valueVersion")) ?? defaultAt<number>("keyVault.secrets[].valueVersion");
     if (name) {
       const key = name.toLowerCase();
       if (seen.has(key)) c.report(`${path}.name`, `${show(name)} is already declared by keyVault.secrets[${seen.get(key)}] (Key Vault names are case-insensitive)`);
@@ -225,7 +324,7 @@ function parseKeyVault(
     }
   });
 
-  const networkAccess = c.oneOf("keyVault.networkAccess", raw.networkAccess, ["allowlist", "private", "public"] as const)
+  const networkAccess = c.oneOf("keyVault.networkAccess", raw.networkAccess, enumAt<KeyVaultConfig["networkAccess"]>("keyVault.networkAccess"))
     ?? (ctx.lab ? "public" : "allowlist");
   const allowedIpRanges = c.stringList("keyVault.allowedIpRanges", raw.allowedIpRanges, RULES.cidr);
   if (networkAccess !== "allowlist" && allowedIpRanges.length > 0) {
@@ -233,26 +332,27 @@ function parseKeyVault(
   }
   return {
     name: c.string("keyVault.name", raw.name, RULES.keyVaultName) ?? defaultVaultName(ctx.namePrefix, ctx.location, ctx.resourceGroup),
-    sku: c.oneOf("keyVault.sku", raw.sku, ["standard", "premium"] as const) ?? "standard",
-    softDeleteRetentionDays: c.integer("keyVault.softDeleteRetentionDays", raw.softDeleteRetentionDays, 7, 90) ?? 90,
+    sku: c.oneOf("keyVault.sku", raw.sku, enumAt<KeyVaultConfig["sku"]>("keyVault.sku")) ?? defaultAt<KeyVaultConfig["sku"]>("keyVault.sku"),
+    softDeleteRetentionDays: c.integer("keyVault.softDeleteRetentionDays", raw.softDeleteRetentionDays, ...rangeAt("keyVault.softDeleteRetentionDays"))
+      ?? defaultAt<number>("keyVault.softDeleteRetentionDays"),
     preventDestroy: c.boolean("keyVault.preventDestroy", raw.preventDestroy) ?? !ctx.lab,
     networkAccess,
     allowedIpRanges,
-    logRetentionDays: c.integer("keyVault.logRetentionDays", raw.logRetentionDays, 30, 730) ?? 90,
+    logRetentionDays: c.integer("keyVault.logRetentionDays", raw.logRetentionDays, ...rangeAt("keyVault.logRetentionDays")) ?? defaultAt<number>("keyVault.logRetentionDays"),
     secrets,
   };
 }
 
 function parseNodePool(c: Checker, path: string, value: unknown, defaults: NodePoolConfig): NodePoolConfig {
-  const raw = c.object(path, value, ["name", "vmSize", "nodeCount", "autoscaling", "maxPods"]) ?? {};
-  const nodeCount = c.integer(`${path}.nodeCount`, raw.nodeCount, 1, 1000) ?? defaults.nodeCount;
+  const raw = c.object(path, value, keysAt(path)) ?? {};
+  const nodeCount = c.integer(`${path}.nodeCount`, raw.nodeCount, ...rangeAt(`${path}.nodeCount`)) ?? defaults.nodeCount;
   let autoscaling = defaults.autoscaling;
   if (raw.autoscaling === false) {
     autoscaling = undefined;
   } else if (raw.autoscaling !== undefined) {
-    const a = c.object(`${path}.autoscaling`, raw.autoscaling, ["minCount", "maxCount"]) ?? {};
-    const minCount = c.integer(`${path}.autoscaling.minCount`, a.minCount, 1, 1000) ?? defaults.autoscaling?.minCount ?? 1;
-    const maxCount = c.integer(`${path}.autoscaling.maxCount`, a.maxCount, 1, 1000) ?? defaults.autoscaling?.maxCount ?? 3;
+    const a = c.object(`${path}.autoscaling`, raw.autoscaling, keysAt(`${path}.autoscaling`)) ?? {};
+    const minCount = c.integer(`${path}.autoscaling.minCount`, a.minCount, ...rangeAt(`${path}.autoscaling.minCount`)) ?? defaults.autoscaling?.minCount ?? 1;
+    const maxCount = c.integer(`${path}.autoscaling.maxCount`, a.maxCount, ...rangeAt(`${path}.autoscaling.maxCount`)) ?? defaults.autoscaling?.maxCount ?? 3;
     if (minCount > maxCount) {
       c.report(`${path}.autoscaling`, `minCount ${minCount} is greater than maxCount ${maxCount}; minCount must be <= maxCount`);
     }
@@ -266,26 +366,24 @@ function parseNodePool(c: Checker, path: string, value: unknown, defaults: NodeP
     vmSize: c.string(`${path}.vmSize`, raw.vmSize, RULES.vmSize) ?? defaults.vmSize,
     nodeCount: autoscaling && raw.nodeCount === undefined ? Math.min(Math.max(nodeCount, autoscaling.minCount), autoscaling.maxCount) : nodeCount,
     autoscaling,
-    maxPods: c.integer(`${path}.maxPods`, raw.maxPods, 50, 250) ?? defaults.maxPods,
+    maxPods: c.integer(`${path}.maxPods`, raw.maxPods, ...rangeAt(`${path}.maxPods`)) ?? defaults.maxPods,
   };
 }
 
 function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boolean): ClusterConfig {
-  const raw = c.object("cluster", value, ["name", "dnsPrefix", "kubernetesVersion", "skuTier", "systemNodePool", "userNodePool",
-    "secretRotationInterval", "grantScope", "oidcIssuerEnabled", "localAccountsDisabled", "adminGroupObjectIds", "networkPolicy",
-    "automaticUpgradeChannel", "nodeOsUpgradeChannel", "apiServerAuthorizedIpRanges", "privateCluster", "hostEncryption",
-    "ephemeralOsDisk", "connection"]) ?? {};
+  const raw = c.object("cluster", value, keysAt("cluster")) ?? {};
 
-  const rotation = c.string("cluster.secretRotationInterval", raw.secretRotationInterval, RULES.duration) ?? "2m";
+  const rotation = c.string("cluster.secretRotationInterval", raw.secretRotationInterval, RULES.duration) ?? defaultAt<string>("cluster.secretRotationInterval");
   if (durationSeconds(rotation) < MIN_ROTATION_SECONDS) {
     c.report("cluster.secretRotationInterval", `${show(rotation)} is below the floor of ${MIN_ROTATION_SECONDS}s; must be at least "30s"`);
   }
   const systemNodePool = parseNodePool(c, "cluster.systemNodePool", raw.systemNodePool, {
-    name: "system", vmSize: "Standard_D2ds_v5", nodeCount: lab ? 1 : 2,
-    autoscaling: lab ? undefined : { minCount: 2, maxCount: 3 }, maxPods: 50,
+    name: "system", vmSize: defaultAt("cluster.systemNodePool.vmSize"), nodeCount: lab ? 1 : 2,
+    autoscaling: lab ? undefined : { minCount: 2, maxCount: 3 }, maxPods: defaultAt("cluster.systemNodePool.maxPods"),
   });
   const userPoolDefaults: NodePoolConfig = {
-    name: "user", vmSize: "Standard_D2ds_v5", nodeCount: 2, autoscaling: { minCount: 2, maxCount: 5 }, maxPods: 50,
+    name: "user", vmSize: defaultAt("cluster.userNodePool.vmSize"), nodeCount: 2, autoscaling: { minCount: 2, maxCount: 5 },
+    maxPods: defaultAt("cluster.userNodePool.maxPods"),
   };
   let userNodePool: NodePoolConfig | undefined;
   if (raw.userNodePool === false) userNodePool = undefined;
@@ -295,7 +393,7 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
     c.report("cluster.userNodePool.name", `${show(userNodePool.name)} is also the system pool's name; node pool names must differ`);
   }
 
-  const privateCluster = c.boolean("cluster.privateCluster", raw.privateCluster) ?? false;
+  const privateCluster = c.boolean("cluster.privateCluster", raw.privateCluster) ?? defaultAt<boolean>("cluster.privateCluster");
   const apiServerAuthorizedIpRanges = c.stringList("cluster.apiServerAuthorizedIpRanges", raw.apiServerAuthorizedIpRanges, RULES.cidr);
   if (privateCluster && apiServerAuthorizedIpRanges.length > 0) {
     c.report("cluster.apiServerAuthorizedIpRanges", "cannot be combined with cluster.privateCluster: a private API server has no public endpoint to restrict");
@@ -304,54 +402,64 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
     name: c.string("cluster.name", raw.name, RULES.clusterName) ?? `aks-${namePrefix}`,
     dnsPrefix: c.string("cluster.dnsPrefix", raw.dnsPrefix, RULES.dnsPrefix) ?? namePrefix,
     kubernetesVersion: c.string("cluster.kubernetesVersion", raw.kubernetesVersion, RULES.kubernetesVersion),
-    skuTier: c.oneOf("cluster.skuTier", raw.skuTier, ["Free", "Standard"] as const) ?? (lab ? "Free" : "Standard"),
+    skuTier: c.oneOf("cluster.skuTier", raw.skuTier, enumAt<ClusterConfig["skuTier"]>("cluster.skuTier")) ?? (lab ? "Free" : "Standard"),
     systemNodePool,
     userNodePool,
     secretRotationInterval: rotation,
-    grantScope: c.oneOf("cluster.grantScope", raw.grantScope, ["secret", "vault"] as const) ?? "secret",
-    oidcIssuerEnabled: c.boolean("cluster.oidcIssuerEnabled", raw.oidcIssuerEnabled) ?? true,
+    grantScope: c.oneOf("cluster.grantScope", raw.grantScope, enumAt<ClusterConfig["grantScope"]>("cluster.grantScope"))
+      ?? defaultAt<ClusterConfig["grantScope"]>("cluster.grantScope"),
+    oidcIssuerEnabled: c.boolean("cluster.oidcIssuerEnabled", raw.oidcIssuerEnabled) ?? defaultAt<boolean>("cluster.oidcIssuerEnabled"),
     localAccountsDisabled: c.boolean("cluster.localAccountsDisabled", raw.localAccountsDisabled) ?? !lab,
     adminGroupObjectIds: c.stringList("cluster.adminGroupObjectIds", raw.adminGroupObjectIds, RULES.uuid),
-    networkPolicy: c.oneOf("cluster.networkPolicy", raw.networkPolicy, ["azure", "calico", "cilium"] as const) ?? "azure",
+    networkPolicy: c.oneOf("cluster.networkPolicy", raw.networkPolicy, enumAt<ClusterConfig["networkPolicy"]>("cluster.networkPolicy"))
+      ?? defaultAt<ClusterConfig["networkPolicy"]>("cluster.networkPolicy"),
     automaticUpgradeChannel: c.oneOf("cluster.automaticUpgradeChannel", raw.automaticUpgradeChannel,
-      ["patch", "rapid", "stable", "node-image"] as const) ?? "patch",
+      enumAt<ClusterConfig["automaticUpgradeChannel"]>("cluster.automaticUpgradeChannel"))
+      ?? defaultAt<ClusterConfig["automaticUpgradeChannel"]>("cluster.automaticUpgradeChannel"),
     nodeOsUpgradeChannel: c.oneOf("cluster.nodeOsUpgradeChannel", raw.nodeOsUpgradeChannel,
-      ["NodeImage", "SecurityPatch"] as const) ?? "NodeImage",
+      enumAt<ClusterConfig["nodeOsUpgradeChannel"]>("cluster.nodeOsUpgradeChannel"))
+      ?? defaultAt<ClusterConfig["nodeOsUpgradeChannel"]>("cluster.nodeOsUpgradeChannel"),
     apiServerAuthorizedIpRanges,
     privateCluster,
-    hostEncryption: c.boolean("cluster.hostEncryption", raw.hostEncryption) ?? false,
-    ephemeralOsDisk: c.boolean("cluster.ephemeralOsDisk", raw.ephemeralOsDisk) ?? false,
+    hostEncryption: c.boolean("cluster.hostEncryption", raw.hostEncryption) ?? defaultAt<boolean>("cluster.hostEncryption"),
+    ephemeralOsDisk: c.boolean("cluster.ephemeralOsDisk", raw.ephemeralOsDisk) ?? defaultAt<boolean>("cluster.ephemeralOsDisk"),
     connection: parseConnection(c, raw.connection),
   };
 }
 
 function parseConnection(c: Checker, value: unknown): ClusterConnectionConfig {
-  const raw = c.object("cluster.connection", value, ["type", "path", "context"]) ?? {};
-  const type = c.oneOf("cluster.connection.type", raw.type, ["aks", "kubeconfig"] as const);
+  const raw = c.object("cluster.connection", value, keysAt("cluster.connection")) ?? {};
+  const type = c.oneOf("cluster.connection.type", raw.type, enumAt<ClusterConnectionConfig["type"]>("cluster.connection"));
   // A misspelt type is already reported; judging path/context against a guessed type would add noise.
   if (type === undefined && raw.type !== undefined) return { type: "aks" };
-  if (type === undefined || type === "aks") {
-    for (const key of ["path", "context"] as const) {
-      if (raw[key] !== undefined) c.report(`cluster.connection.${key}`, "only applies to connection type \"kubeconfig\"");
+  const chosen = type ?? defaultAt<"aks">("cluster.connection.type");
+  const allowedByType = variantKeysAt("cluster.connection");
+  for (const key of Object.keys(raw)) {
+    if (allowedByType.kubeconfig.includes(key) && !allowedByType[chosen].includes(key)) {
+      c.report(join("cluster.connection", key), `does not apply to connection type ${JSON.stringify(chosen)}; allowed keys: ${allowedByType[chosen].join(", ")}`);
     }
-    return { type: "aks" };
   }
+  if (chosen === "aks") return { type: chosen };
   // A kubeconfig's current context changes with `kubectl config use-context`; naming the context
   // keeps a plan from silently targeting whichever cluster was selected last.
   return {
-    type,
-    path: c.string("cluster.connection.path", raw.path, RULES.kubeconfigPath) ?? "~/.kube/config",
+    type: chosen,
+    path: c.string("cluster.connection.path", raw.path, RULES.kubeconfigPath) ?? defaultAt<string>("cluster.connection.path"),
     context: c.requiredString("cluster.connection.context", raw.context, RULES.kubeconfigContext) ?? "",
   };
 }
 
+/** Schema path of a mounted object. */
+const OBJECT = "workloads[].objects[]";
+
 function parseObject(c: Checker, path: string, value: unknown): SecretObjectConfig | undefined {
-  const o = c.object(path, value, ["objectName", "objectType", "objectAlias", "objectVersion", "objectFormat", "objectEncoding", "filePermission"]);
+  const o = c.object(path, value, keysAt(OBJECT));
   if (!o) return undefined;
   const objectName = c.requiredString(`${path}.objectName`, o.objectName, RULES.secretName);
-  const objectType = c.oneOf(`${path}.objectType`, o.objectType, ["secret", "key", "cert"] as const) ?? "secret";
-  const objectFormat = c.oneOf(`${path}.objectFormat`, o.objectFormat, ["pem", "pfx"] as const);
-  const objectEncoding = c.oneOf(`${path}.objectEncoding`, o.objectEncoding, ["utf-8", "hex", "base64"] as const);
+  const objectType = c.oneOf(`${path}.objectType`, o.objectType, enumAt<SecretObjectConfig["objectType"]>(`${OBJECT}.objectType`))
+    ?? defaultAt<SecretObjectConfig["objectType"]>(`${OBJECT}.objectType`);
+  const objectFormat = c.oneOf(`${path}.objectFormat`, o.objectFormat, enumAt<NonNullable<SecretObjectConfig["objectFormat"]>>(`${OBJECT}.objectFormat`));
+  const objectEncoding = c.oneOf(`${path}.objectEncoding`, o.objectEncoding, enumAt<NonNullable<SecretObjectConfig["objectEncoding"]>>(`${OBJECT}.objectEncoding`));
   if (objectFormat === "pfx" && objectType !== "secret") {
     c.report(`${path}.objectFormat`, `"pfx" is only allowed for objectType "secret", got objectType ${show(objectType)}`);
   }
@@ -361,6 +469,12 @@ function parseObject(c: Checker, path: string, value: unknown): SecretObjectConf
   const objectAlias = c.string(`${path}.objectAlias`, o.objectAlias, RULES.fileName);
   const objectVersion = c.string(`${path}.objectVersion`, o.objectVersion, RULES.objectVersion);
   const filePermission = c.string(`${path}.filePermission`, o.filePermission, RULES.filePermission);
+  // Files are owned by root and the driver ignores fsGroup (Azure/secrets-store-csi-driver-provider-azure#938,
+  // kubernetes-sigs/secrets-store-csi-driver#858); the pod runs as uid 65532, so only the bits for others apply.
+  if (filePermission !== undefined && !RULES.readableFilePermission.pattern.test(filePermission)) {
+    c.report(`${path}.filePermission`, `${show(filePermission)} leaves the file unreadable by the pod's non-root user ` +
+      "(files are owned by root and the driver ignores fsGroup); must keep the read bit for others, e.g. \"0444\"");
+  }
   if (!objectName) return undefined;
   return { objectName, objectType, objectAlias, objectVersion, objectFormat, objectEncoding, filePermission };
 }
@@ -384,8 +498,7 @@ function parseWorkloads(
   const out: WorkloadConfig[] = [];
   c.array("workloads", value).forEach((item, i) => {
     const path = `workloads[${i}]`;
-    const w = c.object(path, item, ["name", "namespace", "serviceAccountName", "identity", "mountPath", "image", "replicas",
-      "command", "probe", "cloudName", "objects", "syncToKubernetesSecret"]);
+    const w = c.object(path, item, keysAt("workloads[]"));
     if (!w) return;
     const name = c.requiredString(`${path}.name`, w.name, RULES.dns1123Label);
     const namespace = c.string(`${path}.namespace`, w.namespace, RULES.dns1123Label) ?? name ?? "";
@@ -401,15 +514,18 @@ function parseWorkloads(
         byName.set(name, { index: i, namespace });
       }
     }
-    if (["kube-system", "kube-public", "kube-node-lease", "default"].includes(namespace)) {
+    if ((SYSTEM_NAMESPACES as readonly string[]).includes(namespace)) {
       c.report(`${path}.namespace`, `${show(namespace)} is a system namespace; give the workload its own namespace`);
+    } else if (namespace.startsWith("kube-")) {
+      c.report(`${path}.namespace`, `${show(namespace)} starts with "kube-", which Kubernetes reserves for system namespaces; give the workload its own namespace`);
     }
 
-    const identity = c.oneOf(`${path}.identity`, w.identity, ["addon", "workload"] as const) ?? "addon";
+    const identity = c.oneOf(`${path}.identity`, w.identity, enumAt<WorkloadConfig["identity"]>("workloads[].identity"))
+      ?? defaultAt<WorkloadConfig["identity"]>("workloads[].identity");
     if (identity === "workload" && !ctx.cluster.oidcIssuerEnabled) {
       c.report(`${path}.identity`, "\"workload\" needs the cluster's OIDC issuer; set cluster.oidcIssuerEnabled to true or use \"addon\"");
     }
-    const mountPath = c.string(`${path}.mountPath`, w.mountPath, RULES.absolutePath) ?? "/mnt/secrets-store";
+    const mountPath = c.string(`${path}.mountPath`, w.mountPath, RULES.absolutePath) ?? defaultAt<string>("workloads[].mountPath");
     for (const reserved of RESERVED_MOUNT_PATHS) {
       if (overlaps(mountPath, reserved)) {
         c.report(`${path}.mountPath`, `${show(mountPath)} overlaps the pod's ${reserved} mount; choose a path outside ${reserved}`);
@@ -457,13 +573,12 @@ function parseWorkloads(
     if (identity === "addon" && w.serviceAccountName !== undefined) {
       c.report(`${path}.serviceAccountName`, "only applies to identity \"workload\"; add-on identity pods run without a token");
     }
-    const cloudName = c.oneOf(`${path}.cloudName`, w.cloudName,
-      ["AzurePublicCloud", "AzureUSGovernmentCloud", "AzureChinaCloud", "AzureGermanCloud", "AzureStackCloud"] as const);
+    const cloudName = c.oneOf(`${path}.cloudName`, w.cloudName, enumAt<NonNullable<WorkloadConfig["cloudName"]>>("workloads[].cloudName"));
 
-    const replicas = c.integer(`${path}.replicas`, w.replicas, 1, 50) ?? 1;
+    const replicas = c.integer(`${path}.replicas`, w.replicas, ...rangeAt("workloads[].replicas")) ?? defaultAt<number>("workloads[].replicas");
     const command = w.command === undefined
       ? (image === DEMO_IMAGE ? demoCommand(mountPath) : undefined)
-      : c.stringList(`${path}.command`, w.command, NON_EMPTY);
+      : c.stringList(`${path}.command`, w.command, RULES.nonEmpty);
     if (Array.isArray(w.command) && w.command.length === 0) c.report(`${path}.command`, "is empty; leave it out to run the image's entrypoint");
     const probe = parseProbe(c, `${path}.probe`, w.probe);
     if (sync) {
@@ -482,40 +597,39 @@ function parseWorkloads(
   return out;
 }
 
-const NON_EMPTY = { pattern: /\S/, allowed: "a non-empty string" };
-
 function parseProbe(c: Checker, path: string, value: unknown): ProbeConfig | undefined {
   if (value === undefined) return undefined;
-  const p = c.object(path, value, ["exec", "httpGet", "tcpSocket"]);
+  const probeKinds = keysAt("workloads[].probe");
+  const p = c.object(path, value, probeKinds);
   if (!p) return undefined;
-  const kinds = Object.keys(p).filter((k) => ["exec", "httpGet", "tcpSocket"].includes(k));
+  const kinds = Object.keys(p).filter((k) => probeKinds.includes(k));
   if (kinds.length !== 1) {
     c.report(path, `must set exactly one of "exec", "httpGet" or "tcpSocket", got ${kinds.length === 0 ? "none" : kinds.join(" and ")}`);
     return undefined;
   }
   const port = (portPath: string, v: unknown) => {
     if (v === undefined) c.report(portPath, "is required");
-    return c.integer(portPath, v, 1, 65535);
+    return c.integer(portPath, v, ...rangeAt("workloads[].probe.tcpSocket.port"));
   };
   if (kinds[0] === "exec") {
-    const exec = c.stringList(`${path}.exec`, p.exec, NON_EMPTY);
+    const exec = c.stringList(`${path}.exec`, p.exec, RULES.nonEmpty);
     if (exec.length === 0) c.report(`${path}.exec`, "must be a non-empty command list, e.g. [\"/bin/check\"]");
     return exec.length > 0 ? { exec } : undefined;
   }
   if (kinds[0] === "httpGet") {
-    const h = c.object(`${path}.httpGet`, p.httpGet, ["path", "port"]) ?? {};
-    const httpPath = c.string(`${path}.httpGet.path`, h.path, { pattern: /^\/\S*$/, allowed: "an absolute URL path such as \"/healthz\"" }) ?? "/";
+    const h = c.object(`${path}.httpGet`, p.httpGet, keysAt("workloads[].probe.httpGet")) ?? {};
+    const httpPath = c.string(`${path}.httpGet.path`, h.path, RULES.urlPath) ?? defaultAt<string>("workloads[].probe.httpGet.path");
     const httpPort = port(`${path}.httpGet.port`, h.port);
     return httpPort === undefined ? undefined : { httpGet: { path: httpPath, port: httpPort } };
   }
-  const t = c.object(`${path}.tcpSocket`, p.tcpSocket, ["port"]) ?? {};
+  const t = c.object(`${path}.tcpSocket`, p.tcpSocket, keysAt("workloads[].probe.tcpSocket")) ?? {};
   const tcpPort = port(`${path}.tcpSocket.port`, t.port);
   return tcpPort === undefined ? undefined : { tcpSocket: { port: tcpPort } };
 }
 
 function parseSync(c: Checker, path: string, value: unknown, files: Set<string>): SecretSyncConfig | undefined {
   if (value === undefined) return undefined;
-  const s = c.object(path, value, ["secretName", "items"]);
+  const s = c.object(path, value, keysAt("workloads[].syncToKubernetesSecret"));
   if (!s) return undefined;
   if (s.secretName === undefined) {
     c.report(`${path}.secretName`, `is required to opt in to syncing; must be ${RULES.dns1123Label.allowed}`);
@@ -528,14 +642,14 @@ function parseSync(c: Checker, path: string, value: unknown, files: Set<string>)
   if (s.items === undefined) c.report(`${path}.items`, "is required: list the mounted files to sync");
   itemList.forEach((raw, k) => {
     const itemPath = `${path}.items[${k}]`;
-    const it = c.object(itemPath, raw, ["objectName", "key", "envVar"]);
+    const it = c.object(itemPath, raw, keysAt("workloads[].syncToKubernetesSecret.items[]"));
     if (!it) return;
     const objectName = c.string(`${itemPath}.objectName`, it.objectName);
     if (objectName !== undefined && !files.has(objectName)) {
       c.report(`${itemPath}.objectName`, `${show(objectName)} is not a file this workload mounts; must be one of ${[...files].join(", ")}`);
     }
-    const key = c.string(`${itemPath}.key`, it.key, { pattern: /^[-._a-zA-Z0-9]{1,253}$/, allowed: "a Secret key of letters, digits, '-', '_' and '.'" });
-    const envVar = c.string(`${itemPath}.envVar`, it.envVar, { pattern: /^[A-Z_][A-Z0-9_]*$/, allowed: "an environment variable name such as DB_PASSWORD" });
+    const key = c.string(`${itemPath}.key`, it.key, RULES.secretKey);
+    const envVar = c.string(`${itemPath}.envVar`, it.envVar, RULES.envVar);
     for (const [field, v] of [["objectName", it.objectName], ["key", it.key], ["envVar", it.envVar]] as const) {
       if (v === undefined) c.report(`${itemPath}.${field}`, "is required");
     }

@@ -1,10 +1,18 @@
 /**
  * The validated, fully defaulted configuration. `parseConfig` is the only producer;
  * stacks and constructs consume it and never read files or the environment.
+ * Enum types come from the schema definition (config/schema.ts), so they cannot drift from it.
  */
+import type { RawConfig } from "./schema";
+
+type Raw = Required<RawConfig>;
+type RawKeyVault = Required<Raw["keyVault"]>;
+type RawCluster = Required<Raw["cluster"]>;
+type RawWorkload = Required<Raw["workloads"][number]>;
+type RawObject = Required<RawWorkload["objects"][number]>;
 
 /** `hardened` is the default; `lab` relaxes controls for a quick try-out and warns about each. */
-export type Profile = "hardened" | "lab";
+export type Profile = Raw["profile"];
 
 export type BackendConfig = LocalBackendConfig | AzurermBackendConfig | CloudBackendConfig;
 
@@ -19,7 +27,7 @@ export interface AzurermBackendConfig {
   readonly resourceGroupName: string;
   readonly storageAccountName: string;
   readonly containerName: string;
-  /** Each stack's state key is `<keyPrefix><stack>.tfstate`. */
+  /** Each stack's state key is `<keyPrefix><namePrefix>/<stack>.tfstate` (see StackState). */
   readonly keyPrefix: string;
   readonly subscriptionId?: string;
   readonly tenantId?: string;
@@ -43,9 +51,13 @@ export interface NetworkConfig {
   readonly vnetAddressSpace: string;
   readonly clusterSubnetPrefix: string;
   readonly endpointSubnetPrefix: string;
+  /** Kubernetes service range; outside the VNet and every subnet. */
+  readonly serviceCidr: string;
+  /** Cluster DNS service address, inside serviceCidr. */
+  readonly dnsServiceIp: string;
 }
 
-export type SecretSource = "managed" | "external";
+export type SecretSource = Required<RawKeyVault["secrets"][number]>["source"];
 
 export interface SecretConfig {
   readonly name: string;
@@ -58,11 +70,11 @@ export interface SecretConfig {
 }
 
 /** How Terraform and the cluster reach the vault's data plane. */
-export type VaultNetworkAccess = "allowlist" | "private" | "public";
+export type VaultNetworkAccess = RawKeyVault["networkAccess"];
 
 export interface KeyVaultConfig {
   readonly name: string;
-  readonly sku: "standard" | "premium";
+  readonly sku: RawKeyVault["sku"];
   readonly softDeleteRetentionDays: number;
   readonly preventDestroy: boolean;
   readonly networkAccess: VaultNetworkAccess;
@@ -81,7 +93,7 @@ export interface NodePoolConfig {
 }
 
 /** Scope of the secret-read grants: every secret of the vault, or only those a workload mounts. */
-export type GrantScope = "vault" | "secret";
+export type GrantScope = RawCluster["grantScope"];
 
 /**
  * How the workload stack's kubernetes and helm providers reach the cluster: the platform's AKS
@@ -96,7 +108,7 @@ export interface ClusterConfig {
   readonly name: string;
   readonly dnsPrefix: string;
   readonly kubernetesVersion?: string;
-  readonly skuTier: "Free" | "Standard";
+  readonly skuTier: RawCluster["skuTier"];
   readonly systemNodePool: NodePoolConfig;
   readonly userNodePool?: NodePoolConfig;
   readonly secretRotationInterval: string;
@@ -104,9 +116,9 @@ export interface ClusterConfig {
   readonly oidcIssuerEnabled: boolean;
   readonly localAccountsDisabled: boolean;
   readonly adminGroupObjectIds: readonly string[];
-  readonly networkPolicy: "azure" | "calico" | "cilium";
-  readonly automaticUpgradeChannel: "patch" | "rapid" | "stable" | "node-image";
-  readonly nodeOsUpgradeChannel: "NodeImage" | "SecurityPatch";
+  readonly networkPolicy: RawCluster["networkPolicy"];
+  readonly automaticUpgradeChannel: RawCluster["automaticUpgradeChannel"];
+  readonly nodeOsUpgradeChannel: RawCluster["nodeOsUpgradeChannel"];
   readonly apiServerAuthorizedIpRanges: readonly string[];
   readonly privateCluster: boolean;
   readonly hostEncryption: boolean;
@@ -114,16 +126,19 @@ export interface ClusterConfig {
   readonly connection: ClusterConnectionConfig;
 }
 
-export type ObjectType = "secret" | "key" | "cert";
+export type ObjectType = RawObject["objectType"];
 
 export interface SecretObjectConfig {
   readonly objectName: string;
   readonly objectType: ObjectType;
   readonly objectAlias?: string;
   readonly objectVersion?: string;
-  readonly objectFormat?: "pem" | "pfx";
-  readonly objectEncoding?: "utf-8" | "hex" | "base64";
-  /** Octal string, e.g. "0444". The pod runs as a non-root user, so keep the read bit for others. */
+  readonly objectFormat?: RawObject["objectFormat"];
+  readonly objectEncoding?: RawObject["objectEncoding"];
+  /**
+   * Octal string, e.g. "0444". The driver writes files as root and ignores fsGroup, and the pod
+   * runs as a non-root user, so the read bit for others is required.
+   */
   readonly filePermission?: string;
 }
 
@@ -149,7 +164,7 @@ export interface WorkloadConfig {
   readonly name: string;
   readonly namespace: string;
   readonly serviceAccountName: string;
-  readonly identity: "addon" | "workload";
+  readonly identity: RawWorkload["identity"];
   readonly mountPath: string;
   readonly image: string;
   readonly replicas: number;
@@ -157,7 +172,7 @@ export interface WorkloadConfig {
   readonly command?: readonly string[];
   /** Liveness and readiness check; the default needs `sh` and `ls` in the image. */
   readonly probe?: ProbeConfig;
-  readonly cloudName?: string;
+  readonly cloudName?: RawWorkload["cloudName"];
   readonly objects: readonly SecretObjectConfig[];
   readonly syncToKubernetesSecret?: SecretSyncConfig;
 }

@@ -2,8 +2,8 @@
 /**
  * Config-reading bench: how fast and how lean the app refuses a 50 MB config, and what
  * validating a config with 1,000 workloads costs. Each figure is the median of BENCH_RUNS runs
- * of the config check that `npm run synth` runs first (scripts/check-config.ts), with its peak
- * RSS taken by scripts/report-max-rss.js.
+ * of the config check (scripts/check-config.ts, the same check `npm run synth` makes inside the
+ * app before synthesizing), with its peak RSS taken by scripts/report-max-rss.js.
  */
 const { spawnSync } = require("child_process");
 const fs = require("fs");

@@ -11,8 +11,10 @@
 #     scripts/k8s-manifests.js (checkov reads neither the provider's shape nor kubernetes_manifest);
 #  5. tflint (terraform recommended preset + azurerm ruleset) on each synthesized stack.
 #
-# Skipped checks come only from security/scan-skips.yaml.
-# Exit: 0 clean, 1 findings (failed checks or tflint issues), 2 tool/setup error.
+# Skipped checks come only from security/scan-skips.yaml, and only the entries whose `configs`
+# include the scanned config (scripts/scan-skips.js); a skip that hides nothing there is stale.
+# CI (.ci/run) runs this once for the default config and once per envs/*.json.
+# Exit: 0 clean, 1 findings (failed checks, tflint issues or stale skips), 2 tool/setup error.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -125,31 +127,11 @@ for stack in "${STACKS[@]}"; do
 done
 node scripts/k8s-manifests.js "$OUT" "$K8S" | sed 's/^/   /' || die "writing Kubernetes manifests failed"
 
-# Skip list per framework, validated: "<framework>\t<comma-separated ids>".
-SKIPS_TSV=$(node -e '
-  const YAML = require("yaml");
-  const doc = YAML.parse(require("fs").readFileSync(process.argv[1], "utf8")) ?? {};
-  const frameworks = ["terraform_json", "kubernetes"];
-  const errors = [], seen = new Set(), ids = Object.fromEntries(frameworks.map((f) => [f, []]));
-  if (!Array.isArray(doc.skips)) errors.push("top-level `skips:` list missing");
-  for (const [i, s] of (doc.skips ?? []).entries()) {
-    const at = `skips[${i}]${s && s.id ? ` (${s.id})` : ""}`;
-    if (!s || typeof s.id !== "string" || !/^CKV2?_[A-Z0-9]+_\d+$/.test(s.id)) errors.push(`${at}: id must be a checkov id like CKV_AZURE_6`);
-    if (!s || typeof s.reason !== "string" || !s.reason.trim()) errors.push(`${at}: reason is required`);
-    if (s && typeof s.reason === "string" && s.reason.includes("\n")) errors.push(`${at}: reason must be one line`);
-    if (s && s.framework !== undefined && !frameworks.includes(s.framework)) errors.push(`${at}: framework must be one of ${frameworks.join(", ")}`);
-    const extra = s ? Object.keys(s).filter((k) => !["id", "framework", "reason"].includes(k)) : [];
-    if (extra.length) errors.push(`${at}: unknown key(s) ${extra.join(", ")}`);
-    for (const f of s && s.framework ? [s.framework].filter((x) => frameworks.includes(x)) : frameworks) {
-      const key = `${f}/${s && s.id}`;
-      if (seen.has(key)) errors.push(`${at}: duplicate for ${f}`);
-      seen.add(key);
-      ids[f].push(s && s.id);
-    }
-  }
-  if (errors.length) { for (const e of errors) console.error(`${process.argv[1]}: ${e}`); process.exit(1); }
-  for (const f of frameworks) console.log(`${f}\t${ids[f].join(",")}`);
-' "$SKIPS_FILE") || die "invalid $SKIPS_FILE"
+# Skips that apply to this config, per framework ("<framework>\t<ids>"), after a "config\t<id>"
+# line naming the config as security/scan-skips.yaml does ("default" or envs/<file>.json).
+SKIPS_TSV=$(node scripts/scan-skips.js "$SKIPS_FILE" "$ROOT" "${CONFIG:-}") || die "invalid $SKIPS_FILE"
+CONFIG_ID=$(awk -F'\t' '$1 == "config" { print $2 }' <<<"$SKIPS_TSV")
+SKIPS_TSV=$(grep -v $'^config\t' <<<"$SKIPS_TSV")
 skips_for() { awk -F'\t' -v f="$1" '$1 == f { print $2 }' <<<"$SKIPS_TSV"; }
 
 # ---- 3/4. checkov --------------------------------------------------------------------------------
@@ -257,23 +239,28 @@ done
 phase_end
 
 # ---- summary -------------------------------------------------------------------------------------
-# A listed skip that matched nothing is probably stale (or the config enabled the control).
+# A skip that applies to this config but hides nothing is stale: it would hide a later regression.
+STALE=0
 while IFS=$'\t' read -r framework ids; do
   for id in ${ids//,/ }; do
-    [[ $SKIPPED_SEEN,  == *",$framework:$id,"* ]] || echo "scan: warning: skip $id ($framework) in security/scan-skips.yaml matched no resource; remove it if the code now passes" >&2
+    if [[ $SKIPPED_SEEN, != *",$framework:$id,"* ]]; then
+      echo "scan: stale skip: $id ($framework) in security/scan-skips.yaml applies to config $CONFIG_ID but hides no finding there; leave $CONFIG_ID out of its configs, or remove the entry" >&2
+      STALE=$((STALE + 1))
+    fi
   done
 done <<<"$SKIPS_TSV"
+((STALE == 0)) || SUMMARY+=("$(printf '%-8s %s' FINDINGS "$STALE stale skip(s) for $CONFIG_ID")")
 
 echo
-echo "== summary (reports in ${REPORTS#"$ROOT"/}/)"
+echo "== summary for config $CONFIG_ID (reports in ${REPORTS#"$ROOT"/}/)"
 printf '   %s\n' "${SUMMARY[@]}"
 echo "== timings"
 printf '   %s\n' "${TIMINGS[@]}"
 if ((ERRORS)); then
   echo "scan: FAILED - $ERRORS tool error(s)" >&2
   exit 2
-elif ((FINDINGS)); then
-  echo "scan: FAILED - unlisted findings; fix the code or add a justified entry to security/scan-skips.yaml" >&2
+elif ((FINDINGS || STALE)); then
+  echo "scan: FAILED ($CONFIG_ID) - unlisted findings or stale skips; fix the code, or fix the entry's configs in security/scan-skips.yaml" >&2
   exit 1
 fi
-echo "scan: OK"
+echo "scan: OK ($CONFIG_ID)"

@@ -1,7 +1,7 @@
 /**
- * Loads the app's TypeScript for `cdktf synth` (cdktf.json "app") without a type-check: each
- * .ts file is transpiled by sucrase once and the JavaScript is cached by path, size and mtime,
- * so a warm synth never loads a transpiler. Type errors are `tsc --noEmit`'s job (CI runs it).
+ * Loads the app's TypeScript for `npm run synth` and for the cdktf CLI (cdktf.json "app")
+ * without a type-check: each .ts file is transpiled by sucrase once and the JavaScript is cached
+ * by path, size and mtime, so a warm synth never loads a transpiler. Type errors are `tsc --noEmit`'s job (CI runs it).
  */
 "use strict";
 const fs = require("fs");

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
+import { Fn, TerraformOutput, TerraformVariable, Token } from "cdktf";
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { AppConfig } from "../config/types";
@@ -12,6 +12,7 @@ import { PlatformResourceGroup } from "../constructs/azure-resource-group";
 import { StackState } from "../constructs/terraform";
 import { relaxPlatformForLab } from "./lab-profile";
 import { identityClientIdOutput, PLATFORM_OUTPUTS } from "./platform-outputs";
+import { ReadableStack } from "./readable-stack";
 
 /** Write-only attributes (value_wo) and ephemeral variables need Terraform 1.11. */
 export const REQUIRED_TERRAFORM = ">= 1.11";
@@ -25,7 +26,7 @@ export interface PlatformStackProps {
  * Resource group, network, logs, Key Vault with its secrets, and the AKS cluster with the
  * secrets provider add-on; every identity that mounts secrets is granted read on exactly them.
  */
-export class PlatformStack extends TerraformStack {
+export class PlatformStack extends ReadableStack {
   readonly vault: SecretsVault;
   readonly cluster: AksCluster;
 
@@ -100,6 +101,8 @@ export class PlatformStack extends TerraformStack {
       localAccountsDisabled: c.localAccountsDisabled,
       adminGroupObjectIds: [...c.adminGroupObjectIds],
       networkPolicy: c.networkPolicy,
+      serviceCidr: config.network.serviceCidr,
+      dnsServiceIp: config.network.dnsServiceIp,
       automaticUpgradeChannel: c.automaticUpgradeChannel,
       nodeOsUpgradeChannel: c.nodeOsUpgradeChannel,
       apiServerAuthorizedIpRanges: [...c.apiServerAuthorizedIpRanges],

@@ -2,19 +2,49 @@ import * as fs from "fs";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import { UserError } from "../config/user-error";
+import { ConfigRecord, ConfigSwitchError, readConfigRecord, writeConfigRecord } from "./config-record";
 import { repairCdktfHcl } from "./hcl-fixups";
+import { carryOverUserFiles, discardStaging, prepareOutputFolder, recoverInterruptedSynths } from "./output-folder";
+import { writeStackReadmes } from "./stack-readme";
 
-/** Terraform's per-stack working files, kept across synths so `cdktf deploy` does not re-download providers. */
-const TERRAFORM_WORKING_FILES = [".terraform", ".terraform.lock.hcl"];
+export interface SynthesisOptions {
+  /**
+   * Which config produced this output; written to the output and compared with the record the
+   * previous synth left there.
+   * @default - no record is written or checked
+   */
+  readonly record?: ConfigRecord;
+  /**
+   * The cdktf CLI runs the app. Then synthesis refuses
+   * - to replace output that another config produced: `cdktf deploy`, `diff` and `destroy`
+   *   re-synthesize by themselves, and a CONFIG forgotten there would silently deploy another
+   *   config (the embedded default, with a local backend);
+   * - to keep the folder of a stack that no longer exists when it holds user files: the CLI
+   *   deletes such folders after every synth (@cdktf/cli-core synth-stack.js, "orphanedDirectories").
+   * @default false - `npm run synth`, which is how a checkout switches configs
+   */
+  readonly byCdktfCli?: boolean;
+}
 
 /**
  * Synthesizes into a fresh staging folder and swaps it in only when every stack succeeded.
  * cdktf writes stacks one by one, so a failure in the second stack would otherwise leave a
  * half-written output; a fresh folder also means `--hcl` never leaves a stale cdk.tf.json
- * beside cdk.tf.
+ * beside cdk.tf. Files users keep in stack folders (tfplan, *.tfvars, override.tf, state) are
+ * copied into the new output before the swap, so nothing of theirs is lost.
  */
-export function synthesizeAtomically(build: (outdir: string) => App, outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out"): void {
+export function synthesizeAtomically(
+  build: (outdir: string) => App,
+  outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out",
+  options: SynthesisOptions = {},
+): void {
   const target = path.resolve(outdir);
+  prepareOutputFolder(target, outdir);
+  recoverInterruptedSynths(target);
+  const previousRecord = readConfigRecord(target);
+  if (options.byCdktfCli && options.record && previousRecord && previousRecord.config !== options.record.config) {
+    throw new ConfigSwitchError(outdir, previousRecord, options.record);
+  }
   const staging = `${target}.staging-${process.pid}`;
   const previous = `${target}.previous-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
@@ -29,17 +59,21 @@ export function synthesizeAtomically(build: (outdir: string) => App, outdir = pr
     const errors = errorAnnotations(staging);
     if (errors.length > 0) throw new SynthesisError(errors);
     repairHclOutput(app, staging);
+    writeStackReadmes(app, staging);
+    if (options.record) writeConfigRecord(staging, options.record);
+    const orphans = carryOverUserFiles(target, staging, { sameConfig: previousRecord?.config === options.record?.config });
+    if (options.byCdktfCli && orphans.length > 0) {
+      throw new UserError(`The cdktf CLI deletes the folders of stacks that no longer exist, and these hold your files: ` +
+        `${orphans.map((o) => path.join(outdir, "stacks", o)).join(", ")}. Move the files out, or run npm run synth, which keeps them`);
+    }
   } catch (e) {
-    fs.rmSync(staging, { recursive: true, force: true });
+    discardStaging(staging, target);
     throw e;
   } finally {
     if (continueOnErrors === undefined) delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
     else process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = continueOnErrors;
   }
-  if (fs.existsSync(target)) {
-    carryOverWorkingFiles(target, staging);
-    fs.renameSync(target, previous);
-  }
+  if (fs.existsSync(target)) fs.renameSync(target, previous);
   fs.renameSync(staging, target);
   fs.rmSync(previous, { recursive: true, force: true });
 }
@@ -59,19 +93,6 @@ function errorAnnotations(outdir: string): string[] {
     .flatMap((stack) => stack.annotations)
     .filter((a) => a.level === "@cdktf/error")
     .map((a) => `[${a.constructPath}] ${a.message}`);
-}
-
-function carryOverWorkingFiles(from: string, to: string): void {
-  const stacks = path.join(from, "stacks");
-  if (!fs.existsSync(stacks)) return;
-  for (const stack of fs.readdirSync(stacks)) {
-    const destination = path.join(to, "stacks", stack);
-    if (!fs.existsSync(destination)) continue;
-    for (const file of TERRAFORM_WORKING_FILES) {
-      const source = path.join(stacks, stack, file);
-      if (fs.existsSync(source)) fs.renameSync(source, path.join(destination, file));
-    }
-  }
 }
 
 function repairHclOutput(app: App, outdir: string): void {

@@ -7,6 +7,7 @@ import { StackState } from "../constructs/terraform";
 import { relaxWorkloadsForLab } from "./lab-profile";
 import { REQUIRED_TERRAFORM } from "./platform-stack";
 import { identityClientIdOutput, PLATFORM_OUTPUTS } from "./platform-outputs";
+import { ReadableStack } from "./readable-stack";
 
 export interface WorkloadStackProps {
   readonly config: AppConfig;
@@ -20,7 +21,7 @@ export interface WorkloadStackProps {
  * through terraform_remote_state, so this stack can be planned by a team that only has the
  * platform's state, and `cdktf deploy '*'` orders it after the platform.
  */
-export class WorkloadStack extends TerraformStack {
+export class WorkloadStack extends ReadableStack {
   readonly apps: SecretMountedApp[] = [];
 
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {

@@ -50,18 +50,24 @@ if (reason) {
     CHECKPOINT_DISABLE: "1",
   };
   const terraform = (...args: string[]) => spawnSync("terraform", [...args, "-no-color"], { cwd: workdir, env, encoding: "utf8", timeout: 600_000 });
+  /** What a failed command said: Terraform's errors are on stderr, the plan before them on stdout. */
+  const failure = (r: { status: number | null; stdout: string; stderr: string }) => (r.status === 0 ? "" : r.stderr || r.stdout);
   const objects = workloadObjects(config);
 
   beforeAll(() => {
     kubectlOk(["apply", "--server-side", "--validate=strict", "-f", CRD_FILE]);
     kubectlOk(["wait", "--for=condition=Established", "--timeout=60s", "crd/secretproviderclasses.secrets-store.csi.x-k8s.io"]);
     fs.mkdirSync(workdir, { recursive: true });
-    fs.mkdirSync(path.join(project, "state"));
     fs.writeFileSync(env.TF_CLI_CONFIG_FILE,
       `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(MIRROR)}\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`);
     // The platform's state, holding only the outputs the workload stack reads.
     const outputs = [...JSON.stringify(stack).matchAll(/data\.terraform_remote_state\.platform\.outputs\.([a-z0-9_]+)/g)].map((m) => m[1]);
-    fs.writeFileSync(path.join(project, "state", "platform.tfstate"), JSON.stringify({
+    const [remote] = Object.values<any>(stack.data.terraform_remote_state);
+    expect(remote.backend).toBe("local");
+    const platformState = path.resolve(workdir, remote.config.path);
+    expect(platformState.startsWith(project + path.sep)).toBe(true);
+    fs.mkdirSync(path.dirname(platformState), { recursive: true });
+    fs.writeFileSync(platformState, JSON.stringify({
       version: 4, terraform_version: "1.11.4", serial: 1, lineage: "cluster-test-platform", resources: [], check_results: null,
       outputs: Object.fromEntries(outputs.map((o) => [o, { value: platformOutputValue(o), type: "string" }])),
     }));
@@ -74,13 +80,12 @@ if (reason) {
   afterAll(() => deleteNamespaces(objects));
 
   test("terraform init installs the providers from the mirror", () => {
-    const r = terraform("init", "-input=false");
-    expect(r.status === 0 ? "" : r.stdout + r.stderr).toBe("");
+    expect(failure(terraform("init", "-input=false"))).toBe("");
   });
 
   test("terraform apply creates every object of the stack", () => {
     const r = terraform("apply", "-auto-approve", "-input=false");
-    expect(r.status === 0 ? "" : r.stdout + r.stderr).toBe("");
+    expect(failure(r)).toBe("");
     expect(r.stdout).toMatch(new RegExp(`Apply complete! Resources: ${objects.length} added, 0 changed, 0 destroyed`));
     expect(liveObjects(objects)).toHaveLength(objects.length);
   });
@@ -88,7 +93,7 @@ if (reason) {
   test("a second plan shows no changes (no perpetual diff from the API server's defaulting)", () => {
     const r = terraform("plan", "-detailed-exitcode", "-input=false");
     // -detailed-exitcode: 0 = no changes, 2 = changes, 1 = error.
-    expect({ status: r.status, output: r.status === 0 ? "" : r.stdout + r.stderr }).toEqual({ status: 0, output: "" });
+    expect({ status: r.status, output: r.status === 2 ? r.stdout : failure(r) }).toEqual({ status: 0, output: "" });
     expect(r.stdout).toContain("No changes.");
   });
 });

@@ -1,17 +1,19 @@
 import { Testing, TerraformResource, TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { tempDir } from "./temp";
 
 /** An empty stack with the azurerm provider, for testing one Azure construct. */
 export function azureStack(): TerraformStack {
-  const stack = new TerraformStack(Testing.app(), "test");
+  // An explicit outdir: Testing.app() would make a temp folder of its own that nobody removes.
+  const stack = new TerraformStack(Testing.app({ outdir: tempDir() }), "test");
   new AzurermProvider(stack, "azurerm", { features: [{}] });
   return stack;
 }
 
 /** An empty stack with the kubernetes provider, for testing one Kubernetes construct. */
 export function kubernetesStack(): TerraformStack {
-  const stack = new TerraformStack(Testing.app(), "test");
+  const stack = new TerraformStack(Testing.app({ outdir: tempDir() }), "test");
   new KubernetesProvider(stack, "kubernetes", {});
   return stack;
 }

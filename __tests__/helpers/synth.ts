@@ -1,20 +1,23 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { DEFAULT_CONFIG } from "../../config/default-config";
 import { parseConfig } from "../../config/parse-config";
 import { AppConfig } from "../../config/types";
 import { buildApp, BuiltApp } from "../../stacks/build-app";
+import { tempDir } from "./temp";
 
 /** A fresh, mutable copy of the embedded default config. */
 export function defaultRaw(): any {
   return JSON.parse(JSON.stringify(DEFAULT_CONFIG));
 }
 
+/** Expiration dates are checked against this instant, not the wall clock, so tests never expire. */
+const TEST_NOW = new Date("2026-06-01T00:00:00Z");
+
 export function configFrom(mutate: (raw: any) => void = () => undefined): AppConfig {
   const raw = defaultRaw();
   mutate(raw);
-  return parseConfig(raw, "test config");
+  return parseConfig(raw, "test config", TEST_NOW);
 }
 
 export interface Synthesized extends BuiltApp {
@@ -31,7 +34,7 @@ export interface Synthesized extends BuiltApp {
  * only during app.synth(), so every workload assertion goes through this.
  */
 export function synthApp(config: AppConfig = configFrom()): Synthesized {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-test-"));
+  const outdir = tempDir();
   const built = buildApp(config, { outdir });
   built.app.synth();
   const file = (stack: string) => path.join(outdir, "stacks", stack, "cdk.tf.json");

@@ -56,6 +56,10 @@ export interface AksClusterProps {
   readonly adminGroupObjectIds?: string[];
   /** @default "azure" */
   readonly networkPolicy?: "azure" | "calico" | "cilium";
+  /** Kubernetes service range; it must not overlap the VNet. @default "10.0.0.0/16" - AKS's own default */
+  readonly serviceCidr?: string;
+  /** Cluster DNS service address inside serviceCidr. @default "10.0.0.10" */
+  readonly dnsServiceIp?: string;
   /** @default "patch" */
   readonly automaticUpgradeChannel?: string;
   /** @default "NodeImage" */
@@ -135,6 +139,8 @@ export class AksCluster extends Construct {
         networkPluginMode: "overlay",
         networkPolicy: props.networkPolicy ?? "azure",
         networkDataPlane: props.networkPolicy === "cilium" ? "cilium" : undefined,
+        serviceCidr: props.serviceCidr ?? "10.0.0.0/16",
+        dnsServiceIp: props.dnsServiceIp ?? "10.0.0.10",
       },
       automaticUpgradeChannel: props.automaticUpgradeChannel ?? "patch",
       nodeOsUpgradeChannel: props.nodeOsUpgradeChannel ?? "NodeImage",

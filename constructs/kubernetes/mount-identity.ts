@@ -1,8 +1,16 @@
 /**
  * The identity a SecretProviderClass authenticates as, built from the platform's output for
- * the identity that was granted read access. Each mode sets exactly the SPC parameters,
- * ServiceAccount annotations and pod labels it needs, so an SPC cannot ask for an identity
- * that has no grant ("Identity not found", AADSTS70021).
+ * the identity that was granted read access. Each mode sets exactly the SPC parameters and
+ * ServiceAccount annotations it needs, so an SPC cannot ask for an identity that has no grant
+ * ("Identity not found", AADSTS70021).
+ *
+ * Neither mode puts a token into the pod. In workload-identity mode the kubelet hands the
+ * ServiceAccount token (audience api://AzureADTokenExchange, from the CSIDriver's tokenRequests)
+ * to the driver with each mount request; the provider needs neither the pod's automounted token
+ * nor the workload-identity webhook's projected one (maintainer answers in
+ * https://github.com/Azure/secrets-store-csi-driver-provider-azure/issues/952 and /issues/1022;
+ * the provider's own workload-identity pod example carries no label:
+ * https://azure.github.io/secrets-store-csi-driver-provider-azure/docs/configurations/identity-access-modes/workload-identity-mode/).
  */
 export abstract class MountIdentity {
   /** The cluster's key_vault_secrets_provider identity, used as a VM managed identity. */
@@ -20,14 +28,10 @@ export abstract class MountIdentity {
   /** Identity parameters of the SecretProviderClass. All values are strings. */
   abstract spcParameters(): Record<string, string>;
   abstract serviceAccountAnnotations(): Record<string, string>;
-  abstract podLabels(): Record<string, string>;
-  /** Only workload identity needs a projected ServiceAccount token in the pod. */
-  abstract readonly needsServiceAccountToken: boolean;
 }
 
 class AddonMountIdentity extends MountIdentity {
   readonly mode = "addon";
-  readonly needsServiceAccountToken = false;
   constructor(readonly clientId: string) {
     super();
   }
@@ -37,24 +41,22 @@ class AddonMountIdentity extends MountIdentity {
   serviceAccountAnnotations() {
     return {};
   }
-  podLabels() {
-    return {};
-  }
 }
 
 class WorkloadMountIdentity extends MountIdentity {
   readonly mode = "workload";
-  readonly needsServiceAccountToken = true;
   constructor(readonly clientId: string) {
     super();
   }
   spcParameters() {
     return { usePodIdentity: "false", clientID: this.clientId };
   }
+  /**
+   * Records on the Kubernetes side which Azure identity is federated to this ServiceAccount. It
+   * grants nothing by itself: the webhook acts only on pods labelled azure.workload.identity/use,
+   * and no pod here carries that label.
+   */
   serviceAccountAnnotations() {
     return { "azure.workload.identity/client-id": this.clientId };
-  }
-  podLabels() {
-    return { "azure.workload.identity/use": "true" };
   }
 }

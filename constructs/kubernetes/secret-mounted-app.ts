@@ -70,7 +70,8 @@ export class SecretMountedApp extends Construct {
     const namespace = props.namespace.name;
     this.serviceAccount = new ServiceAccountV1(this, "service-account", {
       metadata: { name: props.serviceAccountName, namespace, annotations: identity.serviceAccountAnnotations(), labels },
-      automountServiceAccountToken: identity.needsServiceAccountToken,
+      // No pod needs the API token, in either identity mode (see MountIdentity); CKV_K8S_38.
+      automountServiceAccountToken: false,
       dependsOn: [props.namespace.ready],
     });
     this.secretProviderClass = new SecretProviderClass(this, "secret-provider-class", {
@@ -97,10 +98,10 @@ export class SecretMountedApp extends Construct {
         replicas: String(props.replicas ?? 1),
         selector: { matchLabels: { "app.kubernetes.io/name": props.name } },
         template: {
-          metadata: { labels: { ...labels, ...identity.podLabels() } },
+          metadata: { labels },
           spec: {
             serviceAccountName: props.serviceAccountName,
-            automountServiceAccountToken: identity.needsServiceAccountToken,
+            automountServiceAccountToken: false,
             securityContext: {
               runAsNonRoot: true,
               runAsUser: String(RUN_AS),
@@ -110,7 +111,10 @@ export class SecretMountedApp extends Construct {
             container: [{
               name: "app",
               image: props.image,
-              imagePullPolicy: "IfNotPresent",
+              // The registry authorizes every start: with IfNotPresent, a pod on the same node could run a
+              // cached private image without pull rights. The digest already fixes which image runs.
+              // https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#alwayspullimages (CKV_K8S_15)
+              imagePullPolicy: "Always",
               command: props.command ? [...props.command] : undefined,
               env: env.length > 0 ? env : undefined,
               resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },

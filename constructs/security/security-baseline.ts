@@ -3,7 +3,7 @@ import { Annotations, DefaultTokenResolver, IAspect, StringConcat, TerraformReso
 
 /** What a rule may know beyond the resource's own configuration. */
 interface StackContext {
-  /** The resource's Terraform address, e.g. azurerm_key_vault.key-vault_FE1F1979. */
+  /** The resource's Terraform address, e.g. azurerm_key_vault.vault. */
   readonly address: string;
   /** `${address.id}` references that an AuditEvent diagnostic setting in the same stack targets. */
   readonly auditedTargets: ReadonlySet<string>;
@@ -24,7 +24,6 @@ const single = (value: any) => (Array.isArray(value) ? value[0] : value);
 const templateOf = (config: any): any => single(single(config.spec)?.template) ?? {};
 const podOf = (config: any): any => single(templateOf(config).spec) ?? {};
 const containersOf = (config: any): any[] => podOf(config).container ?? [];
-const labelsOf = (config: any): Record<string, string> => single(templateOf(config).metadata)?.labels ?? {};
 /** The resource's own block of its synthesized configuration (tokens not yet resolved). */
 const configOf = (resource: TerraformResource): any => Object.values(Object.values((resource.toTerraform() as any).resource)[0] as object)[0];
 
@@ -112,10 +111,11 @@ export const BASELINE_RULES: readonly Rule[] = [
   { id: "pod-probes", types: DEPLOYMENTS, check: (c) => fail(containersOf(c).every((x) => x.liveness_probe && x.readiness_probe), "containers must have liveness and readiness probes") },
   { id: "pod-image-digest", types: DEPLOYMENTS, check: (c) => fail(containersOf(c).every((x) => /@sha256:[0-9a-f]{64}$/.test(x.image ?? "")), "images must be pinned by digest") },
   {
-    id: "pod-token-only-for-workload-identity",
+    // The CSI driver gets its own token with each mount request, in both identity modes (see MountIdentity).
+    id: "pod-no-service-account-token",
     types: DEPLOYMENTS,
-    check: (c) => fail(podOf(c).automount_service_account_token === false || labelsOf(c)["azure.workload.identity/use"] === "true",
-      "a ServiceAccount token may only be mounted in pods that use workload identity"),
+    check: (c) => fail(podOf(c).automount_service_account_token === false,
+      "pods must not automount a ServiceAccount token (automount_service_account_token = false); the CSI driver gets its own token"),
   },
 ];
 

@@ -1,0 +1,175 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { loadConfig } from "../config/load-config";
+import { AppConfig } from "../config/types";
+import { buildApp } from "../stacks/build-app";
+import { formatHcl, hclExpression, unwrapInterpolationOnly } from "../stacks/hcl-fixups";
+import { synthesizeAtomically } from "../stacks/synthesize";
+import { configFrom } from "./helpers/synth";
+import { canSynthesize, TERRAFORM } from "./helpers/terraform";
+import { tempDir } from "./helpers/temp";
+
+// Required untyped: its typings pull in lib.dom, which doubles `tsc --noEmit` time.
+const { parse } = require("@cdktf/hcl2json") as { parse(file: string, hcl: string): Promise<any> };
+
+const ROOT = path.resolve(__dirname, "..");
+const ENVS = fs.readdirSync(path.join(ROOT, "envs")).filter((f) => f.endsWith(".json")).sort();
+const CONFIGS: [string, AppConfig][] = [
+  ["default", configFrom()],
+  ...ENVS.map((f): [string, AppConfig] => [`envs/${f}`, loadConfig({ CONFIG: `envs/${f}` }, ROOT)]),
+];
+
+function synthHcl(config: AppConfig): string {
+  const outdir = path.join(tempDir("cdktf-fmt-"), "cdktf.out");
+  process.env.SYNTH_HCL_OUTPUT = "true";
+  try {
+    synthesizeAtomically((dir) => buildApp(config, { outdir: dir }).app, outdir);
+  } finally {
+    delete process.env.SYNTH_HCL_OUTPUT;
+  }
+  return outdir;
+}
+
+const cdkTf = (outdir: string, stack: string) => fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf"), "utf8");
+
+describe("formatHcl", () => {
+  test("writes an interpolation-only string as its bare expression", () => {
+    expect(unwrapInterpolationOnly('name = "${azurerm_resource_group.group.name}"')).toBe("name = azurerm_resource_group.group.name");
+    expect(unwrapInterpolationOnly('ip_rules = "${concat(["203.0.113.0/24"], var.deployer_ip_ranges)}"'))
+      .toBe('ip_rules = concat(["203.0.113.0/24"], var.deployer_ip_ranges)');
+    expect(unwrapInterpolationOnly('"${azurerm_subnet.cluster.id}",')).toBe("azurerm_subnet.cluster.id,");
+  });
+
+  test("keeps templates that hold more than one interpolation, or text around it", () => {
+    for (const kept of [
+      'scope = "${azurerm_key_vault.vault.id}/secrets/api-key"',
+      'name = "${var.a}${var.b}"',
+      'name = "prefix-${var.a}"',
+      'name = "$${literal}"',
+      'command = "echo \\"${var.a}\\""',
+      'x = "${join(",", ["a"])}-suffix"',
+    ]) {
+      expect(unwrapInterpolationOnly(kept)).toBe(kept);
+    }
+  });
+
+  test("indents by nesting, aligns = over consecutive one-line attributes, and leaves multi-line values out of the run", () => {
+    const raw = [
+      'resource "x" "y" {',
+      "a = 1",
+      "longer_name = \"v\"",
+      "tags = {",
+      "k = \"v\"",
+      "}",
+      "b = {",
+      "c = 1",
+      "}",
+      "}",
+    ].join("\n");
+    expect(formatHcl(raw)).toBe([
+      'resource "x" "y" {',
+      "  a           = 1",
+      "  longer_name = \"v\"",
+      "  tags = {",
+      "    k = \"v\"",
+      "  }",
+      "  b = {",
+      "    c = 1",
+      "  }",
+      "}",
+      "",
+    ].join("\n"));
+  });
+
+  test("writes empty blocks, objects and lists on one line, without blank lines", () => {
+    expect(formatHcl('provider "azurerm" {\nfeatures {\n\n}\n}\nvariable "v" {\ndefault = [\n]\n}\ndata "a" "b" {\n}\n')).toBe([
+      'provider "azurerm" {',
+      "  features {}",
+      "}",
+      "",
+      'variable "v" {',
+      "  default = []",
+      "}",
+      "",
+      'data "a" "b" {}',
+      "",
+    ].join("\n"));
+  });
+
+  test("separates top-level blocks by exactly one blank line and keeps none inside a block", () => {
+    expect(formatHcl('terraform {\nbackend "local" {\npath = "p"\n}\n\n\nrequired_version = ">= 1.11"\n}\nprovider "a" {\n}')).toBe(
+      'terraform {\n  backend "local" {\n    path = "p"\n  }\n  required_version = ">= 1.11"\n}\n\nprovider "a" {}\n');
+  });
+
+  test("writes a short list of plain items on one line, and keeps long or nested lists multi-line", () => {
+    expect(formatHcl('x {\nshort = [\n"a",\n"b"\n]\nrefs = [\ndefault_node_pool[0].node_count,\n]\n}')).toBe(
+      'x {\n  short = ["a", "b"]\n  refs  = [default_node_pool[0].node_count]\n}\n');
+    const long = Array.from({ length: 8 }, (_v, i) => `"item-number-${i}"`);
+    expect(formatHcl(`long = [\n${long.join(",\n")}\n]`)).toBe(`long = [\n${long.map((l) => `  ${l}`).join(",\n")}\n]\n`);
+    expect(formatHcl('nested = [\n{\na = 1\n},\n]')).toBe("nested = [\n  {\n    a = 1\n  },\n]\n");
+  });
+
+  test("leaves heredoc bodies as they are", () => {
+    expect(formatHcl('locals {\nx = <<EOF\n  kept   as is\n\n"${var.a}"\nEOF\ny = 1\n}')).toBe(
+      'locals {\n  x = <<EOF\n  kept   as is\n\n"${var.a}"\nEOF\n  y = 1\n}\n');
+  });
+
+  test("hclExpression writes JSON data as an HCL object with bare identifier keys", () => {
+    expect(formatHcl(`m = ${hclExpression({ apiVersion: "v1", "a.b/c": [{ k: "${var.x}" }], empty: {}, none: [] })}`)).toBe([
+      "m = {",
+      '  apiVersion = "v1"',
+      '  "a.b/c" = [',
+      "    {",
+      "      k = var.x",
+      "    },",
+      "  ]",
+      "  empty = {}",
+      "  none  = []",
+      "}",
+      "",
+    ].join("\n"));
+  });
+});
+
+const withTerraform = TERRAFORM ? test : test.skip;
+
+for (const [name, config] of CONFIGS) {
+  // Skipped, not failed, where this config cannot be synthesized (see canSynthesize).
+  (canSynthesize(config) ? describe : describe.skip)(`HCL of ${name}`, () => {
+    let outdir: string;
+    beforeAll(() => {
+      outdir = synthHcl(config);
+    });
+
+    withTerraform("passes terraform fmt -check on every stack (skipped when no terraform binary is on the PATH)", () => {
+      // An empty CLI configuration keeps a missing ~/.terraformrc or TF_CLI_CONFIG_FILE from printing a warning.
+      const cliConfig = path.join(tempDir("tf-cli-"), "empty.tfrc");
+      fs.writeFileSync(cliConfig, "");
+      const result = spawnSync(TERRAFORM!, ["fmt", "-check", "-diff", "-recursive", path.join(outdir, "stacks")], {
+        encoding: "utf8",
+        env: { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: "1" },
+      });
+      expect({ status: result.status, diff: result.stdout, errors: result.stderr }).toEqual({ status: 0, diff: "", errors: "" });
+    });
+
+    test.each(["platform", "workload"])("%s: no interpolation-only string and no blank line inside a block", (stack) => {
+      const hcl = cdkTf(outdir, stack);
+      expect(hcl.split("\n").filter((line) => /"\$\{[^"]*\}"/.test(line) && unwrapInterpolationOnly(line.trim()) !== line.trim())).toEqual([]);
+      expect(hcl).not.toMatch(/[{[]\n\s*\n/);
+      expect(hcl).not.toMatch(/\n\n\s+\S/);
+    });
+
+    test.each(["platform", "workload"])("%s: names every provider by its full source", async (stack) => {
+      const [terraform] = (await parse("cdk.tf", cdkTf(outdir, stack))).terraform;
+      const sources = Object.values<any>(terraform.required_providers[0]).map((p) => p.source);
+      expect(sources.length).toBeGreaterThan(0);
+      for (const source of sources) expect(source).toMatch(/^hashicorp\/(azurerm|kubernetes|helm)$/);
+    });
+  });
+}
+
+test("HCL is byte-identical when synthesized again", () => {
+  const [first, second] = [synthHcl(configFrom()), synthHcl(configFrom())];
+  for (const stack of ["platform", "workload"]) expect(cdkTf(second, stack)).toBe(cdkTf(first, stack));
+});

@@ -1,0 +1,151 @@
+import * as fs from "fs";
+import * as path from "path";
+import { TerraformOutput, Testing } from "cdktf";
+import { Construct } from "constructs";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
+import { loadConfig } from "../config/load-config";
+import { UserError } from "../config/user-error";
+import { AppConfig } from "../config/types";
+import { buildApp } from "../stacks/build-app";
+import { PLATFORM_OUTPUTS } from "../stacks/platform-outputs";
+import { ReadableStack } from "../stacks/readable-stack";
+import { synthesizeAtomically } from "../stacks/synthesize";
+import { configFrom, synthApp } from "./helpers/synth";
+import { canSynthesize } from "./helpers/terraform";
+import { tempDir } from "./helpers/temp";
+
+const ROOT = path.resolve(__dirname, "..");
+const SHIPPED: [string, AppConfig][] = [
+  ["default", configFrom()],
+  ...["example", "lab", "terraform-cloud"].map((env): [string, AppConfig] => [`envs/${env}.json`, loadConfig({ CONFIG: `envs/${env}.json` }, ROOT)]),
+];
+
+/** Every address a synthesized stack declares: resources, data sources, variables and outputs. */
+function addressesOf(stackJson: any): string[] {
+  const names = (block: any, prefix: string) => Object.entries<any>(block ?? {}).flatMap(([type, items]) => Object.keys(items).map((n) => `${prefix}${type}.${n}`));
+  return [
+    ...names(stackJson.resource, ""),
+    ...names(stackJson.data, "data."),
+    ...Object.keys(stackJson.variable ?? {}).map((n) => `var.${n}`),
+    ...Object.keys(stackJson.output ?? {}).map((n) => `output.${n}`),
+  ].sort();
+}
+
+function allAddresses(config: AppConfig): string[] {
+  const s = synthApp(config);
+  return (["platform", "workload"] as const).flatMap((stack) => addressesOf(s.stackJson(stack)).map((a) => `${stack}: ${a}`));
+}
+
+describe("Terraform addresses", () => {
+  for (const [name, config] of SHIPPED) {
+    (canSynthesize(config) ? test : test.skip)(`${name}: every name is a lower-case Terraform identifier without a cdktf hash`, () => {
+      const bad = allAddresses(config).filter((a) => !/\.[a-z][a-z0-9_]*$/.test(a) || /_[0-9A-F]{8}$/i.test(a));
+      expect(bad).toEqual([]);
+    });
+  }
+
+  test("names the default app's objects from their construct path", () => {
+    const s = synthApp();
+    expect(addressesOf(s.stackJson("platform")).filter((a) => !a.startsWith("output."))).toEqual([
+      "azurerm_key_vault.vault",
+      "azurerm_key_vault_secret.api_key",
+      "azurerm_key_vault_secret.db_password",
+      "azurerm_kubernetes_cluster.aks",
+      "azurerm_kubernetes_cluster_node_pool.aks_user_pool",
+      "azurerm_log_analytics_workspace.logs",
+      "azurerm_monitor_diagnostic_setting.key_vault_audit_logs",
+      "azurerm_network_security_group.cluster_nsg",
+      "azurerm_network_security_group.endpoint_nsg",
+      "azurerm_resource_group.group",
+      "azurerm_role_assignment.aks_deployer_cluster_admin",
+      "azurerm_role_assignment.key_vault_deployer_secrets_officer",
+      "azurerm_role_assignment.key_vault_read_addon_secret_api_key",
+      "azurerm_role_assignment.key_vault_read_addon_secret_db_password",
+      "azurerm_subnet.network_cluster_subnet",
+      "azurerm_subnet.network_endpoint_subnet",
+      "azurerm_subnet_network_security_group_association.cluster_nsg_association",
+      "azurerm_subnet_network_security_group_association.endpoint_nsg_association",
+      "azurerm_virtual_network.vnet",
+      "data.azurerm_client_config.deployer",
+      "var.deployer_ip_ranges",
+      "var.secret_api_key",
+      "var.secret_db_password",
+    ]);
+    expect(addressesOf(s.stackJson("workload"))).toEqual([
+      "data.azurerm_kubernetes_cluster.cluster",
+      "data.terraform_remote_state.platform",
+      "kubernetes_deployment_v1.demo",
+      "kubernetes_manifest.demo_secret_provider_class",
+      "kubernetes_namespace_v1.demo",
+      "kubernetes_network_policy_v1.demo_default_deny",
+      "kubernetes_service_account_v1.demo",
+    ]);
+  });
+
+  test("names a workload identity and its grants after the workload", () => {
+    const platform = synthApp(loadConfig({ CONFIG: "envs/example.json" }, ROOT)).stackJson("platform");
+    expect(addressesOf(platform)).toEqual(expect.arrayContaining([
+      "azurerm_user_assigned_identity.workload_identity_checkout",
+      "azurerm_federated_identity_credential.workload_identity_checkout_federation",
+      "azurerm_role_assignment.key_vault_read_workload_identity_checkout_secret_db_password",
+    ]));
+  });
+
+  test("keeps output names exactly as the platform's output contract spells them", () => {
+    const outputs = Object.keys(synthApp().stackJson("platform").output);
+    expect(outputs.sort()).toEqual(Object.values(PLATFORM_OUTPUTS).sort());
+  });
+
+  test("keeps every other address when an unrelated setting changes", () => {
+    const before = allAddresses(configFrom());
+    const after = allAddresses(configFrom((raw) => {
+      raw.location = "northeurope";
+      raw.namePrefix = "other";
+      raw.keyVault.name = "kv-other-123456";
+      raw.tags = { ...raw.tags, costCenter: "42" };
+      raw.keyVault.secrets = [...raw.keyVault.secrets, { name: "extra-token", contentType: "text/plain", expirationDate: "2027-12-31T00:00:00Z" }];
+      raw.workloads = [...raw.workloads, { name: "second", namespace: "second", objects: [{ objectName: "extra-token" }] }];
+    }));
+    expect(before.filter((a) => !after.includes(a))).toEqual([]);
+    expect(after.filter((a) => !before.includes(a)).length).toBeGreaterThan(0);
+  });
+
+  test("names every provider by its full registry source", () => {
+    const s = synthApp();
+    expect(s.stackJson("platform").terraform.required_providers).toEqual({ azurerm: { source: "hashicorp/azurerm", version: "4.55.0" } });
+    expect(Object.values<any>(s.stackJson("workload").terraform.required_providers).map((p) => p.source).sort())
+      .toEqual(["hashicorp/azurerm", "hashicorp/helm", "hashicorp/kubernetes"]);
+  });
+
+  test("fails synthesis when two constructs would get the same address, naming both", () => {
+    const app = Testing.app({ outdir: tempDir() });
+    const stack = new ReadableStack(app, "stack");
+    new AzurermProvider(stack, "azurerm", { features: [{}] });
+    new ResourceGroup(stack, "main", { name: "a", location: "westeurope" });
+    // "resource-group" only restates the type, so this one is azurerm_resource_group.main too.
+    new ResourceGroup(new Construct(stack, "resource-group"), "main", { name: "b", location: "westeurope" });
+    new TerraformOutput(stack, "unrelated", { value: "x" });
+    expect(() => app.synth()).toThrow(
+      "stack/main and stack/resource-group/main would both be azurerm_resource_group.main; rename one of them");
+  });
+
+  test("fails synthesis when config names collide in one address, as one report without a stack trace", () => {
+    // "secret-db-password" loses its leading "secret" like every secret does, and meets "db-password".
+    const config = configFrom((raw) => {
+      raw.keyVault.secrets = [...raw.keyVault.secrets, { name: "secret-db-password", contentType: "text/plain", expirationDate: "2027-12-31T00:00:00Z" }];
+    });
+    const outdir = path.join(tempDir("cdktf-collide-"), "cdktf.out");
+    let error: unknown;
+    try {
+      synthesizeAtomically((dir) => buildApp(config, { outdir: dir }).app, outdir);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toContain(
+      "[platform/key-vault/secret-secret-db-password] platform/key-vault/secret-db-password and platform/key-vault/secret-secret-db-password " +
+      "would both be azurerm_key_vault_secret.db_password");
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+});

@@ -1,0 +1,212 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { App, LocalBackend, TerraformStack } from "cdktf";
+import { buildApp } from "../stacks/build-app";
+import { ConfigRecord } from "../stacks/config-record";
+import { synthesizeAtomically } from "../stacks/synthesize";
+import { configFrom } from "./helpers/synth";
+
+const temps: string[] = [];
+afterAll(() => temps.forEach((t) => fs.rmSync(t, { recursive: true, force: true })));
+
+/** A fresh temporary folder; the output folder of each test lives in it as `cdktf.out`. */
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "synthesis-output-"));
+  temps.push(dir);
+  return dir;
+}
+
+const config = configFrom();
+const synth = (outdir: string) => synthesizeAtomically((dir) => buildApp(config, { outdir: dir }).app, outdir);
+
+/** The pid of a process that has exited, for leftovers of a killed synth. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+  return Number(child.stdout);
+}
+
+describe("files users keep in stack folders", () => {
+  const KEPT: [string, string][] = [
+    ["a saved plan", "tfplan"],
+    ["a variables file", "prod.tfvars"],
+    ["an auto-loaded variables file", "secrets.auto.tfvars"],
+    ["an override file", "override.tf"],
+    ["a state file", "terraform.tfstate"],
+    ["a state backup", "terraform.tfstate.backup"],
+    ["the provider lock file", ".terraform.lock.hcl"],
+  ];
+
+  test.each(KEPT)("re-synthesizing keeps %s (%s) with its content", (_kind, file) => {
+    const outdir = path.join(tempDir(), "cdktf.out");
+    synth(outdir);
+    const kept = path.join(outdir, "stacks", "platform", file);
+    fs.writeFileSync(kept, `user content of ${file}\n`);
+    synth(outdir);
+    expect(fs.readFileSync(kept, "utf8")).toBe(`user content of ${file}\n`);
+  });
+
+  test("re-synthesizing keeps user folders, Terraform's working directory and files at the output root", () => {
+    const outdir = path.join(tempDir(), "cdktf.out");
+    synth(outdir);
+    const stack = path.join(outdir, "stacks", "workload");
+    fs.mkdirSync(path.join(stack, "plans"));
+    fs.writeFileSync(path.join(stack, "plans", "monday.tfplan"), "plan");
+    fs.mkdirSync(path.join(stack, ".terraform", "providers"), { recursive: true });
+    fs.writeFileSync(path.join(stack, ".terraform", "providers", "binary"), "provider");
+    fs.writeFileSync(path.join(outdir, "NOTES.md"), "notes");
+    synth(outdir);
+    expect(fs.readFileSync(path.join(stack, "plans", "monday.tfplan"), "utf8")).toBe("plan");
+    expect(fs.readFileSync(path.join(stack, ".terraform", "providers", "binary"), "utf8")).toBe("provider");
+    expect(fs.readFileSync(path.join(outdir, "NOTES.md"), "utf8")).toBe("notes");
+  });
+
+  test("a state file in the folder of a stack that no longer exists survives", () => {
+    const outdir = path.join(tempDir(), "cdktf.out");
+    synth(outdir);
+    fs.mkdirSync(path.join(outdir, "stacks", "retired"));
+    fs.writeFileSync(path.join(outdir, "stacks", "retired", "terraform.tfstate"), "{}");
+    synth(outdir);
+    expect(fs.readFileSync(path.join(outdir, "stacks", "retired", "terraform.tfstate"), "utf8")).toBe("{}");
+  });
+
+  test("generated files are replaced, not kept: a hand-edited cdk.tf.json is regenerated", () => {
+    const outdir = path.join(tempDir(), "cdktf.out");
+    synth(outdir);
+    const file = path.join(outdir, "stacks", "platform", "cdk.tf.json");
+    const generated = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, "{}");
+    synth(outdir);
+    expect(fs.readFileSync(file, "utf8")).toBe(generated);
+  });
+
+  test("a failed synth leaves the user's files where they were", () => {
+    const outdir = path.join(tempDir(), "cdktf.out");
+    synth(outdir);
+    fs.writeFileSync(path.join(outdir, "stacks", "platform", "tfplan"), "plan");
+    expect(() => synthesizeAtomically(() => {
+      throw new Error("boom");
+    }, outdir)).toThrow("boom");
+    expect(fs.readFileSync(path.join(outdir, "stacks", "platform", "tfplan"), "utf8")).toBe("plan");
+  });
+});
+
+describe("interrupted synthesis", () => {
+  test("removes staging and previous folders left by processes that no longer exist", () => {
+    const dir = tempDir();
+    const outdir = path.join(dir, "cdktf.out");
+    synth(outdir);
+    const pid = deadPid();
+    fs.mkdirSync(path.join(dir, `cdktf.out.staging-${pid}`, "stacks"), { recursive: true });
+    fs.mkdirSync(path.join(dir, `cdktf.out.previous-${pid}`));
+    synth(outdir);
+    expect(fs.readdirSync(dir).sort()).toEqual(["cdktf.out"]);
+  });
+
+  test("leaves the staging folder of a synth that is still running", () => {
+    const dir = tempDir();
+    const outdir = path.join(dir, "cdktf.out");
+    const running = path.join(dir, `cdktf.out.staging-${process.ppid}`);
+    fs.mkdirSync(running);
+    synth(outdir);
+    expect(fs.existsSync(running)).toBe(true);
+  });
+
+  test("leaves staging folders of other output folders alone", () => {
+    const dir = tempDir();
+    const other = path.join(dir, `cdktf.lab.staging-${deadPid()}`);
+    fs.mkdirSync(other);
+    synth(path.join(dir, "cdktf.out"));
+    expect(fs.existsSync(other)).toBe(true);
+  });
+
+  test("restores the output a synth killed between its two renames left only in its previous folder", () => {
+    const dir = tempDir();
+    const outdir = path.join(dir, "cdktf.out");
+    synth(outdir);
+    fs.writeFileSync(path.join(outdir, "stacks", "platform", "terraform.tfstate"), "state");
+    const pid = deadPid();
+    fs.renameSync(outdir, path.join(dir, `cdktf.out.previous-${pid}`));
+    synth(outdir);
+    expect(fs.readFileSync(path.join(outdir, "stacks", "platform", "terraform.tfstate"), "utf8")).toBe("state");
+    expect(fs.readdirSync(dir)).toEqual(["cdktf.out"]);
+  });
+
+  test("moves the Terraform working directory a killed synth had taken back into the output", () => {
+    const dir = tempDir();
+    const outdir = path.join(dir, "cdktf.out");
+    synth(outdir);
+    const staged = path.join(dir, `cdktf.out.staging-${deadPid()}`, "stacks", "platform", ".terraform");
+    fs.mkdirSync(staged, { recursive: true });
+    fs.writeFileSync(path.join(staged, "marker"), "providers");
+    synth(outdir);
+    expect(fs.readFileSync(path.join(outdir, "stacks", "platform", ".terraform", "marker"), "utf8")).toBe("providers");
+  });
+});
+
+describe("output folders", () => {
+  test("creates missing parent folders of the output folder", () => {
+    const outdir = path.join(tempDir(), "some", "new", "folder");
+    synth(outdir);
+    expect(fs.existsSync(path.join(outdir, "stacks", "platform", "cdk.tf.json"))).toBe(true);
+  });
+
+  test("fails in one line when the output folder's parent is a file", () => {
+    const file = path.join(tempDir(), "file");
+    fs.writeFileSync(file, "");
+    expect(() => synth(path.join(file, "out"))).toThrow(/^Cannot use output folder .*file\/out: .*file is a file, not a folder$/);
+  });
+
+  test("fails in one line when the output folder is a file", () => {
+    const file = path.join(tempDir(), "cdktf.out");
+    fs.writeFileSync(file, "");
+    expect(() => synth(file)).toThrow(/^Cannot use output folder .*cdktf\.out: it exists and is not a folder$/);
+  });
+});
+
+const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0;
+const describeWithTerraform = terraform ? describe : describe.skip;
+
+describeWithTerraform("switching configs in one checkout (runs terraform init)", () => {
+  /** A stack with nothing but a local backend, so `terraform init` needs no provider download. */
+  function backendOnlyApp(stateName: string) {
+    return (outdir: string): App => {
+      const app = new App({ outdir });
+      const stack = new TerraformStack(app, "platform");
+      new LocalBackend(stack, { path: `../../../state/${stateName}/platform.tfstate` });
+      return app;
+    };
+  }
+  const record = (config: string): ConfigRecord => ({ config, sha256: config });
+
+  function init(outdir: string) {
+    const cliConfig = path.join(path.dirname(outdir), "empty.tfrc");
+    fs.writeFileSync(cliConfig, "");
+    return spawnSync("terraform", ["init", "-input=false", "-no-color"], {
+      cwd: path.join(outdir, "stacks", "platform"),
+      encoding: "utf8",
+      env: { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" },
+    });
+  }
+
+  test("terraform init after a switch initializes the other config's backend, with no migrate-state prompt", () => {
+    const outdir = path.join(tempDir(), "cdktf.out");
+    synthesizeAtomically(backendOnlyApp("kvcsi"), outdir, { record: record("default") });
+    expect(init(outdir).status).toBe(0);
+    synthesizeAtomically(backendOnlyApp("kvlab"), outdir, { record: record("envs/lab.json") });
+    const result = init(outdir);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  });
+
+  test("within one config, a changed backend still asks Terraform to migrate (the prompt guards a real move)", () => {
+    const outdir = path.join(tempDir(), "cdktf.out");
+    synthesizeAtomically(backendOnlyApp("kvcsi"), outdir, { record: record("envs/x.json") });
+    expect(init(outdir).status).toBe(0);
+    synthesizeAtomically(backendOnlyApp("renamed"), outdir, { record: record("envs/x.json") });
+    const result = init(outdir);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/Backend configuration changed/);
+  });
+});
