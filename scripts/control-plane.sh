@@ -143,7 +143,8 @@ cmd_crd() {
   echo "$dir/$CRD_FILE"
 }
 
-# N distinct free TCP ports on 127.0.0.1, chosen by the kernel (bound together, then released).
+# N distinct free TCP ports on 127.0.0.1, chosen by the kernel (bound together, then released; the
+# short window before etcd and kube-apiserver bind them is accepted).
 free_ports() {
   node -e '
     const net = require("net");
@@ -192,6 +193,7 @@ cmd_start() {
   echo "$token,cluster-test-admin,cluster-test-admin,system:masters" >"$pki/tokens.csv"
   chmod 600 "$pki"/*.key "$pki/tokens.csv"
 
+  # The data is thrown away with <dir>, so etcd may skip fsync (--unsafe-no-fsync exists for tests).
   spawn "$dir" etcd "$CACHE/etcd" --name default --data-dir "$dir/etcd-data" \
     --listen-client-urls "http://127.0.0.1:$etcd_client" --advertise-client-urls "http://127.0.0.1:$etcd_client" \
     --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
