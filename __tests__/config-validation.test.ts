@@ -1,6 +1,5 @@
 import { ConfigError, ConfigProblem } from "../config/config-error";
 import { DEFAULT_CONFIG } from "../config/default-config";
-import { RULES } from "../config/naming-rules";
 import { parseConfig } from "../config/parse-config";
 
 /** A mutable copy of the raw JSON config; rows reach into it freely. */
@@ -35,7 +34,7 @@ const ABS_PATH = "an absolute path such as \"/mnt/secrets-store\", without \"..\
 const DURATION = "a duration such as \"2m\", \"30s\" or \"1h30m\"";
 const REL_DIR = "a folder inside the project, such as \"state\" (relative, without \"..\")";
 const RFC3339 = "an RFC 3339 UTC time such as \"2027-12-31T00:00:00Z\"";
-const KV_KEYS = "name, sku, softDeleteRetentionDays, preventDestroy, networkAccess, allowedIpRanges, logRetentionDays, secrets";
+const KV_KEYS = "name, sku, softDeleteRetentionDays, preventDestroy, networkAccess, allowedIpRanges, logRetentionDays, secrets, rbacPropagationWait";
 const OBJECT_KEYS = "objectName, objectType, objectAlias, objectVersion, objectFormat, objectEncoding, filePermission";
 const BACKEND_KEYS = "type, stateDir, resourceGroupName, storageAccountName, containerName, keyPrefix, subscriptionId, tenantId, " +
   "organization, hostname, workspaces";
@@ -193,6 +192,11 @@ const rows: Row[] = [
   },
 
   // --- Azure names ---
+  {
+    name: "the role propagation wait is not a duration",
+    mutate: (c) => { c.keyVault.rbacPropagationWait = "30 seconds"; },
+    problems: [{ path: "keyVault.rbacPropagationWait", message: `"30 seconds" is not allowed; must be ${DURATION}` }],
+  },
   {
     name: "the vault name is too short",
     mutate: (c) => { c.keyVault.name = "kv"; },
@@ -619,22 +623,15 @@ describe("parseConfig accepts good configs", () => {
     expect(cfg.workloads.map((w) => w.name)).toEqual(["demo"]);
   });
 
-  it("derives a deterministic default vault name that meets the Key Vault rule", () => {
-    const first = parseConfig(freshConfig()).keyVault.name;
-    const second = parseConfig(freshConfig()).keyVault.name;
-    expect(second).toBe(first);
-    expect(first).toMatch(RULES.keyVaultName.pattern);
-    expect(first).toMatch(/^kv-kvcsi-[0-9a-f]{6}$/);
+  it("leaves the vault name to the platform stack (unique per subscription, computed at plan) unless one is given", () => {
+    expect(parseConfig(freshConfig()).keyVault.name).toBeUndefined();
+    const named = freshConfig();
+    named.keyVault.name = "kv-mine-01";
+    expect(parseConfig(named).keyVault.name).toBe("kv-mine-01");
+  });
 
-    const other = freshConfig();
-    other.namePrefix = "other";
-    const otherName = parseConfig(other).keyVault.name;
-    expect(otherName).not.toBe(first);
-    expect(otherName).toMatch(RULES.keyVaultName.pattern);
-
-    const longest = freshConfig();
-    longest.namePrefix = "abcdefghijkl";
-    expect(parseConfig(longest).keyVault.name).toMatch(RULES.keyVaultName.pattern);
+  it("waits 30s for role propagation by default", () => {
+    expect(parseConfig(freshConfig()).keyVault.rbacPropagationWait).toBe("30s");
   });
 
   it("gives the lab profile relaxed defaults", () => {

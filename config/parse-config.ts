@@ -1,4 +1,3 @@
-import { createHash } from "crypto";
 import { Checker, join, show } from "./checker";
 import { ConfigError } from "./config-error";
 import { DEMO_IMAGE, demoCommand } from "./demo-app";
@@ -47,7 +46,7 @@ export function parseConfig(raw: unknown, source = "embedded default config"): A
   const backend = parseBackend(c, root.backend);
   const resourceGroup = parseResourceGroup(c, root.resourceGroup, namePrefix);
   const network = parseNetwork(c, root.network);
-  const keyVault = parseKeyVault(c, root.keyVault, { namePrefix, location, resourceGroup: resourceGroup.name, lab });
+  const keyVault = parseKeyVault(c, root.keyVault, { lab });
   const cluster = parseCluster(c, root.cluster, namePrefix, lab);
   const workloads = parseWorkloads(c, root.workloads, { lab, keyVault, cluster });
 
@@ -183,19 +182,13 @@ function parseNetwork(c: Checker, value: unknown): NetworkConfig {
   };
 }
 
-/** Key Vault names are global; the default gets a suffix derived from the config so two setups rarely collide. */
-export function defaultVaultName(namePrefix: string, location: string, resourceGroup: string): string {
-  const suffix = createHash("sha256").update(`${namePrefix}|${location}|${resourceGroup}`).digest("hex").slice(0, 6);
-  return `kv-${namePrefix}-${suffix}`;
-}
-
 function parseKeyVault(
   c: Checker,
   value: unknown,
-  ctx: { namePrefix: string; location: string; resourceGroup: string; lab: boolean },
+  ctx: { lab: boolean },
 ): KeyVaultConfig {
   const raw = c.object("keyVault", value, ["name", "sku", "softDeleteRetentionDays", "preventDestroy", "networkAccess",
-    "allowedIpRanges", "logRetentionDays", "secrets"]) ?? {};
+    "allowedIpRanges", "logRetentionDays", "secrets", "rbacPropagationWait"]) ?? {};
   const secrets: SecretConfig[] = [];
   const seen = new Map<string, number>();
   c.array("keyVault.secrets", raw.secrets).forEach((item, i) => {
@@ -231,7 +224,9 @@ function parseKeyVault(
     c.report("keyVault.allowedIpRanges", `only applies when keyVault.networkAccess is "allowlist", got networkAccess ${show(networkAccess)}`);
   }
   return {
-    name: c.string("keyVault.name", raw.name, RULES.keyVaultName) ?? defaultVaultName(ctx.namePrefix, ctx.location, ctx.resourceGroup),
+    // Unset, the platform stack computes a name unique per subscription at plan time.
+    name: c.string("keyVault.name", raw.name, RULES.keyVaultName),
+    rbacPropagationWait: c.string("keyVault.rbacPropagationWait", raw.rbacPropagationWait, RULES.duration) ?? "30s",
     sku: c.oneOf("keyVault.sku", raw.sku, ["standard", "premium"] as const) ?? "standard",
     softDeleteRetentionDays: c.integer("keyVault.softDeleteRetentionDays", raw.softDeleteRetentionDays, 7, 90) ?? 90,
     preventDestroy: c.boolean("keyVault.preventDestroy", raw.preventDestroy) ?? !ctx.lab,

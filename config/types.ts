@@ -61,7 +61,10 @@ export interface SecretConfig {
 export type VaultNetworkAccess = "allowlist" | "private" | "public";
 
 export interface KeyVaultConfig {
-  readonly name: string;
+  /** Unset: `kv-<namePrefix>-<8 hex>`, the hex computed at plan time from subscription and resource group. */
+  readonly name?: string;
+  /** Wait after role grants before the first data-plane use (a duration such as "30s"). */
+  readonly rbacPropagationWait: string;
   readonly sku: "standard" | "premium";
   readonly softDeleteRetentionDays: number;
   readonly preventDestroy: boolean;

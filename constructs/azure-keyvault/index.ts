@@ -1,2 +1,3 @@
 export * from "./secrets-vault";
+export * from "./vault-name";
 export * from "./vault-network";
