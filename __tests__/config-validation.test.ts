@@ -198,6 +198,25 @@ const rows: Row[] = [
     problems: [{ path: "keyVault.rbacPropagationWait", message: `"30 seconds" is not allowed; must be ${DURATION}` }],
   },
   {
+    name: "the kubelogin mode is interactive (devicecode)",
+    mutate: (c) => { c.cluster = { kubeloginMode: "devicecode" }; },
+    problems: [{ path: "cluster.kubeloginMode", message: "\"devicecode\" is not allowed; must be \"azurecli\", \"workloadidentity\", \"spn\", \"msi\", \"azurepipelines\" or \"azd\"" }],
+  },
+  {
+    name: "a kubelogin mode is set while local accounts are enabled",
+    mutate: (c) => { c.profile = "lab"; c.cluster = { localAccountsDisabled: false, kubeloginMode: "msi" }; },
+    problems: [{ path: "cluster.kubeloginMode", message: "only applies when cluster.localAccountsDisabled is true; with local accounts the providers use the cluster's admin certificate" }],
+  },
+  {
+    name: "an availability zone is unknown or listed twice",
+    mutate: (c) => { c.cluster = { availabilityZones: ["1", "4", 2, "1"] }; },
+    problems: [
+      { path: "cluster.availabilityZones[1]", message: "\"4\" is not allowed; must be \"1\", \"2\" or \"3\"" },
+      { path: "cluster.availabilityZones[2]", message: "must be a string, got 2" },
+      { path: "cluster.availabilityZones[3]", message: "\"1\" is listed twice; list each zone once" },
+    ],
+  },
+  {
     name: "the vault name is too short",
     mutate: (c) => { c.keyVault.name = "kv"; },
     problems: [{ path: "keyVault.name", message: `"kv" is not allowed; must be ${KV_NAME}` }],
@@ -628,6 +647,15 @@ describe("parseConfig accepts good configs", () => {
     const named = freshConfig();
     named.keyVault.name = "kv-mine-01";
     expect(parseConfig(named).keyVault.name).toBe("kv-mine-01");
+  });
+
+  it("spreads both pools over zones 1-3 and logs in with the Azure CLI by default; an empty zone list means no zones", () => {
+    const cluster = parseConfig(freshConfig()).cluster;
+    expect(cluster.availabilityZones).toEqual(["1", "2", "3"]);
+    expect(cluster.kubeloginMode).toBe("azurecli");
+    const raw = freshConfig();
+    raw.cluster = { availabilityZones: [] };
+    expect(parseConfig(raw).cluster.availabilityZones).toEqual([]);
   });
 
   it("waits 30s for role propagation by default", () => {

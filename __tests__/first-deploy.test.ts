@@ -69,3 +69,44 @@ describe("private vault mode", () => {
     }
   });
 });
+
+describe("what Microsoft documents as required", () => {
+  const json = platformJson();
+  const cluster = addressOf(json, "azurerm_kubernetes_cluster", () => true);
+  const subnet = addressOf(json, "azurerm_subnet", (s) => s.name === "snet-aks-nodes");
+
+  test("gives the cluster identity Network Contributor on its subnet", () => {
+    expect(resourcesOf(json, "azurerm_role_assignment")).toContainEqual(expect.objectContaining({
+      role_definition_name: "Network Contributor",
+      scope: `\${${subnet}.id}`,
+      principal_id: `\${${cluster}.identity[0].principal_id}`,
+    }));
+  });
+
+  test("sends Container Insights through a data collection rule associated with the cluster", () => {
+    expect(resourcesOf(json, "azurerm_kubernetes_cluster")[0].oms_agent.msi_auth_for_monitoring_enabled).toBe(true);
+    const [rule] = resourcesOf(json, "azurerm_monitor_data_collection_rule");
+    const workspace = addressOf(json, "azurerm_log_analytics_workspace", () => true);
+    expect(rule.destinations.log_analytics).toEqual([{ name: "ciworkspace", workspace_resource_id: `\${${workspace}.id}` }]);
+    expect(rule.data_flow).toEqual([{ streams: ["Microsoft-ContainerInsights-Group-Default"], destinations: ["ciworkspace"] }]);
+    expect(rule.data_sources.extension[0]).toEqual(expect.objectContaining({ extension_name: "ContainerInsights", streams: ["Microsoft-ContainerInsights-Group-Default"] }));
+    const ruleAddress = addressOf(json, "azurerm_monitor_data_collection_rule", () => true);
+    expect(resourcesOf(json, "azurerm_monitor_data_collection_rule_association")).toEqual([expect.objectContaining({
+      target_resource_id: `\${${cluster}.id}`,
+      data_collection_rule_id: `\${${ruleAddress}.id}`,
+    })]);
+  });
+
+  test("spreads both node pools over zones 1, 2 and 3 by default", () => {
+    expect(resourcesOf(json, "azurerm_kubernetes_cluster")[0].default_node_pool.zones).toEqual(["1", "2", "3"]);
+    expect(resourcesOf(json, "azurerm_kubernetes_cluster_node_pool")[0].zones).toEqual(["1", "2", "3"]);
+  });
+
+  test("sets no zones when cluster.availabilityZones is empty, and the listed ones otherwise", () => {
+    const none = platformJson((raw) => (raw.cluster = { availabilityZones: [] }));
+    expect(resourcesOf(none, "azurerm_kubernetes_cluster")[0].default_node_pool).not.toHaveProperty("zones");
+    expect(resourcesOf(none, "azurerm_kubernetes_cluster_node_pool")[0]).not.toHaveProperty("zones");
+    const two = platformJson((raw) => (raw.cluster = { availabilityZones: ["1", "3"] }));
+    expect(resourcesOf(two, "azurerm_kubernetes_cluster_node_pool")[0].zones).toEqual(["1", "3"]);
+  });
+});

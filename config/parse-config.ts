@@ -3,7 +3,9 @@ import { ConfigError } from "./config-error";
 import { DEMO_IMAGE, demoCommand } from "./demo-app";
 import { durationSeconds, RULES } from "./naming-rules";
 import {
+  AVAILABILITY_ZONES,
   AppConfig,
+  AvailabilityZone,
   BackendConfig,
   ClusterConfig,
   KeyVaultConfig,
@@ -17,6 +19,7 @@ import {
   SecretSyncConfig,
   WorkloadConfig,
   fileNameOf,
+  KUBELOGIN_MODES,
 } from "./types";
 
 
@@ -268,7 +271,7 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
   const raw = c.object("cluster", value, ["name", "dnsPrefix", "kubernetesVersion", "skuTier", "systemNodePool", "userNodePool",
     "secretRotationInterval", "grantScope", "oidcIssuerEnabled", "localAccountsDisabled", "adminGroupObjectIds", "networkPolicy",
     "automaticUpgradeChannel", "nodeOsUpgradeChannel", "apiServerAuthorizedIpRanges", "privateCluster", "hostEncryption",
-    "ephemeralOsDisk"]) ?? {};
+    "ephemeralOsDisk", "kubeloginMode", "availabilityZones"]) ?? {};
 
   const rotation = c.string("cluster.secretRotationInterval", raw.secretRotationInterval, RULES.duration) ?? "2m";
   if (durationSeconds(rotation) < MIN_ROTATION_SECONDS) {
@@ -294,6 +297,23 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
   if (privateCluster && apiServerAuthorizedIpRanges.length > 0) {
     c.report("cluster.apiServerAuthorizedIpRanges", "cannot be combined with cluster.privateCluster: a private API server has no public endpoint to restrict");
   }
+  const localAccountsDisabled = c.boolean("cluster.localAccountsDisabled", raw.localAccountsDisabled) ?? !lab;
+  const kubeloginMode = c.oneOf("cluster.kubeloginMode", raw.kubeloginMode, KUBELOGIN_MODES) ?? "azurecli";
+  if (!localAccountsDisabled && raw.kubeloginMode !== undefined) {
+    c.report("cluster.kubeloginMode", "only applies when cluster.localAccountsDisabled is true; with local accounts the providers use the cluster's admin certificate");
+  }
+  const zoneRule = { pattern: /^[123]$/, allowed: "\"1\", \"2\" or \"3\"" };
+  const zones = raw.availabilityZones === undefined
+    ? AVAILABILITY_ZONES.map((zone) => ({ zone, i: 0 }))
+    : c.array("cluster.availabilityZones", raw.availabilityZones).flatMap((zone, i) => {
+      const z = c.string(`cluster.availabilityZones[${i}]`, zone, zoneRule) as AvailabilityZone | undefined;
+      return z === undefined ? [] : [{ zone: z, i }];
+    });
+  const availabilityZones: AvailabilityZone[] = [];
+  for (const { zone, i } of zones) {
+    if (availabilityZones.includes(zone)) c.report(`cluster.availabilityZones[${i}]`, `${show(zone)} is listed twice; list each zone once`);
+    else availabilityZones.push(zone);
+  }
   return {
     name: c.string("cluster.name", raw.name, RULES.clusterName) ?? `aks-${namePrefix}`,
     dnsPrefix: c.string("cluster.dnsPrefix", raw.dnsPrefix, RULES.dnsPrefix) ?? namePrefix,
@@ -304,7 +324,9 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
     secretRotationInterval: rotation,
     grantScope: c.oneOf("cluster.grantScope", raw.grantScope, ["secret", "vault"] as const) ?? "secret",
     oidcIssuerEnabled: c.boolean("cluster.oidcIssuerEnabled", raw.oidcIssuerEnabled) ?? true,
-    localAccountsDisabled: c.boolean("cluster.localAccountsDisabled", raw.localAccountsDisabled) ?? !lab,
+    localAccountsDisabled,
+    kubeloginMode,
+    availabilityZones,
     adminGroupObjectIds: c.stringList("cluster.adminGroupObjectIds", raw.adminGroupObjectIds, RULES.uuid),
     networkPolicy: c.oneOf("cluster.networkPolicy", raw.networkPolicy, ["azure", "calico", "cilium"] as const) ?? "azure",
     automaticUpgradeChannel: c.oneOf("cluster.automaticUpgradeChannel", raw.automaticUpgradeChannel,

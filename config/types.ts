@@ -86,6 +86,18 @@ export interface NodePoolConfig {
 /** Scope of the secret-read grants: every secret of the vault, or only those a workload mounts. */
 export type GrantScope = "vault" | "secret";
 
+/**
+ * kubelogin's non-interactive login modes (https://azure.github.io/kubelogin/concepts/login-modes.html):
+ * how the workload stack's providers get an Entra ID token when local accounts are disabled.
+ * `devicecode`, `interactive` and `ropc` are left out: they need a person or a password.
+ */
+export const KUBELOGIN_MODES = ["azurecli", "workloadidentity", "spn", "msi", "azurepipelines", "azd"] as const;
+export type KubeloginMode = (typeof KUBELOGIN_MODES)[number];
+
+/** Availability zones a node pool can span; an empty list means none (regions without zones). */
+export const AVAILABILITY_ZONES = ["1", "2", "3"] as const;
+export type AvailabilityZone = (typeof AVAILABILITY_ZONES)[number];
+
 export interface ClusterConfig {
   readonly name: string;
   readonly dnsPrefix: string;
@@ -97,6 +109,10 @@ export interface ClusterConfig {
   readonly grantScope: GrantScope;
   readonly oidcIssuerEnabled: boolean;
   readonly localAccountsDisabled: boolean;
+  /** How the workload stack's kubelogin gets a token (only with local accounts disabled). */
+  readonly kubeloginMode: KubeloginMode;
+  /** Zones of both node pools; empty for a region without zones. */
+  readonly availabilityZones: readonly AvailabilityZone[];
   readonly adminGroupObjectIds: readonly string[];
   readonly networkPolicy: "azure" | "calico" | "cilium";
   readonly automaticUpgradeChannel: "patch" | "rapid" | "stable" | "node-image";

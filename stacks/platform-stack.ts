@@ -110,6 +110,7 @@ export class PlatformStack extends TerraformStack {
       privateCluster: c.privateCluster,
       hostEncryption: c.hostEncryption,
       ephemeralOsDisk: c.ephemeralOsDisk,
+      availabilityZones: c.availabilityZones,
     });
 
     for (const workload of config.workloads) {

@@ -37,6 +37,8 @@ export class WorkloadStack extends TerraformStack {
       clusterName: output(PLATFORM_OUTPUTS.clusterName),
       resourceGroupName: output(PLATFORM_OUTPUTS.resourceGroupName),
       localAccountsDisabled: config.cluster.localAccountsDisabled,
+      kubeloginMode: config.cluster.kubeloginMode,
+      tenantId: output(PLATFORM_OUTPUTS.tenantId),
     });
 
     // Grouping keeps user-chosen names (DNS labels) from colliding with the stack's own construct IDs.
