@@ -1,9 +1,11 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { DataResource, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { App, DataResource, TerraformStack, TerraformVariable } from "cdktf";
 import { missingSecretsCondition } from "../constructs/azure-keyvault";
+import { synthesizeAtomically } from "../stacks/synthesize";
 import { configFrom, dataOf, synthApp } from "./helpers/synth";
-import { describeWithTerraform, terraform, terraformDir } from "./helpers/terraform";
+import { describeWithTerraform, terraform } from "./helpers/terraform";
 
 const EXTERNAL = (raw: any) => {
   raw.keyVault.secrets[1].source = "external";
@@ -26,20 +28,35 @@ describe("external secrets check in the workload stack", () => {
   });
 });
 
-/**
- * The same condition and message, rendered by cdktf the same way, on a provider-free stand-in:
- * terraform_data's planned input plays the data source's `names`, a variable the vault name.
- */
-describeWithTerraform("external secrets check, evaluated by terraform", () => {
-  const stack = new TerraformStack(Testing.app(), "check");
+/** A provider-free stand-in: terraform_data's planned input plays the data source's `names`, a variable the vault name. */
+function standInApp(outdir: string): App {
+  const app = new App({ outdir });
+  const stack = new TerraformStack(app, "check");
   const names = new TerraformVariable(stack, "names", { type: "list(string)" });
   const vault = new TerraformVariable(stack, "vault", { type: "string" });
   new DataResource(stack, "names_stand_in", {
     input: { names: names.listValue },
     lifecycle: { postcondition: [missingSecretsCondition(["payment-api-key", "Partner-Token", "db-password"], "self.input.names", vault.stringValue)] },
   });
-  const dir = terraformDir({ "main.tf.json": Testing.synth(stack) });
-  beforeAll(() => expect(terraform(dir, ["init", "-backend=false"]).status).toBe(0));
+  return app;
+}
+
+/** The stand-in's stack folder, synthesized as JSON or (repaired) HCL like the real stacks. */
+function standIn(format: "json" | "hcl"): string {
+  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "check-")), "out");
+  if (format === "hcl") process.env.SYNTH_HCL_OUTPUT = "true";
+  try {
+    synthesizeAtomically(standInApp, outdir);
+  } finally {
+    delete process.env.SYNTH_HCL_OUTPUT;
+  }
+  return path.join(outdir, "stacks", "check");
+}
+
+describeWithTerraform.each(["json", "hcl"] as const)("external secrets check, evaluated by terraform (%s)", (format) => {
+  const dir = standIn(format);
+  // cdktf gives the stack a local backend, so a plain init (state in the temporary folder).
+  beforeAll(() => expect(terraform(dir, ["init", "-input=false"]).status).toBe(0));
 
   const plan = (present: string[]) => terraform(dir, ["plan", "-input=false", "-lock=false", "-no-color"], {
     TF_VAR_names: JSON.stringify(present),
@@ -60,6 +77,4 @@ describeWithTerraform("external secrets check, evaluated by terraform", () => {
     expect(run.output).not.toContain("Error");
     expect(run.status).toBe(0);
   });
-
-  afterAll(() => fs.rmSync(path.resolve(dir), { recursive: true, force: true }));
 });

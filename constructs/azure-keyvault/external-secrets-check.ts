@@ -12,7 +12,8 @@ export interface ExternalSecretsCheckProps {
 /**
  * Terraform's condition and message for "every name in `wanted` is among `namesExpression`"
  * (an expression yielding the vault's secret names). Key Vault names are case-insensitive, so
- * the comparison is too. The message lists every missing name and the command that creates it.
+ * the comparison is too. The message lists every missing name and the command that creates it;
+ * it holds no literal double quote, which cdktf 0.21's HCL renderer would not escape.
  */
 export function missingSecretsCondition(wanted: readonly string[], namesExpression: string, keyVaultName: string): { condition: string; errorMessage: string } {
   const present = `[for m in ${namesExpression} : lower(m)]`;
@@ -20,7 +21,7 @@ export function missingSecretsCondition(wanted: readonly string[], namesExpressi
   // keyVaultName is a reference token: cdktf writes it as ${...} in text and bare inside an expression.
   return {
     condition: `\${length(${missing}) == 0}`,
-    errorMessage: `Key Vault ${keyVaultName} has no secret \${join(", ", ${missing})}, which the workloads mount as "source": "external", ` +
+    errorMessage: `Key Vault ${keyVaultName} has no secret \${join(", ", ${missing})}, which the workloads mount as external secrets, ` +
       "so their pods could not start. Create each, then plan again: " +
       `\${join(" ; ", [for n in ${missing} : format("az keyvault secret set --vault-name %s --name %s --file <file holding the value>", ${keyVaultName}, n)])}`,
   };
