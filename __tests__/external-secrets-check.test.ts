@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { App, DataResource, TerraformStack, TerraformVariable } from "cdktf";
+import { App, DataResource, LocalBackend, TerraformStack, TerraformVariable } from "cdktf";
 import { missingSecretsCondition } from "../constructs/azure-keyvault";
 import { synthesizeAtomically } from "../stacks/synthesize";
 import { configFrom, dataOf, synthApp } from "./helpers/synth";
@@ -32,6 +32,8 @@ describe("external secrets check in the workload stack", () => {
 function standInApp(outdir: string): App {
   const app = new App({ outdir });
   const stack = new TerraformStack(app, "check");
+  // State beside the configuration: cdktf's default path is absolute, inside the project.
+  new LocalBackend(stack, { path: "terraform.tfstate" });
   const names = new TerraformVariable(stack, "names", { type: "list(string)" });
   const vault = new TerraformVariable(stack, "vault", { type: "string" });
   new DataResource(stack, "names_stand_in", {

@@ -136,7 +136,7 @@ describe("platform stack", () => {
   test("writes managed secrets write-only from sensitive ephemeral variables", () => {
     expect(text).toHaveResourceWithProperties(KeyVaultSecret, {
       name: "db-password",
-      value_wo: "${var.secret_db_password}",
+      value_wo: '${var.secret_db_password == null ? "" : var.secret_db_password}',
       value_wo_version: 1,
       content_type: "text/plain",
       expiration_date: "2027-12-31T00:00:00Z",
@@ -144,7 +144,7 @@ describe("platform stack", () => {
     for (const secret of resourcesOf(json, "azurerm_key_vault_secret")) {
       expect(secret).not.toHaveProperty("value");
     }
-    expect(json.variable.secret_db_password).toEqual(expect.objectContaining({ type: "string", sensitive: true, ephemeral: true, nullable: false }));
+    expect(json.variable.secret_db_password).toEqual(expect.objectContaining({ type: "string", sensitive: true, ephemeral: true, default: null }));
     expect(json.variable.secret_api_key).toEqual(expect.objectContaining({ sensitive: true, ephemeral: true }));
   });
 

@@ -51,6 +51,6 @@ describe("SecretsVault", () => {
     new SecretsVault(stack, "v", VAULT).addManagedSecret("tls-key", { contentType: "application/x-pem-file" });
     const json = JSON.parse(Testing.synth(stack));
     expect(Object.keys(json.variable)).toEqual(["secret_tls_key"]);
-    expect(synthesized(stack, "azurerm_key_vault_secret")[0].value_wo).toBe("${var.secret_tls_key}");
+    expect(synthesized(stack, "azurerm_key_vault_secret")[0].value_wo).toBe('${var.secret_tls_key == null ? "" : var.secret_tls_key}');
   });
 });

@@ -184,24 +184,28 @@ export class SecretsVault extends Construct {
   /**
    * Declares a secret whose value this app writes. The value comes from the sensitive, ephemeral
    * Terraform variable `secret_<name>` (TF_VAR_secret_<name>, hyphens as underscores) through
-   * the write-only `value_wo`, so it is never in state or cdktf.out.
+   * the write-only `value_wo`, so it is never in state or cdktf.out. The variable is demanded
+   * only by a plan that writes the secret (creation or a new valueVersion).
    */
   addManagedSecret(name: string, props: ManagedSecretProps): void {
     this.assertNewSecret(name);
     const variableName = `secret_${name.toLowerCase().replace(/-/g, "_")}`;
     const value = new SecretVariable(this, `value-${name}`, {
       name: variableName,
-      description: `Value of Key Vault secret ${name}. Set TF_VAR_${variableName}; it is written write-only and never stored in state.`,
+      description: `Value of Key Vault secret ${name}. Set TF_VAR_${variableName} when the secret is created or its valueVersion changes; ` +
+        "it is written write-only and never stored in state.",
+      valueVersion: props.valueVersion ?? 1,
+      subject: `Key Vault secret ${name}`,
     });
     const secret = new KeyVaultSecret(this, `secret-${name}`, {
       name,
       keyVaultId: this.vault.id,
       valueWo: value.value,
-      valueWoVersion: props.valueVersion ?? 1,
+      valueWoVersion: value.valueVersion,
       contentType: props.contentType,
       expirationDate: props.expirationDate,
       dependsOn: this.writeReady,
-      lifecycle: { preventDestroy: this.preventDestroy },
+      lifecycle: { preventDestroy: this.preventDestroy, precondition: [value.writeGuard] },
     });
     this.managed.set(name.toLowerCase(), secret);
   }
