@@ -113,7 +113,7 @@ describe("backends", () => {
 const HCL_CASES: [string, AppConfig][] = [
   ["default (local backend)", configFrom()],
   ["envs/example.json (azurerm backend, workload identity, synced secret)", loadConfig({ CONFIG: "envs/example.json" }, ROOT)],
-  ["envs/terraform-cloud.json (cloud backend, private vault)", loadConfig({ CONFIG: "envs/terraform-cloud.json" }, ROOT)],
+  ["envs/terraform-cloud.json (cloud backend, local execution)", loadConfig({ CONFIG: "envs/terraform-cloud.json" }, ROOT)],
 ];
 
 describe.each(HCL_CASES)("HCL output of %s", (_name, config) => {

@@ -1,4 +1,7 @@
+import * as fs from "fs";
+import * as path from "path";
 import { Testing } from "cdktf";
+import { loadConfig } from "../config/load-config";
 import { buildApp } from "../stacks/build-app";
 import { configFrom, resourcesOf } from "./helpers/synth";
 
@@ -108,5 +111,22 @@ describe("what Microsoft documents as required", () => {
     expect(resourcesOf(none, "azurerm_kubernetes_cluster_node_pool")[0]).not.toHaveProperty("zones");
     const two = platformJson((raw) => (raw.cluster = { availabilityZones: ["1", "3"] }));
     expect(resourcesOf(two, "azurerm_kubernetes_cluster_node_pool")[0].zones).toEqual(["1", "3"]);
+  });
+});
+
+describe("envs/terraform-cloud.json", () => {
+  const root = path.resolve(__dirname, "..");
+  const config = loadConfig({ CONFIG: "envs/terraform-cloud.json" }, root);
+  const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("### Running in Terraform Cloud"), readme.indexOf("## HCL output for ops teams"));
+
+  test("deploys the way its README section describes: local execution, so a vault the deployer's machine can reach", () => {
+    expect(section).toContain("what\n     `envs/terraform-cloud.json` is for");
+    expect(section).toMatch(/\*Local execution\*/);
+    // Local execution runs outside the VNet: a private vault would refuse the secret writes.
+    expect(config.keyVault.networkAccess).toBe("allowlist");
+    expect(section).toContain("TF_VAR_deployer_ip_ranges");
+    expect(config.cluster.kubeloginMode).toBe("azurecli");
+    expect(section).toContain('`kubeloginMode: "azurecli"`');
   });
 });
