@@ -57,8 +57,9 @@ export interface SecretsVaultProps {
 
 /**
  * The default wait after role grants. Microsoft documents that role assignment changes can take
- * up to 10 minutes to apply (https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected),
- * and without any wait the first secret write fails with 403 ForbiddenByRbac. Azure's own
+ * minutes, up to 10, to apply (https://learn.microsoft.com/azure/key-vault/general/rbac-guide,
+ * https://learn.microsoft.com/azure/role-based-access-control/troubleshooting), and without any
+ * wait the first secret write fails with 403 ForbiddenByRbac. Azure's own
  * verified module hit the same error and waits 30s before secret operations
  * (https://github.com/Azure/terraform-azurerm-avm-res-keyvault-vault, variable
  * wait_for_rbac_before_secret_operations); raise it with keyVault.rbacPropagationWait if a
