@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { AppConfig } from "../config/types";
+import { ExternalSecretsCheck } from "../constructs/azure-keyvault";
 import { ClusterConnection, MountIdentity, SecretMountedApp, WorkloadNamespace } from "../constructs/kubernetes";
 import { StackState } from "../constructs/terraform";
 import { relaxWorkloadsForLab } from "./lab-profile";
@@ -38,7 +39,18 @@ export class WorkloadStack extends ReadableStack {
       clusterName: output(PLATFORM_OUTPUTS.clusterName),
       resourceGroupName: output(PLATFORM_OUTPUTS.resourceGroupName),
       localAccountsDisabled: config.cluster.localAccountsDisabled,
+      kubeloginMode: config.cluster.kubeloginMode,
+      tenantId: output(PLATFORM_OUTPUTS.tenantId),
     });
+
+    const external = config.keyVault.secrets.filter((s) => s.source === "external").map((s) => s.name);
+    if (external.length > 0) {
+      new ExternalSecretsCheck(this, "external-secrets", {
+        keyVaultId: output(PLATFORM_OUTPUTS.keyVaultId),
+        keyVaultName: output(PLATFORM_OUTPUTS.keyVaultName),
+        secretNames: external,
+      });
+    }
 
     // Grouping keeps user-chosen names (DNS labels) from colliding with the stack's own construct IDs.
     const namespaceScope = new Construct(this, "namespaces");
