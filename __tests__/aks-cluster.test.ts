@@ -32,6 +32,22 @@ describe("AksCluster", () => {
     );
   });
 
+  test("fails when availability zones repeat or are unknown", () => {
+    expect(() => new AksCluster(azureStack(), "c", { ...CLUSTER, availabilityZones: ["1", "1"] })).toThrow(
+      'AksCluster availabilityZones must be distinct values of 1, 2, 3, got ["1","1"]',
+    );
+    expect(() => new AksCluster(azureStack(), "c", { ...CLUSTER, availabilityZones: ["4" as any] })).toThrow("AksCluster availabilityZones");
+  });
+
+  test("spreads the system pool over zones 1-3 by default, with Network Contributor and Container Insights", () => {
+    const stack = azureStack();
+    new AksCluster(stack, "c", CLUSTER);
+    expect(synthesized(stack, "azurerm_kubernetes_cluster")[0].default_node_pool.zones).toEqual(["1", "2", "3"]);
+    expect(synthesized(stack, "azurerm_role_assignment").map((r) => r.role_definition_name)).toContain("Network Contributor");
+    expect(synthesized(stack, "azurerm_monitor_data_collection_rule")).toHaveLength(1);
+    expect(synthesized(stack, "azurerm_monitor_data_collection_rule_association")).toHaveLength(1);
+  });
+
   test("lets workloads share the system pool when there is no user pool", () => {
     const stack = azureStack();
     new AksCluster(stack, "c", CLUSTER);

@@ -113,7 +113,7 @@ describe("backends", () => {
 const HCL_CASES: [string, AppConfig][] = [
   ["default (local backend)", configFrom()],
   ["envs/example.json (azurerm backend, workload identity, synced secret)", loadConfig({ CONFIG: "envs/example.json" }, ROOT)],
-  ["envs/terraform-cloud.json (cloud backend, private vault)", loadConfig({ CONFIG: "envs/terraform-cloud.json" }, ROOT)],
+  ["envs/terraform-cloud.json (cloud backend, local execution)", loadConfig({ CONFIG: "envs/terraform-cloud.json" }, ROOT)],
 ];
 
 describe.each(HCL_CASES)("HCL output of %s", (_name, config) => {
@@ -169,7 +169,7 @@ describe("HCL output repairs", () => {
 
   test("writes depends_on and ignore_changes as references, not quoted strings", () => {
     const hcl = fs.readFileSync(path.join(outdir, "stacks", "platform", "cdk.tf"), "utf8");
-    expect(hcl).toMatch(/depends_on += \[\s*azurerm_role_assignment\./);
+    expect(hcl).toMatch(/depends_on += \[\s*time_sleep\./);
     expect(hcl).toMatch(/ignore_changes += \[\s*default_node_pool\[0\]\.node_count/);
     expect(hcl).not.toMatch(/(depends_on|ignore_changes) += \[\s*"/);
   });

@@ -1,5 +1,4 @@
 import { ConfigError } from "../config/config-error";
-import { RULES } from "../config/naming-rules";
 import { parseConfig } from "../config/parse-config";
 import { freshConfig, KV_NAME, NOW, PINNED, RawConfig, rows, VALID_DATE } from "./helpers/bad-configs";
 
@@ -100,22 +99,24 @@ describe("parseConfig accepts good configs", () => {
     expect(cfg.workloads.map((w) => w.name)).toEqual(["demo"]);
   });
 
-  it("derives a deterministic default vault name that meets the Key Vault rule", () => {
-    const first = parseConfig(freshConfig()).keyVault.name;
-    const second = parseConfig(freshConfig()).keyVault.name;
-    expect(second).toBe(first);
-    expect(first).toMatch(RULES.keyVaultName.pattern);
-    expect(first).toMatch(/^kv-kvcsi-[0-9a-f]{6}$/);
+  it("leaves the vault name to the platform stack (unique per subscription, computed at plan) unless one is given", () => {
+    expect(parseConfig(freshConfig()).keyVault.name).toBeUndefined();
+    const named = freshConfig();
+    named.keyVault.name = "kv-mine-01";
+    expect(parseConfig(named).keyVault.name).toBe("kv-mine-01");
+  });
 
-    const other = freshConfig();
-    other.namePrefix = "other";
-    const otherName = parseConfig(other).keyVault.name;
-    expect(otherName).not.toBe(first);
-    expect(otherName).toMatch(RULES.keyVaultName.pattern);
+  it("spreads both pools over zones 1-3 and logs in with the Azure CLI by default; an empty zone list means no zones", () => {
+    const cluster = parseConfig(freshConfig()).cluster;
+    expect(cluster.availabilityZones).toEqual(["1", "2", "3"]);
+    expect(cluster.kubeloginMode).toBe("azurecli");
+    const raw = freshConfig();
+    raw.cluster = { availabilityZones: [] };
+    expect(parseConfig(raw).cluster.availabilityZones).toEqual([]);
+  });
 
-    const longest = freshConfig();
-    longest.namePrefix = "abcdefghijkl";
-    expect(parseConfig(longest).keyVault.name).toMatch(RULES.keyVaultName.pattern);
+  it("waits 30s for role propagation by default", () => {
+    expect(parseConfig(freshConfig()).keyVault.rbacPropagationWait).toBe("30s");
   });
 
   it("gives the lab profile relaxed defaults", () => {

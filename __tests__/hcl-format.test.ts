@@ -164,7 +164,7 @@ for (const [name, config] of CONFIGS) {
       const [terraform] = (await parse("cdk.tf", cdkTf(outdir, stack))).terraform;
       const sources = Object.values<any>(terraform.required_providers[0]).map((p) => p.source);
       expect(sources.length).toBeGreaterThan(0);
-      for (const source of sources) expect(source).toMatch(/^hashicorp\/(azurerm|kubernetes|helm)$/);
+      for (const source of sources) expect(source).toMatch(/^hashicorp\/(azurerm|kubernetes|helm|time)$/);
     });
   });
 }

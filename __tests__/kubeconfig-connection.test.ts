@@ -34,6 +34,16 @@ describe("workload stack with cluster.connection of type kubeconfig", () => {
     expect(JSON.stringify(workload)).not.toContain("kubelogin");
   });
 
+  test("keeps the azurerm provider when an external secret is checked in the vault", () => {
+    const withExternal = synthApp(configFrom((raw) => {
+      (raw.cluster ??= {}).connection = KUBECONFIG;
+      raw.keyVault.secrets[0].source = "external";
+    })).stackJson("workload");
+    expect(withExternal.provider.azurerm).toHaveLength(1);
+    expect(dataOf(withExternal, "azurerm_kubernetes_cluster")).toEqual([]);
+    expect(withExternal.provider.kubernetes).toEqual([expect.objectContaining({ config_context: "ci-runner" })]);
+  });
+
   test("still takes the vault, tenant and identity from the platform's remote state", () => {
     expect(dataOf(workload, "terraform_remote_state")).toHaveLength(1);
     const [spc] = resourcesOf(workload, "kubernetes_manifest").map((m) => m.manifest).filter((m) => m.kind === "SecretProviderClass");

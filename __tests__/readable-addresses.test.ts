@@ -54,10 +54,13 @@ describe("Terraform addresses", () => {
       "azurerm_kubernetes_cluster.aks",
       "azurerm_kubernetes_cluster_node_pool.aks_user_pool",
       "azurerm_log_analytics_workspace.logs",
+      "azurerm_monitor_data_collection_rule.aks_container_insights",
+      "azurerm_monitor_data_collection_rule_association.aks_container_insights_association",
       "azurerm_monitor_diagnostic_setting.key_vault_audit_logs",
       "azurerm_network_security_group.cluster_nsg",
       "azurerm_network_security_group.endpoint_nsg",
       "azurerm_resource_group.group",
+      "azurerm_role_assignment.aks_cluster_network_contributor",
       "azurerm_role_assignment.aks_deployer_cluster_admin",
       "azurerm_role_assignment.key_vault_deployer_secrets_officer",
       "azurerm_role_assignment.key_vault_read_addon_secret_api_key",
@@ -68,6 +71,10 @@ describe("Terraform addresses", () => {
       "azurerm_subnet_network_security_group_association.endpoint_nsg_association",
       "azurerm_virtual_network.vnet",
       "data.azurerm_client_config.deployer",
+      "terraform_data.key_vault_value_api_key_write_marker",
+      "terraform_data.key_vault_value_db_password_write_marker",
+      "time_sleep.key_vault_deployer_grant_propagation",
+      "time_sleep.key_vault_reader_grants_propagation",
       "var.deployer_ip_ranges",
       "var.secret_api_key",
       "var.secret_db_password",
@@ -113,7 +120,10 @@ describe("Terraform addresses", () => {
 
   test("names every provider by its full registry source", () => {
     const s = synthApp();
-    expect(s.stackJson("platform").terraform.required_providers).toEqual({ azurerm: { source: "hashicorp/azurerm", version: "4.55.0" } });
+    expect(s.stackJson("platform").terraform.required_providers).toEqual({
+      azurerm: { source: "hashicorp/azurerm", version: "4.55.0" },
+      time: { source: "hashicorp/time", version: "0.13.1" },
+    });
     expect(Object.values<any>(s.stackJson("workload").terraform.required_providers).map((p) => p.source).sort())
       .toEqual(["hashicorp/azurerm", "hashicorp/helm", "hashicorp/kubernetes"]);
   });

@@ -1,3 +1,6 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import { renderSecretMountMap, secretMountMap } from "../config/secret-mount-map";
 import { configFrom } from "./helpers/synth";
 
@@ -24,10 +27,10 @@ describe("secret mount map", () => {
   });
 
   test("renders a markdown table headed by the vault name", () => {
-    const config = configFrom();
-    const text = renderSecretMountMap(config.keyVault.name, secretMountMap(config));
+    const config = configFrom((raw) => (raw.keyVault.name = "kv-mounts-01"));
+    const text = renderSecretMountMap("kv-mounts-01", secretMountMap(config));
     expect(text.split("\n")).toEqual([
-      `Key Vault ${config.keyVault.name}`,
+      "Key Vault kv-mounts-01",
       "",
       "| namespace | deployment | file in every pod | Key Vault object | identity | also in a Kubernetes Secret |",
       "|---|---|---|---|---|---|",
@@ -35,5 +38,16 @@ describe("secret mount map", () => {
       "| demo | demo | `/mnt/secrets-store/api-key` | secret/api-key | addon | no |",
       "",
     ]);
+  });
+
+  test("the README's sample is exactly what npm run mounts prints for the default config", () => {
+    const root = path.resolve(__dirname, "..");
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const sample = /`npm run mounts` prints[\s\S]*?```text\n([\s\S]*?)```/.exec(readme)?.[1];
+    const run = spawnSync(process.execPath, ["-r", "./scripts/ts-register.js", "scripts/secret-mounts.ts"], {
+      cwd: root, encoding: "utf8", env: { ...process.env, CONFIG: "", INIT_CWD: "" },
+    });
+    expect(run.status).toBe(0);
+    expect(sample).toBe(run.stdout);
   });
 });

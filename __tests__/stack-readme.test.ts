@@ -42,7 +42,7 @@ describe.each([["JSON", false], ["HCL", true]])("the generated stack README, %s 
       expect(text).toMatch(new RegExp(`\\| \`${name}\` \\|.*\\| \`TF_VAR_${name}\` \\|`));
       expect(text).toContain(`export TF_VAR_${name}=`);
     }
-    expect(text).toMatch(/\| `secret_db_password` \|.*\| `string` \| n\/a \| yes \| yes, ephemeral/);
+    expect(text).toMatch(/\| `secret_db_password` \|.*\| `string` \| n\/a \| when the apply writes it \| yes, ephemeral/);
     expect(text).toContain("export ARM_SUBSCRIPTION_ID=");
     expect(text).toContain("Checked at plan:\n\n- `deployer_ip_ranges`: Set TF_VAR_deployer_ip_ranges");
   });

@@ -118,3 +118,12 @@ export function durationSeconds(value: string): number {
   if (!m) return NaN;
   return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
 }
+
+/**
+ * kubelogin's non-interactive login modes (https://azure.github.io/kubelogin/concepts/login-modes.html).
+ * `devicecode`, `interactive` and `ropc` are left out: they need a person or a password.
+ */
+export const KUBELOGIN_MODES = ["azurecli", "workloadidentity", "spn", "msi", "azurepipelines", "azd"] as const;
+
+/** Availability zones a node pool can span. */
+export const AVAILABILITY_ZONES = ["1", "2", "3"] as const;

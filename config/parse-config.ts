@@ -1,4 +1,3 @@
-import { createHash } from "crypto";
 import { Checker, join, nearest, show } from "./checker";
 import { AZURE_REGIONS } from "./azure-regions";
 import { ConfigError } from "./config-error";
@@ -7,7 +6,9 @@ import { cidrContains, cidrContainsIp, cidrsOverlap, canonicalCidr, hasHostBits,
 import { durationSeconds, MAX_TAGS, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
 import { defaultAt, enumAt, keysAt, rangeAt, variantKeysAt } from "./shape";
 import {
+  AVAILABILITY_ZONES,
   AppConfig,
+  AvailabilityZone,
   BackendConfig,
   ClusterConfig,
   ClusterConnectionConfig,
@@ -22,6 +23,7 @@ import {
   SecretSyncConfig,
   WorkloadConfig,
   fileNameOf,
+  KubeloginMode,
 } from "./types";
 
 
@@ -54,7 +56,7 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   const backend = parseBackend(c, root.backend, namePrefix);
   const resourceGroup = parseResourceGroup(c, root.resourceGroup, namePrefix);
   const network = parseNetwork(c, root.network);
-  const keyVault = parseKeyVault(c, root.keyVault, { namePrefix, location, resourceGroup: resourceGroup.name, lab, now });
+  const keyVault = parseKeyVault(c, root.keyVault, { lab, now });
   const cluster = parseCluster(c, root.cluster, namePrefix, lab);
   const workloads = parseWorkloads(c, root.workloads, { lab, keyVault, cluster });
 
@@ -281,16 +283,10 @@ function checkAllowlists(c: Checker, lab: boolean, keyVault: KeyVaultConfig, clu
   }
 }
 
-/** Key Vault names are global; the default gets a suffix derived from the config so two setups rarely collide. */
-export function defaultVaultName(namePrefix: string, location: string, resourceGroup: string): string {
-  const suffix = createHash("sha256").update(`${namePrefix}|${location}|${resourceGroup}`).digest("hex").slice(0, 6);
-  return `kv-${namePrefix}-${suffix}`;
-}
-
 function parseKeyVault(
   c: Checker,
   value: unknown,
-  ctx: { namePrefix: string; location: string; resourceGroup: string; lab: boolean; now: Date },
+  ctx: { lab: boolean; now: Date },
 ): KeyVaultConfig {
   const raw = c.object("keyVault", value, keysAt("keyVault")) ?? {};
   const secrets: SecretConfig[] = [];
@@ -331,7 +327,10 @@ function parseKeyVault(
     c.report("keyVault.allowedIpRanges", `only applies when keyVault.networkAccess is "allowlist", got networkAccess ${show(networkAccess)}`);
   }
   return {
-    name: c.string("keyVault.name", raw.name, RULES.keyVaultName) ?? defaultVaultName(ctx.namePrefix, ctx.location, ctx.resourceGroup),
+    // Unset, the platform stack computes a name unique per subscription at plan time.
+    name: c.string("keyVault.name", raw.name, RULES.keyVaultName),
+    rbacPropagationWait: c.string("keyVault.rbacPropagationWait", raw.rbacPropagationWait, RULES.duration)
+      ?? defaultAt<string>("keyVault.rbacPropagationWait"),
     sku: c.oneOf("keyVault.sku", raw.sku, enumAt<KeyVaultConfig["sku"]>("keyVault.sku")) ?? defaultAt<KeyVaultConfig["sku"]>("keyVault.sku"),
     softDeleteRetentionDays: c.integer("keyVault.softDeleteRetentionDays", raw.softDeleteRetentionDays, ...rangeAt("keyVault.softDeleteRetentionDays"))
       ?? defaultAt<number>("keyVault.softDeleteRetentionDays"),
@@ -398,6 +397,24 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
   if (privateCluster && apiServerAuthorizedIpRanges.length > 0) {
     c.report("cluster.apiServerAuthorizedIpRanges", "cannot be combined with cluster.privateCluster: a private API server has no public endpoint to restrict");
   }
+  const localAccountsDisabled = c.boolean("cluster.localAccountsDisabled", raw.localAccountsDisabled) ?? !lab;
+  const kubeloginMode = c.oneOf("cluster.kubeloginMode", raw.kubeloginMode, enumAt<KubeloginMode>("cluster.kubeloginMode"))
+    ?? defaultAt<KubeloginMode>("cluster.kubeloginMode");
+  if (!localAccountsDisabled && raw.kubeloginMode !== undefined) {
+    c.report("cluster.kubeloginMode", "only applies when cluster.localAccountsDisabled is true; with local accounts the providers use the cluster's admin certificate");
+  }
+  const zoneRule = { pattern: /^[123]$/, allowed: "\"1\", \"2\" or \"3\"" };
+  const zones = raw.availabilityZones === undefined
+    ? AVAILABILITY_ZONES.map((zone) => ({ zone, i: 0 }))
+    : c.array("cluster.availabilityZones", raw.availabilityZones).flatMap((zone, i) => {
+      const z = c.string(`cluster.availabilityZones[${i}]`, zone, zoneRule) as AvailabilityZone | undefined;
+      return z === undefined ? [] : [{ zone: z, i }];
+    });
+  const availabilityZones: AvailabilityZone[] = [];
+  for (const { zone, i } of zones) {
+    if (availabilityZones.includes(zone)) c.report(`cluster.availabilityZones[${i}]`, `${show(zone)} is listed twice; list each zone once`);
+    else availabilityZones.push(zone);
+  }
   return {
     name: c.string("cluster.name", raw.name, RULES.clusterName) ?? `aks-${namePrefix}`,
     dnsPrefix: c.string("cluster.dnsPrefix", raw.dnsPrefix, RULES.dnsPrefix) ?? namePrefix,
@@ -409,7 +426,9 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
     grantScope: c.oneOf("cluster.grantScope", raw.grantScope, enumAt<ClusterConfig["grantScope"]>("cluster.grantScope"))
       ?? defaultAt<ClusterConfig["grantScope"]>("cluster.grantScope"),
     oidcIssuerEnabled: c.boolean("cluster.oidcIssuerEnabled", raw.oidcIssuerEnabled) ?? defaultAt<boolean>("cluster.oidcIssuerEnabled"),
-    localAccountsDisabled: c.boolean("cluster.localAccountsDisabled", raw.localAccountsDisabled) ?? !lab,
+    localAccountsDisabled,
+    kubeloginMode,
+    availabilityZones,
     adminGroupObjectIds: c.stringList("cluster.adminGroupObjectIds", raw.adminGroupObjectIds, RULES.uuid),
     networkPolicy: c.oneOf("cluster.networkPolicy", raw.networkPolicy, enumAt<ClusterConfig["networkPolicy"]>("cluster.networkPolicy"))
       ?? defaultAt<ClusterConfig["networkPolicy"]>("cluster.networkPolicy"),

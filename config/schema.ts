@@ -10,7 +10,7 @@
  */
 import { Type, type Static, type TProperties, type TSchema } from "@sinclair/typebox";
 import { AZURE_REGIONS } from "./azure-regions";
-import { MAX_TAGS, NamingRule, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
+import { AVAILABILITY_ZONES, KUBELOGIN_MODES, MAX_TAGS, NamingRule, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
 
 const text = (rule: NamingRule, description: string, extra: object = {}) =>
   Type.String({ pattern: rule.pattern.source, description: `${description} Must be ${rule.allowed}.`, ...extra });
@@ -32,6 +32,7 @@ const opt = <T extends TSchema>(schema: T) => Type.Optional(schema);
 const cidrList = (description: string) => Type.Array(text(RULES.cidr, "An IPv4 range."), { description, default: [] });
 
 export const PROFILES = ["hardened", "lab"] as const;
+
 export const BACKEND_TYPES = ["local", "azurerm", "cloud"] as const;
 
 const LocalBackend = closed({
@@ -68,7 +69,8 @@ const Secret = closed({
 }, "A secret in the vault.");
 
 const KeyVault = closed({
-  name: opt(text(RULES.keyVaultName, "Globally unique vault name.", { $comment: "default: kv-<namePrefix>-<6 hex derived from the config>" })),
+  name: opt(text(RULES.keyVaultName, "Globally unique vault name.", { $comment: "default: kv-<namePrefix>-<8 hex computed at plan time from the subscription and resource group>" })),
+  rbacPropagationWait: opt(text(RULES.duration, "Wait after role grants before the first data-plane use (Azure RBAC propagates in minutes).", { default: "30s" })),
   sku: opt(choice(["standard", "premium"] as const, "Vault SKU.", { default: "standard" })),
   softDeleteRetentionDays: opt(whole(7, 90, "Soft-delete retention in days.", { default: 90 })),
   preventDestroy: opt(flag("Terraform refuses to destroy the vault. Default: true (hardened), false (lab); false only in the lab profile.")),
@@ -122,6 +124,9 @@ const Cluster = closed({
   hostEncryption: opt(flag("Encryption at host (needs the subscription feature).", { default: false })),
   ephemeralOsDisk: opt(flag("Ephemeral OS disks.", { default: false })),
   connection: opt(Type.Union([AksConnection, KubeconfigConnection], { description: "How the workload stack's kubernetes and helm providers reach the cluster.", default: { type: "aks" } })),
+  kubeloginMode: opt(choice(KUBELOGIN_MODES, "How the workload stack's kubelogin gets an Entra ID token (local accounts disabled only).", { default: "azurecli" })),
+  availabilityZones: opt(Type.Array(choice(AVAILABILITY_ZONES, "An availability zone."),
+    { description: "Zones of both node pools; [] for a region without zones.", uniqueItems: true, default: [...AVAILABILITY_ZONES] })),
 }, "The AKS cluster.");
 
 const SecretObject = closed({

@@ -73,7 +73,10 @@ export interface SecretConfig {
 export type VaultNetworkAccess = RawKeyVault["networkAccess"];
 
 export interface KeyVaultConfig {
-  readonly name: string;
+  /** Unset: `kv-<namePrefix>-<8 hex>`, the hex computed at plan time from subscription and resource group. */
+  readonly name?: string;
+  /** Wait after role grants before the first data-plane use (a duration such as "30s"). */
+  readonly rbacPropagationWait: string;
   readonly sku: RawKeyVault["sku"];
   readonly softDeleteRetentionDays: number;
   readonly preventDestroy: boolean;
@@ -95,6 +98,11 @@ export interface NodePoolConfig {
 /** Scope of the secret-read grants: every secret of the vault, or only those a workload mounts. */
 export type GrantScope = RawCluster["grantScope"];
 
+export { AVAILABILITY_ZONES, KUBELOGIN_MODES } from "./naming-rules";
+export type AvailabilityZone = (typeof import("./naming-rules").AVAILABILITY_ZONES)[number];
+/** How the workload stack's kubelogin gets a token when local accounts are disabled. */
+export type KubeloginMode = (typeof import("./naming-rules").KUBELOGIN_MODES)[number];
+
 /**
  * How the workload stack's kubernetes and helm providers reach the cluster: the platform's AKS
  * cluster through the azurerm data source (default), or a named context of a kubeconfig file
@@ -115,6 +123,10 @@ export interface ClusterConfig {
   readonly grantScope: GrantScope;
   readonly oidcIssuerEnabled: boolean;
   readonly localAccountsDisabled: boolean;
+  /** How the workload stack's kubelogin gets a token (only with local accounts disabled). */
+  readonly kubeloginMode: KubeloginMode;
+  /** Zones of both node pools; empty for a region without zones. */
+  readonly availabilityZones: readonly AvailabilityZone[];
   readonly adminGroupObjectIds: readonly string[];
   readonly networkPolicy: RawCluster["networkPolicy"];
   readonly automaticUpgradeChannel: RawCluster["automaticUpgradeChannel"];

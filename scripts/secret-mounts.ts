@@ -5,5 +5,5 @@ import { exitOnUserError } from "../config/user-error";
 
 exitOnUserError(() => {
   const config = loadConfig();
-  process.stdout.write(renderSecretMountMap(config.keyVault.name, secretMountMap(config)));
+  process.stdout.write(renderSecretMountMap(config.keyVault.name ?? `kv-${config.namePrefix}-<suffix computed at plan>`, secretMountMap(config)));
 });

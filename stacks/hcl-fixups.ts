@@ -13,6 +13,8 @@
  *    the stack's JSON instead (hclExpression), and "${...}" inside its strings stays a
  *    Terraform reference.
  * 5. `nullable = false` on variables is dropped, so a secret variable would accept null.
+ * 6. lifecycle `precondition`/`postcondition` come out as list attributes (`postcondition = [{...}]`),
+ *    which Terraform rejects; they must be blocks.
  *
  * The result is then laid out by formatHcl, because the renderer's own output is not
  * `terraform fmt`-clean (the cdktf CLI used to run `terraform fmt` over it; a synth without
@@ -32,10 +34,34 @@ export function repairCdktfHcl(
     if (variable.nullable !== false) continue;
     out = rewriteBlock(out, `variable "${name}" {`, (body) => (/^\s*nullable\s*=/m.test(body) ? body : body.replace("{\n", "{\n  nullable = false\n")));
   }
+  out = conditionsAsBlocks(out);
   out = rewriteBlock(out, 'provider "helm" {', (body) => body.replace(/^(\s*)(kubernetes|exec) \{$/gm, "$1$2 = {"));
   out = out.replace(/(depends_on|ignore_changes) = \[((?:\s*"[\w.\-[\]]+",?)*\s*)\]/g,
     (_all, name: string, items: string) => `${name} = [${items.replace(/"([\w.\-[\]]+)"/g, "$1")}]`);
   return formatHcl(out);
+}
+
+/** Rewrites every `precondition = [{...}, ...]` / `postcondition = [...]` list as one block per entry. */
+function conditionsAsBlocks(hcl: string): string {
+  const start = /^([ \t]*)(precondition|postcondition) = \[\s*$/m;
+  let out = "";
+  let rest = hcl;
+  for (let m = start.exec(rest); m; m = start.exec(rest)) {
+    const [, indent, name] = m;
+    let i = m.index + m[0].length;
+    const blocks: string[] = [];
+    for (;;) {
+      while (/[\s,]/.test(rest[i])) i++;
+      if (rest[i] !== "{") break;
+      const close = matchingBrace(rest, i);
+      blocks.push(`${indent}${name} ${rest.slice(i, close + 1)}`);
+      i = close + 1;
+    }
+    if (rest[i] !== "]") throw new Error(`HCL repair: unexpected ${JSON.stringify(rest[i])} in a ${name} list`);
+    out += rest.slice(0, m.index) + blocks.join("\n");
+    rest = rest.slice(i + 1);
+  }
+  return out + rest;
 }
 
 /** Replaces the value of the first `name = { ... }` attribute in `body` with `expression`. */

@@ -1,11 +1,12 @@
 import { Construct } from "constructs";
-import { Fn, TerraformOutput, TerraformVariable, Token } from "cdktf";
+import { Fn, Lazy, TerraformOutput, TerraformVariable, Token } from "cdktf";
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { AppConfig } from "../config/types";
 import { AksCluster } from "../constructs/azure-aks";
 import { SecretIdentity } from "../constructs/azure-identity";
-import { SecretsVault, VaultNetwork } from "../constructs/azure-keyvault";
+import { SecretsVault, uniqueVaultName, VaultNetwork } from "../constructs/azure-keyvault";
 import { LogWorkspace } from "../constructs/azure-monitoring";
 import { ClusterNetwork } from "../constructs/azure-network";
 import { PlatformResourceGroup } from "../constructs/azure-resource-group";
@@ -36,6 +37,7 @@ export class PlatformStack extends ReadableStack {
     props.state.attach(this, "platform");
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
     new AzurermProvider(this, "azurerm", { features: [{}], storageUseAzuread: true });
+    new TimeProvider(this, "time", {});
 
     const deployer = new DataAzurermClientConfig(this, "deployer", {});
     const tags = { ...config.tags };
@@ -64,7 +66,8 @@ export class PlatformStack extends ReadableStack {
     const kv = config.keyVault;
     this.vault = new SecretsVault(this, "key-vault", {
       ...common,
-      name: kv.name,
+      // Stable per subscription and resource group, different across subscriptions.
+      name: kv.name ?? uniqueVaultName(`kv-${config.namePrefix}-`, [deployer.subscriptionId, config.resourceGroup.name]),
       tenantId: deployer.tenantId,
       logWorkspaceId: logs.id,
       deployerPrincipalId: deployer.objectId,
@@ -72,6 +75,7 @@ export class PlatformStack extends ReadableStack {
       softDeleteRetentionDays: kv.softDeleteRetentionDays,
       preventDestroy: kv.preventDestroy,
       grantScope: config.cluster.grantScope,
+      rbacPropagationWait: kv.rbacPropagationWait,
       network: this.vaultNetwork(config, network),
     });
     for (const secret of kv.secrets) {
@@ -109,6 +113,7 @@ export class PlatformStack extends ReadableStack {
       privateCluster: c.privateCluster,
       hostEncryption: c.hostEncryption,
       ephemeralOsDisk: c.ephemeralOsDisk,
+      availabilityZones: c.availabilityZones,
     });
 
     for (const workload of config.workloads) {
@@ -174,7 +179,21 @@ export class PlatformStack extends ReadableStack {
     }
   }
 
+  /**
+   * The platform ends with the readers' propagation wait: every output the workload stack reads
+   * depends on it, so `cdktf deploy`, and a team applying the stacks one by one, can only start
+   * the workload after the grants work. The wait lives here, not at the start of the workload,
+   * because only this stack sees the grants: its time_sleep is replaced (and waits again)
+   * exactly when a grant is created or replaced, while a wait in the workload stack would
+   * either sleep on every first apply regardless of grants or miss a grant added later.
+   */
   private output(name: string, value: string, description: string): void {
-    new TerraformOutput(this, name, { value, description });
+    const output = new TerraformOutput(this, name, { value, description });
+    const waits = this.vault.readerGrantsPropagated();
+    // cdktf 0.21 writes an output's dependsOn as "${time_sleep.x}", which Terraform rejects ("A
+    // single static variable reference is required"), so the plain addresses go in as an override.
+    if (waits.length > 0) {
+      output.addOverride("depends_on", Lazy.listValue({ produce: () => waits.map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`) }));
+    }
   }
 }

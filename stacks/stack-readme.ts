@@ -69,7 +69,7 @@ export function renderStackReadme(input: StackReadmeInput): string {
         cell(d.description ?? ""),
         code(d.type ?? "any"),
         d.default === undefined || d.sensitive ? "n/a" : code(JSON.stringify(d.default)),
-        d.default === undefined ? "yes" : "no",
+        requirement(d),
         d.sensitive ? (d.ephemeral ? "yes, ephemeral (never in state or plan files)" : "yes") : "no",
         code(`TF_VAR_${v}`),
       ])),
@@ -141,8 +141,17 @@ function planChecks(variables: [string, any][]): string[] {
   return checks.length === 0 ? [] : [`Checked at plan:\n\n${bulletList(checks)}`];
 }
 
+/**
+ * An ephemeral secret with a null default is optional to Terraform, but a plan that writes the
+ * secret (create, or a bumped valueVersion) stops at a precondition without it.
+ */
+function requirement(d: any): string {
+  if (d.default === undefined) return "yes";
+  return d.default === null && d.ephemeral ? "when the apply writes it" : "no";
+}
+
 function commands(input: StackReadmeInput, variables: [string, any][]): string {
-  const required = variables.filter(([, d]) => d.default === undefined || (d.validation ?? []).length > 0);
+  const required = variables.filter(([, d]) => requirement(d) !== "no" || (d.validation ?? []).length > 0);
   const env = [
     ...(input.config.provider?.azurerm ? ['export ARM_SUBSCRIPTION_ID="$(az account show --query id -o tsv)"'] : []),
     ...required.map(([v, d]) => `export TF_VAR_${v}='${placeholder(d.type)}'${d.sensitive ? "   # secret: never write it into a file" : ""}`),

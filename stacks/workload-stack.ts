@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { AppConfig } from "../config/types";
+import { ExternalSecretsCheck } from "../constructs/azure-keyvault";
 import { ClusterConnection, KubeconfigConnection, MountIdentity, SecretMountedApp, WorkloadNamespace } from "../constructs/kubernetes";
 import { StackState } from "../constructs/terraform";
 import { relaxWorkloadsForLab } from "./lab-profile";
@@ -30,19 +31,31 @@ export class WorkloadStack extends ReadableStack {
     props.state.attach(this, "workload");
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
     this.addDependency(props.platform);
+    const connection = config.cluster.connection;
+    const external = config.keyVault.secrets.filter((s) => s.source === "external").map((s) => s.name);
+    // Only the AKS connection and the external-secrets check read Azure: a kubeconfig connection
+    // without external secrets needs no azurerm provider (and no Azure sign-in).
+    if (connection.type === "aks" || external.length > 0) new AzurermProvider(this, "azurerm", { features: [{}] });
 
     const platform = props.state.remoteState(this, "platform", "platform");
     const output = (name: string) => platform.getString(name);
-    const connection = config.cluster.connection;
     if (connection.type === "kubeconfig") {
-      // No Azure resource or data source remains, so no azurerm provider (or Azure sign-in) is needed.
       new KubeconfigConnection(this, "cluster", { path: connection.path, context: connection.context });
     } else {
-      new AzurermProvider(this, "azurerm", { features: [{}] });
       new ClusterConnection(this, "cluster", {
         clusterName: output(PLATFORM_OUTPUTS.clusterName),
         resourceGroupName: output(PLATFORM_OUTPUTS.resourceGroupName),
         localAccountsDisabled: config.cluster.localAccountsDisabled,
+        kubeloginMode: config.cluster.kubeloginMode,
+        tenantId: output(PLATFORM_OUTPUTS.tenantId),
+      });
+    }
+
+    if (external.length > 0) {
+      new ExternalSecretsCheck(this, "external-secrets", {
+        keyVaultId: output(PLATFORM_OUTPUTS.keyVaultId),
+        keyVaultName: output(PLATFORM_OUTPUTS.keyVaultName),
+        secretNames: external,
       });
     }
 

@@ -28,7 +28,7 @@ export const ABS_PATH = "an absolute path such as \"/mnt/secrets-store\", withou
 export const DURATION = "a duration such as \"2m\", \"30s\" or \"1h30m\"";
 export const REL_DIR = "a folder inside the project, such as \"state\" (relative, without \"..\")";
 export const RFC3339 = "an RFC 3339 UTC time such as \"2027-12-31T00:00:00Z\"";
-export const KV_KEYS = "name, sku, softDeleteRetentionDays, preventDestroy, networkAccess, allowedIpRanges, logRetentionDays, secrets";
+export const KV_KEYS = "name, rbacPropagationWait, sku, softDeleteRetentionDays, preventDestroy, networkAccess, allowedIpRanges, logRetentionDays, secrets";
 export const OBJECT_KEYS = "objectName, objectType, objectAlias, objectVersion, objectFormat, objectEncoding, filePermission";
 export const BACKEND_KEYS = "type, stateDir, resourceGroupName, storageAccountName, containerName, keyPrefix, subscriptionId, tenantId, " +
   "organization, hostname, workspaces";
@@ -750,6 +750,32 @@ export const rows: Row[] = [
     schema: "accepts",
     mutate: (c) => { c.keyVault.secrets[0].expirationDate = "2026-05-31T23:59:59Z"; },
     problems: [{ path: "keyVault.secrets[0].expirationDate", message: `"2026-05-31T23:59:59Z" is in the past; must be a later time, ${RFC3339}` }],
+  },
+  // --- a first real deploy (issue 9) ---
+  {
+    name: "the role propagation wait is not a duration",
+    mutate: (c) => { c.keyVault.rbacPropagationWait = "30 seconds"; },
+    problems: [{ path: "keyVault.rbacPropagationWait", message: `"30 seconds" is not allowed; must be ${DURATION}` }],
+  },
+  {
+    name: "the kubelogin mode is interactive (devicecode)",
+    mutate: (c) => { c.cluster = { kubeloginMode: "devicecode" }; },
+    problems: [{ path: "cluster.kubeloginMode", message: "\"devicecode\" is not allowed; must be \"azurecli\", \"workloadidentity\", \"spn\", \"msi\", \"azurepipelines\" or \"azd\"" }],
+  },
+  {
+    name: "a kubelogin mode is set while local accounts are enabled",
+    schema: "accepts",
+    mutate: (c) => { c.profile = "lab"; c.cluster = { localAccountsDisabled: false, kubeloginMode: "msi" }; },
+    problems: [{ path: "cluster.kubeloginMode", message: "only applies when cluster.localAccountsDisabled is true; with local accounts the providers use the cluster's admin certificate" }],
+  },
+  {
+    name: "an availability zone is unknown or listed twice",
+    mutate: (c) => { c.cluster = { availabilityZones: ["1", "4", 2, "1"] }; },
+    problems: [
+      { path: "cluster.availabilityZones[1]", message: "\"4\" is not allowed; must be \"1\", \"2\" or \"3\"" },
+      { path: "cluster.availabilityZones[2]", message: "must be a string, got 2" },
+      { path: "cluster.availabilityZones[3]", message: "\"1\" is listed twice; list each zone once" },
+    ],
   },
 ];
 

@@ -2,11 +2,22 @@ import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster";
 import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
+import { MonitorDataCollectionRule } from "@cdktf/provider-azurerm/lib/monitor-data-collection-rule";
+import { MonitorDataCollectionRuleAssociation } from "@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { durationSeconds, RULES } from "../../config/naming-rules";
+import { AVAILABILITY_ZONES, AvailabilityZone } from "../../config/types";
 import { SecretIdentity } from "../azure-identity";
 
 export const ROLE_AKS_RBAC_CLUSTER_ADMIN = "Azure Kubernetes Service RBAC Cluster Admin";
+export const ROLE_NETWORK_CONTRIBUTOR = "Network Contributor";
+
+/**
+ * Container Insights' stream group: container logs (ContainerLogV2), inventories, events and
+ * performance, as in Microsoft's "Enable monitoring for AKS clusters" Terraform sample
+ * (https://learn.microsoft.com/azure/azure-monitor/containers/kubernetes-monitoring-enable?tabs=terraform).
+ */
+export const CONTAINER_INSIGHTS_STREAMS = ["Microsoft-ContainerInsights-Group-Default"];
 
 export interface NodePoolProps {
   readonly name: string;
@@ -72,6 +83,11 @@ export interface AksClusterProps {
   readonly hostEncryption?: boolean;
   /** Needs a VM size whose cache disk fits the OS disk. @default false */
   readonly ephemeralOsDisk?: boolean;
+  /**
+   * Zones both node pools spread over; empty for a region without zones.
+   * @default ["1", "2", "3"]
+   */
+  readonly availabilityZones?: readonly AvailabilityZone[];
   /** @default - no tags */
   readonly tags?: Record<string, string>;
 }
@@ -101,6 +117,11 @@ export class AksCluster extends Construct {
     if (props.privateCluster && props.apiServerAuthorizedIpRanges?.length) {
       throw new Error("AksCluster apiServerAuthorizedIpRanges cannot be combined with privateCluster");
     }
+    const zones = [...(props.availabilityZones ?? AVAILABILITY_ZONES)];
+    if (zones.some((z) => !AVAILABILITY_ZONES.includes(z)) || new Set(zones).size !== zones.length) {
+      throw new Error(`AksCluster availabilityZones must be distinct values of ${AVAILABILITY_ZONES.join(", ")}, got ${JSON.stringify(zones)}`);
+    }
+    const poolZones = zones.length > 0 ? zones : undefined;
     const oidcIssuerEnabled = props.oidcIssuerEnabled ?? true;
     const system = props.systemNodePool;
 
@@ -121,6 +142,7 @@ export class AksCluster extends Construct {
         hostEncryptionEnabled: props.hostEncryption ?? false,
         osDiskType: props.ephemeralOsDisk ? "Ephemeral" : "Managed",
         temporaryNameForRotation: "tmprotation",
+        zones: poolZones,
         ...poolScaling(system),
         upgradeSettings: { maxSurge: "10%" },
       },
@@ -168,12 +190,50 @@ export class AksCluster extends Construct {
         hostEncryptionEnabled: props.hostEncryption ?? false,
         osDiskType: props.ephemeralOsDisk ? "Ephemeral" : "Managed",
         orchestratorVersion: props.kubernetesVersion,
+        zones: poolZones,
         ...poolScaling(user),
         upgradeSettings: { maxSurge: "10%" },
         tags: props.tags,
         lifecycle: user.autoscaling ? { ignoreChanges: ["node_count"] } : undefined,
       });
     }
+
+    // The VNet is the app's own, so AKS cannot manage the subnet unless its identity may: without
+    // this the first LoadBalancer Service fails. https://learn.microsoft.com/azure/aks/configure-azure-cni#prerequisites
+    new RoleAssignment(this, "cluster-network-contributor", {
+      scope: props.subnetId,
+      roleDefinitionName: ROLE_NETWORK_CONTRIBUTOR,
+      principalId: cluster.identity.principalId,
+      principalType: "ServicePrincipal",
+    });
+
+    // msi_auth_for_monitoring_enabled switches the monitoring agent to a data collection rule;
+    // azurerm creates none, so without this rule and its association no container log arrives
+    // (hashicorp/terraform-provider-azurerm#23510).
+    const rule = new MonitorDataCollectionRule(this, "container-insights", {
+      name: `MSCI-${props.location}-${props.name}`.slice(0, 64),
+      location: props.location,
+      resourceGroupName: props.resourceGroupName,
+      kind: "Linux",
+      description: "Container Insights for the AKS cluster",
+      destinations: { logAnalytics: [{ name: "ciworkspace", workspaceResourceId: props.logWorkspaceId }] },
+      dataFlow: [{ streams: CONTAINER_INSIGHTS_STREAMS, destinations: ["ciworkspace"] }],
+      dataSources: {
+        extension: [{
+          name: "ContainerInsightsExtension",
+          extensionName: "ContainerInsights",
+          streams: CONTAINER_INSIGHTS_STREAMS,
+          extensionJson: JSON.stringify({ dataCollectionSettings: { interval: "1m", namespaceFilteringMode: "Off", enableContainerLogV2: true } }),
+        }],
+      },
+      tags: props.tags,
+    });
+    new MonitorDataCollectionRuleAssociation(this, "container-insights-association", {
+      name: "ContainerInsightsExtension",
+      targetResourceId: cluster.id,
+      dataCollectionRuleId: rule.id,
+      description: "Sends the cluster's Container Insights data through its rule; deleting it stops container logs.",
+    });
 
     new RoleAssignment(this, "deployer-cluster-admin", {
       scope: cluster.id,

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { Token } from "cdktf";
+import { Lazy, TerraformResource, Token } from "cdktf";
+import { Sleep } from "@cdktf/provider-time/lib/sleep";
 import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
 import { MonitorDiagnosticSetting } from "@cdktf/provider-azurerm/lib/monitor-diagnostic-setting";
@@ -42,9 +43,29 @@ export interface SecretsVaultProps {
    * @default "secret"
    */
   readonly grantScope?: "secret" | "vault";
+  /**
+   * How long Terraform waits after creating role assignments on the vault before anything uses
+   * them: the deployer's grant before the first secret is written, and the readers' grants
+   * before `readerGrantsPropagated` completes. A time_sleep that sleeps only when the grants
+   * are created or replaced.
+   * @default "30s" - the wait Azure Verified Module avm-res-keyvault-vault uses
+   */
+  readonly rbacPropagationWait?: string;
   /** @default - no tags */
   readonly tags?: Record<string, string>;
 }
+
+/**
+ * The default wait after role grants. Microsoft documents that role assignment changes can take
+ * minutes, up to 10, to apply (https://learn.microsoft.com/azure/key-vault/general/rbac-guide,
+ * https://learn.microsoft.com/azure/role-based-access-control/troubleshooting), and without any
+ * wait the first secret write fails with 403 ForbiddenByRbac. Azure's own
+ * verified module hit the same error and waits 30s before secret operations
+ * (https://github.com/Azure/terraform-azurerm-avm-res-keyvault-vault, variable
+ * wait_for_rbac_before_secret_operations); raise it with keyVault.rbacPropagationWait if a
+ * tenant is slower.
+ */
+export const DEFAULT_RBAC_PROPAGATION_WAIT = "30s";
 
 export interface ManagedSecretProps {
   readonly contentType: string;
@@ -71,7 +92,13 @@ export class SecretsVault extends Construct {
   readonly vaultId: string;
   readonly vaultUri: string;
   private readonly vault: KeyVault;
-  private readonly deployerGrant: RoleAssignment;
+  /** Private mode: the endpoint (with its DNS zone group) and the zone's VNet link. */
+  private readonly endpointReady: TerraformResource[];
+  /** What every secret write waits for: the deployer's grant after its propagation wait, and the endpoint. */
+  private readonly writeReady: TerraformResource[];
+  private readonly rbacPropagationWait: string;
+  private readonly readerGrants: RoleAssignment[] = [];
+  private readerWait?: Sleep;
   private readonly preventDestroy: boolean;
   private readonly grantScope: "secret" | "vault";
   private readonly managed = new Map<string, KeyVaultSecret>();
@@ -86,6 +113,11 @@ export class SecretsVault extends Construct {
     if (!Number.isInteger(retention) || retention < 7 || retention > 90) {
       throw new Error(`SecretsVault softDeleteRetentionDays must be a whole number from 7 to 90, got ${retention}`);
     }
+    const wait = props.rbacPropagationWait ?? DEFAULT_RBAC_PROPAGATION_WAIT;
+    if (!Token.isUnresolved(wait) && !RULES.duration.pattern.test(wait)) {
+      throw new Error(`SecretsVault rbacPropagationWait must be ${RULES.duration.allowed}, got ${JSON.stringify(wait)}`);
+    }
+    this.rbacPropagationWait = wait;
     this.preventDestroy = props.preventDestroy ?? true;
     this.grantScope = props.grantScope ?? "secret";
     const network = props.network;
@@ -121,36 +153,60 @@ export class SecretsVault extends Construct {
     });
 
     // Without this grant the first apply fails with ForbiddenByRbac when it writes secrets.
-    this.deployerGrant = new RoleAssignment(this, "deployer-secrets-officer", {
+    const deployerGrant = new RoleAssignment(this, "deployer-secrets-officer", {
       scope: this.vault.id,
       roleDefinitionName: ROLE_SECRETS_OFFICER,
       principalId: props.deployerPrincipalId,
     });
+    // A fresh grant is not yet effective on the data plane; writing right away fails with 403.
+    const deployerReady = this.propagationWait("deployer-grant-propagation", { deployer: deployerGrant.id });
+    // In private mode the data plane is reachable only through the endpoint and its DNS record
+    // (the zone group) resolved via the VNet link: writes and mounts must wait for all of them.
+    this.endpointReady = network instanceof PrivateNetwork ? this.addPrivateEndpoint(network, props) : [];
+    this.writeReady = [deployerReady, ...this.endpointReady];
+  }
 
-    if (network instanceof PrivateNetwork) this.addPrivateEndpoint(network, props);
+  /**
+   * Completes once every reader grant made so far has had the propagation wait, and (private
+   * mode) the endpoint is in place. The platform stack's outputs depend on it, so the workload
+   * stack, which reads them, never mounts before its grants work.
+   * @returns nothing when no reader was granted anything
+   */
+  readerGrantsPropagated(): TerraformResource[] {
+    return this.readerWait ? [this.readerWait, ...this.endpointReady] : [];
+  }
+
+  private propagationWait(id: string, triggers: Record<string, string>): Sleep {
+    // Triggers replace the sleep (and so wait again) whenever a grant is created or replaced; a
+    // re-apply with unchanged grants does not wait.
+    return new Sleep(this, id, { createDuration: this.rbacPropagationWait, triggers });
   }
 
   /**
    * Declares a secret whose value this app writes. The value comes from the sensitive, ephemeral
    * Terraform variable `secret_<name>` (TF_VAR_secret_<name>, hyphens as underscores) through
-   * the write-only `value_wo`, so it is never in state or cdktf.out.
+   * the write-only `value_wo`, so it is never in state or cdktf.out. The variable is demanded
+   * only by a plan that writes the secret (creation or a new valueVersion).
    */
   addManagedSecret(name: string, props: ManagedSecretProps): void {
     this.assertNewSecret(name);
     const variableName = `secret_${name.toLowerCase().replace(/-/g, "_")}`;
     const value = new SecretVariable(this, `value-${name}`, {
       name: variableName,
-      description: `Value of Key Vault secret ${name}. Set TF_VAR_${variableName}; it is written write-only and never stored in state.`,
+      description: `Value of Key Vault secret ${name}. Set TF_VAR_${variableName} when the secret is created or its valueVersion changes; ` +
+        "it is written write-only and never stored in state.",
+      valueVersion: props.valueVersion ?? 1,
+      subject: `Key Vault secret ${name}`,
     });
     const secret = new KeyVaultSecret(this, `secret-${name}`, {
       name,
       keyVaultId: this.vault.id,
       valueWo: value.value,
-      valueWoVersion: props.valueVersion ?? 1,
+      valueWoVersion: value.valueVersion,
       contentType: props.contentType,
       expirationDate: props.expirationDate,
-      dependsOn: [this.deployerGrant],
-      lifecycle: { preventDestroy: this.preventDestroy },
+      dependsOn: this.writeReady,
+      lifecycle: { preventDestroy: this.preventDestroy, precondition: [value.writeGuard] },
     });
     this.managed.set(name.toLowerCase(), secret);
   }
@@ -177,13 +233,16 @@ export class SecretsVault extends Construct {
         ? `read-${identity.key}-${role === ROLE_SECRETS_USER ? "secrets" : "certificates"}`
         : `read-${identity.key}-${object.objectType}-${object.objectName.toLowerCase()}`;
       if (this.node.tryFindChild(grantId)) continue;
-      new RoleAssignment(this, grantId, {
+      this.readerGrants.push(new RoleAssignment(this, grantId, {
         scope: perVault ? this.vault.id : this.objectScope(object),
         roleDefinitionName: role,
         principalId: identity.principalId,
         principalType: "ServicePrincipal",
-      });
+      }));
     }
+    this.readerWait ??= this.propagationWait("reader-grants-propagation", Token.asStringMap(Lazy.anyValue({
+      produce: () => Object.fromEntries(this.readerGrants.map((grant) => [grant.node.id, grant.id])),
+    })));
   }
 
   private objectScope(object: VaultObjectRef): string {
@@ -203,26 +262,27 @@ export class SecretsVault extends Construct {
     if (this.isDeclared(name)) throw new Error(`SecretsVault secret ${JSON.stringify(name)} is declared twice`);
   }
 
-  private addPrivateEndpoint(network: PrivateNetwork, props: SecretsVaultProps): void {
+  /** @returns what a data-plane call must wait for: the endpoint (with its DNS zone group) and the zone's VNet link. */
+  private addPrivateEndpoint(network: PrivateNetwork, props: SecretsVaultProps): TerraformResource[] {
     const zone = new PrivateDnsZone(this, "private-dns-zone", {
       name: "privatelink.vaultcore.azure.net",
       resourceGroupName: props.resourceGroupName,
       tags: props.tags,
     });
-    new PrivateDnsZoneVirtualNetworkLink(this, "private-dns-link", {
+    const link = new PrivateDnsZoneVirtualNetworkLink(this, "private-dns-link", {
       name: "vault-dns-to-cluster-vnet",
       resourceGroupName: props.resourceGroupName,
       privateDnsZoneName: zone.name,
       virtualNetworkId: network.vnetId,
       tags: props.tags,
     });
-    new PrivateEndpoint(this, "private-endpoint", {
-      name: `pe-${props.name}`,
+    const endpoint = new PrivateEndpoint(this, "private-endpoint", {
+      name: `pe-${this.vault.name}`,
       location: props.location,
       resourceGroupName: props.resourceGroupName,
       subnetId: network.subnetId,
       privateServiceConnection: {
-        name: `psc-${props.name}`,
+        name: `psc-${this.vault.name}`,
         privateConnectionResourceId: this.vault.id,
         subresourceNames: ["vault"],
         isManualConnection: false,
@@ -230,5 +290,6 @@ export class SecretsVault extends Construct {
       privateDnsZoneGroup: { name: "vault", privateDnsZoneIds: [zone.id] },
       tags: props.tags,
     });
+    return [endpoint, link];
   }
 }

@@ -1,32 +1,68 @@
 import { Construct } from "constructs";
-import { TerraformVariable } from "cdktf";
+import { DataResource, TerraformVariable } from "cdktf";
+import { Precondition } from "cdktf/lib/terraform-conditions";
 
 export interface SecretVariableProps {
   /** The Terraform variable name; users set it as TF_VAR_<name>. */
   readonly name: string;
   readonly description: string;
+  /**
+   * The write-only version of the value (`value_wo_version`): the value is written, and so
+   * demanded, only when the consumer is created or this number changes.
+   */
+  readonly valueVersion: number;
+  /** What the error names when the value is missing, e.g. "Key Vault secret db-password". */
+  readonly subject: string;
 }
 
 /**
- * A secret input: `sensitive` keeps it out of logs and `ephemeral` (Terraform >= 1.10) keeps it
- * out of state and saved plan files. cdktf 0.21's TerraformVariable has no ephemeral option,
- * hence the override. Only write-only attributes (such as `value_wo`) may consume it.
+ * A secret input for a write-only attribute: `sensitive` keeps it out of logs and `ephemeral`
+ * (Terraform >= 1.10) keeps it out of state and saved plan files. cdktf 0.21's
+ * TerraformVariable has no ephemeral option, hence the override.
+ *
+ * The variable is optional, so `plan`, `diff` and `destroy` run without the value when nothing
+ * is to be written. A write-only value is sent only when its resource is created or its
+ * `value_wo_version` changes (azurerm's key_vault_secret compares the version only), and exactly
+ * then `writeGuard` demands it, at plan time: `writeMarker` is a terraform_data replaced with
+ * every version, whose input is the plan's timestamp when it is (re)created and is otherwise
+ * kept (ignore_changes), so "its input equals plantimestamp()" means "this plan writes".
  */
 export class SecretVariable extends Construct {
-  readonly value: string;
   readonly name: string;
+  /**
+   * For the write-only attribute: the value, or "" when it is unset. The provider needs some
+   * value on every plan (value and value_wo are ExactlyOneOf); "" is never written because
+   * `writeGuard` fails every plan that would write without the value.
+   */
+  readonly value: string;
+  readonly valueVersion: number;
+  /** Attach to the consuming resource's lifecycle. */
+  readonly writeGuard: Precondition;
 
   constructor(scope: Construct, id: string, props: SecretVariableProps) {
     super(scope, id);
     const variable = new TerraformVariable(this, "variable", {
       type: "string",
       sensitive: true,
-      nullable: false,
       description: props.description,
     });
     variable.overrideLogicalId(props.name);
     variable.addOverride("ephemeral", true);
+    // Optional: cdktf 0.21 cannot render `default: null` through its props.
+    variable.addOverride("default", null);
+    const marker = new DataResource(this, "write-marker", {
+      input: { written_at: "${plantimestamp()}" },
+      triggersReplace: { value_version: props.valueVersion },
+      lifecycle: { ignoreChanges: ["input"] },
+    });
+    const ref = `var.${props.name}`;
     this.name = props.name;
-    this.value = variable.stringValue;
+    this.valueVersion = props.valueVersion;
+    this.value = `\${${ref} == null ? "" : ${ref}}`;
+    this.writeGuard = {
+      condition: `\${${ref} != null || ${marker.terraformResourceType}.${marker.friendlyUniqueId}.input.written_at != plantimestamp()}`,
+      errorMessage: `Set TF_VAR_${props.name}: this apply writes ${props.subject} (it is new, or its valueVersion changed to ${props.valueVersion}). ` +
+        "Plans that write nothing, and destroy, need no value.",
+    };
   }
 }
