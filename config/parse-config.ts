@@ -403,6 +403,10 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
   if (!localAccountsDisabled && raw.kubeloginMode !== undefined) {
     c.report("cluster.kubeloginMode", "only applies when cluster.localAccountsDisabled is true; with local accounts the providers use the cluster's admin certificate");
   }
+  const connection = parseConnection(c, raw.connection);
+  if (connection.type === "kubeconfig" && raw.kubeloginMode !== undefined) {
+    c.report("cluster.kubeloginMode", "does not apply with cluster.connection.type \"kubeconfig\": the kubeconfig's context says how to authenticate");
+  }
   const zoneRule = { pattern: /^[123]$/, allowed: "\"1\", \"2\" or \"3\"" };
   const zones = raw.availabilityZones === undefined
     ? AVAILABILITY_ZONES.map((zone) => ({ zone, i: 0 }))
@@ -442,7 +446,7 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
     privateCluster,
     hostEncryption: c.boolean("cluster.hostEncryption", raw.hostEncryption) ?? defaultAt<boolean>("cluster.hostEncryption"),
     ephemeralOsDisk: c.boolean("cluster.ephemeralOsDisk", raw.ephemeralOsDisk) ?? defaultAt<boolean>("cluster.ephemeralOsDisk"),
-    connection: parseConnection(c, raw.connection),
+    connection,
   };
 }
 

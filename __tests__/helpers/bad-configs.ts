@@ -777,5 +777,11 @@ export const rows: Row[] = [
       { path: "cluster.availabilityZones[3]", message: "\"1\" is listed twice; list each zone once" },
     ],
   },
+  {
+    name: "a kubelogin mode is set for a kubeconfig connection",
+    schema: "accepts",
+    mutate: (c) => { c.cluster = { kubeloginMode: "msi", connection: { type: "kubeconfig", context: "ci" } }; },
+    problems: [{ path: "cluster.kubeloginMode", message: "does not apply with cluster.connection.type \"kubeconfig\": the kubeconfig's context says how to authenticate" }],
+  },
 ];
 
