@@ -158,6 +158,15 @@ describe("output folders", () => {
     expect(() => synth(path.join(file, "out"))).toThrow(/^Cannot use output folder .*file\/out: .*file is a file, not a folder$/);
   });
 
+  // In a child process with a time limit: the hang this guards against cannot be interrupted in-process.
+  (fs.existsSync("/proc/self") ? test : test.skip)("fails in one line, at once, when the output folder's parent cannot be created (procfs)", () => {
+    const run = spawnSync(process.execPath, ["-r", path.join(__dirname, "..", "scripts", "ts-register.js"), "-e",
+      "try { require('./stacks/output-folder.ts').prepareOutputFolder('/proc/no-such/folder/out') } catch (e) { console.log(e.message) }"],
+    { cwd: path.join(__dirname, ".."), encoding: "utf8", timeout: 15000 });
+    expect(run.signal).toBeNull();
+    expect(run.stdout.trim()).toBe("Cannot use output folder /proc/no-such/folder/out: /proc/no-such/folder cannot be created or written (ENOENT)");
+  });
+
   test("fails in one line when the output folder is a file", () => {
     const file = path.join(tempDir(), "cdktf.out");
     fs.writeFileSync(file, "");

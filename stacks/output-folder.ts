@@ -26,10 +26,12 @@ export function prepareOutputFolder(target: string, shown = target): void {
     throw new UserError(`Cannot use output folder ${shown}: it contains the current folder, and synthesis replaces the output folder as a whole`);
   }
   const parent = path.dirname(target);
-  const file = fileInTheWay(parent);
-  if (file) throw new UserError(`Cannot use output folder ${shown}: ${path.relative(process.cwd(), file) || file} is a file, not a folder`);
+  const existing = nearestExisting(parent);
+  if (!fs.statSync(existing).isDirectory()) {
+    throw new UserError(`Cannot use output folder ${shown}: ${path.relative(process.cwd(), existing) || existing} is a file, not a folder`);
+  }
   try {
-    fs.mkdirSync(parent, { recursive: true });
+    createBelow(existing, parent);
     fs.accessSync(parent, fs.constants.W_OK);
   } catch (e) {
     throw new UserError(`Cannot use output folder ${shown}: ${parent} cannot be created or written (${(e as NodeJS.ErrnoException).code ?? e})`);
@@ -39,12 +41,22 @@ export function prepareOutputFolder(target: string, shown = target): void {
   }
 }
 
-/** The nearest existing ancestor of `dir` (or `dir` itself) when that is a file. */
-function fileInTheWay(dir: string): string | undefined {
-  for (let d = dir; ; d = path.dirname(d)) {
-    if (fs.existsSync(d)) return fs.statSync(d).isDirectory() ? undefined : d;
-    if (d === path.dirname(d)) return undefined;
-  }
+/** `dir` itself or its nearest ancestor that exists (the root always does). */
+function nearestExisting(dir: string): string {
+  let d = dir;
+  while (!fs.existsSync(d) && d !== path.dirname(d)) d = path.dirname(d);
+  return d;
+}
+
+/**
+ * Creates the folders from `existing` down to `dir`, one level at a time. Node's recursive
+ * mkdirSync never returns where a folder exists but refuses children with ENOENT (procfs:
+ * `--output /proc/foo/bar` spun at 100% CPU); a plain mkdirSync per level fails at once.
+ */
+function createBelow(existing: string, dir: string): void {
+  const missing = path.relative(existing, dir).split(path.sep).filter(Boolean);
+  let d = existing;
+  for (const name of missing) fs.mkdirSync((d = path.join(d, name)));
 }
 
 /**
