@@ -3,7 +3,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { synthRunFrom } from "../stacks/synth-command";
+import { outputOption, synthRunFrom } from "../stacks/synth-command";
 
 const ROOT = path.resolve(__dirname, "..");
 // Plain JavaScript, required for its exported helper.
@@ -51,6 +51,13 @@ describe("main.ts arguments", () => {
 
   test.each([[["synth", "--hcl", "--output", "x"]], [["synth", "--output=x", "--hcl"]], [["synth", "-o", "x", "--hcl"]]])("%j sets HCL and the output folder", (argv) => {
     expect(synthRunFrom(argv, {})).toEqual({ outdir: "x", hcl: true, byCdktfCli: false });
+  });
+
+  test("reads the output folder like the cdktf CLI, for npm run synth and scripts/cdktf.js alike", () => {
+    expect(outputOption(["platform", "--output", "a"])).toEqual({ outdir: "a", rest: ["platform"] });
+    expect(outputOption(["--output=a", "--hcl"])).toEqual({ outdir: "a", rest: ["--hcl"] });
+    expect(outputOption(["-o", "a", "-o", "b"])).toEqual({ outdir: "b", rest: [] });
+    expect(outputOption(["deploy", "--output"])).toEqual({ outdir: undefined, rest: ["deploy", "--output"] });
   });
 
   test.each([[["deploy"], /unknown command "deploy"/], [["synth", "--json"], /unknown argument "--json"/], [["synth", "--output"], /unknown argument "--output"/]])(
@@ -109,7 +116,9 @@ describe("cdktf deploy/diff/destroy re-synthesize: exactly the config that produ
     const result = main(dir, [], asCdktfCli());
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^Refusing to replace cdktf.out: it was synthesized from CONFIG=envs\/lab.json \(sha256 \w+\), but this cdktf run selects the embedded default config \(no CONFIG, sha256 \w+\)\./);
-    expect(result.stderr).toContain("CONFIG=envs/lab.json npm run deploy|diff|destroy|output -- <stacks>");
+    expect(result.stderr).toContain("CONFIG=envs/lab.json npm run deploy|diff|destroy|output -- <stacks>\n");
+    expect(result.stderr).toContain("npm run synth, review the output");
+    expect(result.stderr).not.toContain("--output");
     expect(fs.readFileSync(path.join(dir, "cdktf.out", "stacks", "platform", "cdk.tf.json"), "utf8")).toBe(before);
     expect(record(dir).config).toBe("envs/lab.json");
   });
@@ -122,6 +131,18 @@ describe("cdktf deploy/diff/destroy re-synthesize: exactly the config that produ
       expect(result.status).toBe(1);
       expect(result.stdout).toBe("");
       expect(result.stderr).toMatch(/^Refusing to replace cdktf.out: it was synthesized from CONFIG=envs\/lab.json \(sha256 \w+\), but this cdktf run selects the embedded default config/);
+    }
+  });
+
+  test("the refusal for another output folder names that folder in every command it advises", () => {
+    const dir = project();
+    main(dir, ["synth", "--output", "build/out"], { CONFIG: "envs/lab.json" });
+    for (const args of [["diff", "platform", "--output=build/out"], ["deploy", "-o", "build/out", "platform"]]) {
+      const result = spawnSync(process.execPath, [path.join(ROOT, "scripts/cdktf.js"), ...args], { cwd: dir, encoding: "utf8", env: cleanEnv() });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/^Refusing to replace build\/out: /);
+      expect(result.stderr).toContain("CONFIG=envs/lab.json npm run deploy|diff|destroy|output -- <stacks> --output build/out\n");
+      expect(result.stderr).toContain("to switch to the selected config: npm run synth -- --output build/out, review the output, then npm run deploy -- <stacks> --output build/out");
     }
   });
 

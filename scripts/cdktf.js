@@ -38,10 +38,11 @@ function cdktfInvocation(command, args, env, isTTY) {
  */
 function refuseConfigSwitch(args) {
   require("./ts-register");
-  const { ConfigSwitchError, configRecord, readConfigRecord } = require("../stacks/config-record.ts");
-  const flag = args.findIndex((a) => a === "--output" || a === "-o");
-  const equals = args.find((a) => a.startsWith("--output="));
-  const outdir = equals ? equals.slice("--output=".length) : flag >= 0 && args[flag + 1] ? args[flag + 1] : "cdktf.out";
+  const { ConfigSwitchError, DEFAULT_OUTPUT, configRecord, readConfigRecord } = require("../stacks/config-record.ts");
+  const { outputOption } = require("../stacks/synth-command.ts");
+  // Not CDKTF_OUTDIR: the cdktf CLI sets that for the app from its own --output (default
+  // cdktf.out), over whatever the environment holds (cdktf-cli bundle/bin/cmds/handlers.js).
+  const outdir = outputOption(args).outdir || DEFAULT_OUTPUT;
   const previous = readConfigRecord(outdir);
   if (!previous) return;
   let current;

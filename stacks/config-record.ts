@@ -8,6 +8,9 @@ import { UserError } from "../config/user-error";
 /** Written into the output folder by every synth: which config produced that output. */
 export const CONFIG_RECORD_FILE = "config-record.json";
 
+/** Where `npm run synth` and the cdktf CLI write when no --output (or CDKTF_OUTDIR for the app) names a folder. */
+export const DEFAULT_OUTPUT = "cdktf.out";
+
 export interface ConfigRecord {
   /** The CONFIG file relative to the project (forward slashes), or null for the embedded default. */
   readonly config: string | null;
@@ -58,10 +61,23 @@ export class ConfigSwitchError extends UserError {
   constructor(outdir: string, previous: ConfigRecord, current: ConfigRecord) {
     const select = current.config === null ? "" : `CONFIG=${current.config} `;
     const wanted = previous.config === null ? "" : `CONFIG=${previous.config} `;
+    // Advice that names the default folder for output elsewhere would act on another output.
+    const output = isDefaultOutput(outdir) ? "" : ` --output ${shellWord(outdir)}`;
     super(`Refusing to replace ${outdir}: it was synthesized from ${describeConfig(previous)}, ` +
       `but this cdktf run selects ${describeConfig(current)}.\n` +
-      `  - to keep working with the synthesized config: ${wanted}npm run deploy|diff|destroy|output -- <stacks>\n` +
-      `  - to switch to the selected config: ${select}npm run synth, review the output, then ${select}npm run deploy -- <stacks>`);
+      `  - to keep working with the synthesized config: ${wanted}npm run deploy|diff|destroy|output -- <stacks>${output}\n` +
+      `  - to switch to the selected config: ${select}npm run synth${output ? ` --${output}` : ""}, review the output, ` +
+      `then ${select}npm run deploy -- <stacks>${output}`);
     this.name = "ConfigSwitchError";
   }
+}
+
+/** Whether `outdir` is cdktf.out of the current folder, where every command writes by default. */
+function isDefaultOutput(outdir: string): boolean {
+  return path.resolve(outdir) === path.resolve(DEFAULT_OUTPUT);
+}
+
+/** `word` as one shell word: as it is when that is safe, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[\w./@%+=:,-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { UserError } from "../config/user-error";
-import { describeConfig, readConfigRecord } from "./config-record";
+import { DEFAULT_OUTPUT, describeConfig, readConfigRecord } from "./config-record";
 
 /** How main.ts was started, and what it should write where. */
 export interface SynthRun {
@@ -22,20 +22,31 @@ const USAGE = "usage: npm run synth [-- --hcl] [-- --output <folder>]";
  * SYNTH_HCL_OUTPUT; `npm run synth` passes `synth`, optionally `--hcl` and `--output <folder>`.
  */
 export function synthRunFrom(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SynthRun {
-  const outdirFromEnv = env.CDKTF_OUTDIR || "cdktf.out";
+  const outdirFromEnv = env.CDKTF_OUTDIR || DEFAULT_OUTPUT;
   if (argv.length === 0) return { outdir: outdirFromEnv, hcl: env.SYNTH_HCL_OUTPUT === "true", byCdktfCli: true };
   if (argv[0] !== "synth") throw new UserError(`unknown command ${JSON.stringify(argv[0])}; ${USAGE}`);
-  let outdir = outdirFromEnv;
-  let hcl = false;
-  for (let i = 1; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--hcl") hcl = true;
-    else if (arg.startsWith("--output=")) outdir = arg.slice("--output=".length);
-    else if ((arg === "--output" || arg === "-o") && argv[i + 1] !== undefined) outdir = argv[++i];
-    else throw new UserError(`unknown argument ${JSON.stringify(arg)}; ${USAGE}`);
-  }
+  const { outdir = outdirFromEnv, rest } = outputOption(argv.slice(1));
+  const unknown = rest.find((arg) => arg !== "--hcl");
+  if (unknown !== undefined) throw new UserError(`unknown argument ${JSON.stringify(unknown)}; ${USAGE}`);
   if (!outdir) throw new UserError(`--output needs a folder; ${USAGE}`);
-  return { outdir, hcl, byCdktfCli: false };
+  return { outdir, hcl: rest.includes("--hcl"), byCdktfCli: false };
+}
+
+/**
+ * The output folder named on a command line, the way both `npm run synth` and the cdktf CLI
+ * read it (`--output <folder>`, `--output=<folder>`, `-o <folder>`; the last one wins), and the
+ * other arguments. A flag without a folder is left in `rest`.
+ */
+export function outputOption(args: readonly string[]): { outdir?: string; rest: string[] } {
+  let outdir: string | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg.startsWith("--output=")) outdir = arg.slice("--output=".length);
+    else if ((arg === "--output" || arg === "-o") && args[i + 1] !== undefined) outdir = args[++i];
+    else rest.push(arg);
+  }
+  return { outdir, rest };
 }
 
 /**
