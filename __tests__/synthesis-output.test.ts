@@ -92,6 +92,52 @@ describe("files users keep in stack folders", () => {
   });
 });
 
+describe("switching configs in one output folder", () => {
+  const record = (config: string): ConfigRecord => ({ config, sha256: config });
+  const synthAs = (outdir: string, configName: string) =>
+    synthesizeAtomically((dir) => buildApp(config, { outdir: dir }).app, outdir, { record: record(configName) });
+  const BOUND: [string, string, string][] = [
+    ["an override file", "override.tf", "an override file, which Terraform merges into the configuration"],
+    ["a JSON override file", "backend_override.tf.json", "an override file, which Terraform merges into the configuration"],
+    ["an auto-loaded variables file", "secrets.auto.tfvars", "a variables file, which Terraform loads by itself"],
+    ["terraform.tfvars", "terraform.tfvars", "a variables file, which Terraform loads by itself"],
+    ["a state file", "terraform.tfstate", "a state file of the other config"],
+    ["a saved plan", "tfplan", "a saved plan of the other config"],
+  ];
+
+  test.each(BOUND)("fails when the output holds %s (%s), and changes nothing", (_kind, file, why) => {
+    const outdir = path.join(tempDir(), "cdktf.out");
+    synthAs(outdir, "envs/a.json");
+    const bound = path.join(outdir, "stacks", "platform", file);
+    fs.writeFileSync(bound, "of config a");
+    const before = fs.readFileSync(path.join(outdir, "config-record.json"), "utf8");
+    expect(() => synthAs(outdir, "envs/b.json")).toThrow(
+      `Refusing to synthesize CONFIG=envs/b.json (sha256 envs/b.json) into ${outdir}: it holds output of CONFIG=envs/a.json (sha256 envs/a.json), ` +
+      `and these files of that config would stay beside the new one's code:\n  - ${bound}: ${why}\n` +
+      `Nothing was changed. Move them out of ${outdir}, or synthesize the new config into another folder: CONFIG=envs/b.json npm run synth -- --output <folder>`);
+    expect(fs.readFileSync(bound, "utf8")).toBe("of config a");
+    expect(fs.readFileSync(path.join(outdir, "config-record.json"), "utf8")).toBe(before);
+  });
+
+  test("lists every such file of every stack in one report", () => {
+    const outdir = path.join(tempDir(), "cdktf.out");
+    synthAs(outdir, "envs/a.json");
+    for (const file of ["stacks/platform/tfplan", "stacks/workload/override.tf", "stacks/workload/x.auto.tfvars.json"]) fs.writeFileSync(path.join(outdir, file), "");
+    expect(() => synthAs(outdir, "envs/b.json")).toThrow(/:\n  - .*stacks\/platform\/tfplan: .*\n  - .*stacks\/workload\/override\.tf: .*\n  - .*stacks\/workload\/x\.auto\.tfvars\.json: .*\nNothing was changed/);
+  });
+
+  test("carries other user files into the new config's output, and such files within one config", () => {
+    const outdir = path.join(tempDir(), "cdktf.out");
+    synthAs(outdir, "envs/a.json");
+    fs.writeFileSync(path.join(outdir, "stacks", "platform", "prod.tfvars"), "kept");
+    synthAs(outdir, "envs/b.json");
+    fs.writeFileSync(path.join(outdir, "stacks", "platform", "override.tf"), "kept");
+    synthAs(outdir, "envs/b.json");
+    expect(fs.readFileSync(path.join(outdir, "stacks", "platform", "prod.tfvars"), "utf8")).toBe("kept");
+    expect(fs.readFileSync(path.join(outdir, "stacks", "platform", "override.tf"), "utf8")).toBe("kept");
+  });
+});
+
 describe("interrupted synthesis", () => {
   test("removes staging and previous folders left by processes that no longer exist", () => {
     const dir = tempDir();

@@ -94,6 +94,29 @@ export function discardStaging(staging: string, target: string): void {
 }
 
 /**
+ * Files in stack folders that belong to the config that produced them, and that Terraform would
+ * use with another config's code in the same folder: it loads override files and auto-loaded
+ * variable files by itself (https://developer.hashicorp.com/terraform/language/files/override,
+ * https://developer.hashicorp.com/terraform/language/values/variables#variable-definitions-tfvars-files),
+ * and a state file or saved plan describes the other config's resources.
+ */
+const CONFIG_BOUND: readonly { readonly pattern: RegExp; readonly why: string }[] = [
+  { pattern: /^(.+_)?override\.tf(\.json)?$/, why: "an override file, which Terraform merges into the configuration" },
+  { pattern: /^(terraform\.tfvars(\.json)?|.+\.auto\.tfvars(\.json)?)$/, why: "a variables file, which Terraform loads by itself" },
+  { pattern: /^terraform\.tfstate(\.backup)?$/, why: "a state file of the other config" },
+  { pattern: /^(tfplan|.+\.tfplan)$/, why: "a saved plan of the other config" },
+];
+
+/** The files of `outdir`'s stack folders that another config must not inherit (paths relative to `outdir`). */
+export function configBoundFiles(outdir: string): { readonly file: string; readonly why: string }[] {
+  return subfolders(path.join(outdir, "stacks")).flatMap((stack) => fs.readdirSync(path.join(outdir, "stacks", stack)).sort()
+    .flatMap((name) => {
+      const kind = CONFIG_BOUND.find((k) => k.pattern.test(name));
+      return kind ? [{ file: path.join("stacks", stack, name), why: kind.why }] : [];
+    }));
+}
+
+/**
  * Brings what users keep in the output into the staged output: any file or folder that this synth
  * did not generate (tfplan, *.tfvars, override.tf, terraform.tfstate, notes), including stack
  * folders of stacks that no longer exist. Files are copied, so until the swap the old output still

@@ -2,9 +2,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import { UserError } from "../config/user-error";
-import { ConfigRecord, ConfigSwitchError, readConfigRecord, writeConfigRecord } from "./config-record";
+import { ConfigRecord, ConfigSwitchError, describeConfig, readConfigRecord, writeConfigRecord } from "./config-record";
 import { repairCdktfHcl } from "./hcl-fixups";
-import { carryOverUserFiles, discardStaging, prepareOutputFolder, recoverInterruptedSynths } from "./output-folder";
+import { carryOverUserFiles, configBoundFiles, discardStaging, prepareOutputFolder, recoverInterruptedSynths } from "./output-folder";
 import { writeStackReadmes } from "./stack-readme";
 
 export interface SynthesisOptions {
@@ -45,6 +45,10 @@ export function synthesizeAtomically(
   if (options.byCdktfCli && options.record && previousRecord && previousRecord.config !== options.record.config) {
     throw new ConfigSwitchError(outdir, previousRecord, options.record);
   }
+  if (options.record && previousRecord && previousRecord.config !== options.record.config) {
+    const bound = configBoundFiles(target);
+    if (bound.length > 0) throw new ConfigBoundFilesError(outdir, previousRecord, options.record, bound);
+  }
   const staging = `${target}.staging-${process.pid}`;
   const previous = `${target}.previous-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
@@ -76,6 +80,21 @@ export function synthesizeAtomically(
   if (fs.existsSync(target)) fs.renameSync(target, previous);
   fs.renameSync(staging, target);
   fs.rmSync(previous, { recursive: true, force: true });
+}
+
+/**
+ * A switch of configs would carry files of the previous config into the new one's stack folders,
+ * where Terraform would use them. They are the user's, so they are listed, never deleted.
+ */
+export class ConfigBoundFilesError extends UserError {
+  constructor(outdir: string, previous: ConfigRecord, current: ConfigRecord, files: readonly { file: string; why: string }[]) {
+    const select = current.config === null ? "" : `CONFIG=${current.config} `;
+    super(`Refusing to synthesize ${describeConfig(current)} into ${outdir}: it holds output of ${describeConfig(previous)}, ` +
+      `and these files of that config would stay beside the new one's code:\n` +
+      files.map(({ file, why }) => `  - ${path.join(outdir, file)}: ${why}`).join("\n") + "\n" +
+      `Nothing was changed. Move them out of ${outdir}, or synthesize the new config into another folder: ${select}npm run synth -- --output <folder>`);
+    this.name = "ConfigBoundFilesError";
+  }
 }
 
 /** Error annotations (SecurityBaseline violations and the like) that stop the output from being used. */
