@@ -4,8 +4,9 @@
  * validate` on each. Providers come from whatever the standard Terraform CLI configuration
  * provides (TF_CLI_CONFIG_FILE: registry, plugin cache, filesystem mirror or dev_overrides).
  *
- * Exit codes: 0 every stack is valid; 1 a stack is invalid (or does not synthesize);
- * 3 (PROVIDERS_UNAVAILABLE) Terraform could not install the providers, so nothing was checked.
+ * Exit codes: 0 every stack is valid; 1 a config is invalid, or a stack is invalid (or does not
+ * synthesize); 3 (PROVIDERS_UNAVAILABLE) Terraform could not install the providers, so no stack
+ * was checked. `--verbose` adds terraform init's output to that one line.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -13,6 +14,7 @@ import * as os from "os";
 import * as path from "path";
 import { loadConfig } from "../config/load-config";
 import { AppConfig } from "../config/types";
+import { UserError } from "../config/user-error";
 import { buildApp } from "../stacks/build-app";
 import { synthesizeAtomically } from "../stacks/synthesize";
 
@@ -30,15 +32,31 @@ export function classifyInit(status: number | null, output: string): InitOutcome
 
 interface Target {
   readonly label: string;
-  readonly config: AppConfig;
+  /** The checked config, or the report of why it is invalid. */
+  readonly config: AppConfig | UserError;
 }
 
 function targets(root: string): Target[] {
   const envs = fs.readdirSync(path.join(root, "envs")).filter((f) => f.endsWith(".json")).sort();
   return [
-    { label: "default config", config: loadConfig({}, root) },
-    ...envs.map((file) => ({ label: `envs/${file}`, config: loadConfig({ CONFIG: `envs/${file}` }, root) })),
+    { label: "default config", config: checked(() => loadConfig({}, root)) },
+    ...envs.map((file) => ({ label: `envs/${file}`, config: checked(() => loadConfig({ CONFIG: `envs/${file}` }, root)) })),
   ];
+}
+
+/** A bad config is one finding among the others, not a crash that hides them. */
+function checked(load: () => AppConfig): AppConfig | UserError {
+  try {
+    return load();
+  } catch (e) {
+    if (e instanceof UserError) return e;
+    throw e;
+  }
+}
+
+/** The first `Error: ...` line of terraform's output, to say in one line why init failed. */
+function firstError(output: string): string {
+  return /^(?:│\s*)?Error: (.*)$/m.exec(output)?.[1].trim() ?? "see --verbose";
 }
 
 /** Synthesizes `config` into a fresh folder, as JSON or HCL, and returns its stack folders. */
@@ -71,11 +89,21 @@ function indent(text: string): string {
   return text.trim().split("\n").map((line) => `    ${line}`).join("\n");
 }
 
-export function main(root = path.resolve(__dirname, "..")): number {
+export function main(root = path.resolve(__dirname, ".."), args: readonly string[] = process.argv.slice(2)): number {
+  const unknown = args.find((a) => a !== "--verbose");
+  if (unknown !== undefined) {
+    console.error(`validate: unknown argument ${JSON.stringify(unknown)}; usage: npm run validate [-- --verbose]`);
+    return 1;
+  }
+  const verbose = args.includes("--verbose");
+  const all = targets(root);
+  const invalidConfigs = all.filter((t) => t.config instanceof UserError);
+  for (const { label, config } of invalidConfigs) console.log(`FAIL ${label}: ${indent((config as UserError).message).trim()}`);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "validate-"));
-  let failures = 0;
+  let failures = invalidConfigs.length;
   try {
-    for (const { label, config } of targets(root)) {
+    for (const { label, config } of all) {
+      if (config instanceof UserError) continue;
       for (const format of ["json", "hcl"] as const) {
         let stackDirs: string[];
         try {
@@ -91,8 +119,14 @@ export function main(root = path.resolve(__dirname, "..")): number {
           const outcome = classifyInit(init.status, init.output);
           if (outcome === "providers-unavailable") {
             console.log(`validate: PROVIDERS UNAVAILABLE (exit ${PROVIDERS_UNAVAILABLE}), nothing was validated: terraform init could not install ` +
-              "the providers; give Terraform registry access or a plugin cache, filesystem mirror or dev_overrides through TF_CLI_CONFIG_FILE.");
-            console.error(indent(init.output));
+              "the providers; give Terraform registry access or a plugin cache, filesystem mirror or dev_overrides through TF_CLI_CONFIG_FILE " +
+              `(terraform init: ${firstError(init.output)}${verbose ? "" : "; npm run validate -- --verbose shows its output"}).`);
+            if (verbose) console.error(indent(init.output));
+            // An invalid config is a finding that needs no provider: it still fails the run.
+            if (failures > 0) {
+              console.log(`validate: ${failures} invalid`);
+              return 1;
+            }
             return PROVIDERS_UNAVAILABLE;
           }
           const check = outcome === "ok" ? terraform(dir, ["validate", "-no-color"]) : init;
