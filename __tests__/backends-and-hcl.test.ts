@@ -4,8 +4,7 @@ import { loadConfig } from "../config/load-config";
 import { AppConfig } from "../config/types";
 import { buildApp } from "../stacks/build-app";
 import { synthesizeAtomically } from "../stacks/synthesize";
-import { configFrom, dataOf, synthApp } from "./helpers/synth";
-import { tempDir } from "./helpers/temp";
+import { configFrom, dataOf, synthApp, synthOutput } from "./helpers/synth";
 
 // Required untyped: its typings pull in lib.dom, which doubles `tsc --noEmit` time.
 const { parse } = require("@cdktf/hcl2json") as { parse(file: string, hcl: string): Promise<any> };
@@ -20,17 +19,6 @@ const AZURERM = {
   keyPrefix: "aks-kv/",
 };
 const CLOUD = { type: "cloud", organization: "contoso", hostname: "tfe.contoso.example", workspaces: { platform: "aks-kv-platform", workload: "aks-kv-workload" } };
-
-function synthHcl(config: AppConfig): string {
-  const outdir = path.join(tempDir("cdktf-hcl-"), "cdktf.out");
-  process.env.SYNTH_HCL_OUTPUT = "true";
-  try {
-    synthesizeAtomically((dir) => buildApp(config, { outdir: dir }).app, outdir);
-  } finally {
-    delete process.env.SYNTH_HCL_OUTPUT;
-  }
-  return outdir;
-}
 
 /**
  * Collects where a parsed cdk.tf differs from cdk.tf.json. hcl2json reports every block as a
@@ -117,7 +105,7 @@ const HCL_CASES: [string, AppConfig][] = [
 ];
 
 describe.each(HCL_CASES)("HCL output of %s", (_name, config) => {
-  const outdir = synthHcl(config);
+  const outdir = synthOutput(config, "hcl");
   const json = synthApp(config);
   const hclOf = (stack: string) => parse("cdk.tf", fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf"), "utf8"));
 
@@ -159,7 +147,7 @@ describe.each(HCL_CASES)("HCL output of %s", (_name, config) => {
 });
 
 describe("HCL output repairs", () => {
-  const outdir = synthHcl(configFrom());
+  const outdir = synthOutput(configFrom(), "hcl");
 
   test("writes helm's kubernetes settings as nested attributes, as helm provider 3 requires", () => {
     const hcl = fs.readFileSync(path.join(outdir, "stacks", "workload", "cdk.tf"), "utf8");

@@ -1,6 +1,5 @@
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { show } from "../config/checker";
 import { ConfigError, MAX_LISTED_PROBLEMS } from "../config/config-error";
@@ -11,6 +10,7 @@ import { MAX_NESTING, parseJsonText } from "../config/parse-json-text";
 import { MAX_CONFIG_BYTES, readConfigFile } from "../config/read-config-file";
 import { UserError, exitOnUserError } from "../config/user-error";
 import { resourcesOf, synthApp } from "./helpers/synth";
+import { tempDir } from "./helpers/temp";
 
 const ROOT = path.resolve(__dirname, "..");
 /** What no report may contain: C0 (but the newlines between lines), DEL, C1, line separators, bidi controls. */
@@ -21,17 +21,10 @@ const ZERO_SIZED = "/proc/kallsyms";
 const ZERO_SIZED_OVER_CAP = fs.existsSync(ZERO_SIZED) && fs.statSync(ZERO_SIZED).size === 0 &&
   spawnSync("head", ["-c", String(MAX_CONFIG_BYTES + 1), ZERO_SIZED]).stdout?.length > MAX_CONFIG_BYTES;
 
-const dirs: string[] = [];
-function tmpDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-file-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 /** Writes `content` to a fresh file and returns its absolute path. */
 function configFile(content: string | Buffer, name = "config.json"): string {
-  const file = path.join(tmpDir(), name);
+  const file = path.join(tempDir("config-file-"), name);
   fs.writeFileSync(file, content);
   return file;
 }
@@ -52,7 +45,7 @@ const defaultJson = (): Record<string, any> => JSON.parse(JSON.stringify(DEFAULT
 
 describe("reading the file CONFIG names", () => {
   test("fails when the path does not exist, with a sentence naming the resolved path", () => {
-    const dir = tmpDir();
+    const dir = tempDir("config-file-");
     const err = errorOf(() => loadConfig({ CONFIG: "envs/missing.json" }, dir));
     expect(err.problems).toEqual([
       { path: "CONFIG", message: `cannot use ${JSON.stringify(path.join(dir, "envs/missing.json"))}: there is no file at this path` },
@@ -66,7 +59,7 @@ describe("reading the file CONFIG names", () => {
   });
 
   test("fails when the path is a folder, naming it and what CONFIG must be", () => {
-    const dir = tmpDir();
+    const dir = tempDir("config-file-");
     const err = loadFile(dir);
     expect(err.problems).toEqual([
       { path: "CONFIG", message: `cannot use ${JSON.stringify(dir)}: this is a folder; CONFIG must name a JSON file such as envs/example.json` },
@@ -75,13 +68,13 @@ describe("reading the file CONFIG names", () => {
   });
 
   (process.platform === "win32" ? test.skip : test)("fails at once when the path is a FIFO without a writer (does not wait for one)", () => {
-    const fifo = path.join(tmpDir(), "pipe.json");
+    const fifo = path.join(tempDir("config-file-"), "pipe.json");
     execFileSync("mkfifo", [fifo]);
     expect(loadFile(fifo).problems[0].message).toBe(`cannot use ${JSON.stringify(fifo)}: this is a named pipe (FIFO); CONFIG must name a JSON file such as envs/example.json`);
   });
 
   (fs.existsSync("/dev/zero") ? test : test.skip)("fails when the path is /dev/zero, directly or through a symbolic link", () => {
-    const link = path.join(tmpDir(), "zero.json");
+    const link = path.join(tempDir("config-file-"), "zero.json");
     fs.symlinkSync("/dev/zero", link);
     for (const file of ["/dev/zero", link]) {
       expect(loadFile(file).problems[0].message).toBe(`cannot use ${JSON.stringify(file)}: this is a device; CONFIG must name a JSON file such as envs/example.json`);
@@ -89,7 +82,7 @@ describe("reading the file CONFIG names", () => {
   });
 
   test("fails when the file is larger than the cap, from its size alone", () => {
-    const file = path.join(tmpDir(), "huge.json");
+    const file = path.join(tempDir("config-file-"), "huge.json");
     // Sparse: 50 MB of size without 50 MB of disk.
     fs.writeFileSync(file, "");
     fs.truncateSync(file, 50 * 1024 * 1024);
@@ -122,8 +115,8 @@ describe("reading the file CONFIG names", () => {
   });
 
   test("resolves a relative CONFIG from the caller's folder (npm's INIT_CWD), else from the current folder", () => {
-    const callers = tmpDir();
-    const project = tmpDir();
+    const callers = tempDir("config-file-");
+    const project = tempDir("config-file-");
     fs.writeFileSync(path.join(callers, "mine.json"), JSON.stringify({ ...defaultJson(), namePrefix: "caller" }));
     fs.writeFileSync(path.join(project, "mine.json"), JSON.stringify({ ...defaultJson(), namePrefix: "project" }));
     expect(loadConfig({ CONFIG: "mine.json", INIT_CWD: callers }, project).namePrefix).toBe("caller");
@@ -294,7 +287,7 @@ describe("printing what the config contains", () => {
   });
 
   test("escapes a control character in the CONFIG path itself", () => {
-    const err = errorOf(() => loadConfig({ CONFIG: "nope\u001b[2J.json" }, tmpDir()));
+    const err = errorOf(() => loadConfig({ CONFIG: "nope\u001b[2J.json" }, tempDir("config-file-")));
     expect(err.message).not.toMatch(TERMINAL_CONTROL);
     expect(err.message).toMatch(/^Invalid config \(nope\\u001b\[2J\.json\)/);
   });

@@ -1,10 +1,7 @@
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { App, DataResource, LocalBackend, TerraformStack, TerraformVariable } from "cdktf";
 import { missingSecretsCondition } from "../constructs/azure-keyvault";
-import { synthesizeAtomically } from "../stacks/synthesize";
-import { configFrom, dataOf, synthApp } from "./helpers/synth";
+import { configFrom, dataOf, synthApp, synthesizeInto } from "./helpers/synth";
 import { describeWithTerraform, terraform } from "./helpers/terraform";
 
 const EXTERNAL = (raw: any) => {
@@ -45,14 +42,7 @@ function standInApp(outdir: string): App {
 
 /** The stand-in's stack folder, synthesized as JSON or (repaired) HCL like the real stacks. */
 function standIn(format: "json" | "hcl"): string {
-  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "check-")), "out");
-  if (format === "hcl") process.env.SYNTH_HCL_OUTPUT = "true";
-  try {
-    synthesizeAtomically(standInApp, outdir);
-  } finally {
-    delete process.env.SYNTH_HCL_OUTPUT;
-  }
-  return path.join(outdir, "stacks", "check");
+  return path.join(synthesizeInto(standInApp, format), "stacks", "check");
 }
 
 describeWithTerraform.each(["json", "hcl"] as const)("external secrets check, evaluated by terraform (%s)", (format) => {

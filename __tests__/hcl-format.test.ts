@@ -3,11 +3,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { loadConfig } from "../config/load-config";
 import { AppConfig } from "../config/types";
-import { buildApp } from "../stacks/build-app";
 import { formatHcl, hclExpression, unwrapInterpolationOnly } from "../stacks/hcl-fixups";
-import { synthesizeAtomically } from "../stacks/synthesize";
-import { configFrom } from "./helpers/synth";
-import { canSynthesize, TERRAFORM } from "./helpers/terraform";
+import { configFrom, synthOutput } from "./helpers/synth";
+import { canSynthesize, testWithTerraform } from "./helpers/terraform";
 import { tempDir } from "./helpers/temp";
 
 // Required untyped: its typings pull in lib.dom, which doubles `tsc --noEmit` time.
@@ -19,17 +17,6 @@ const CONFIGS: [string, AppConfig][] = [
   ["default", configFrom()],
   ...ENVS.map((f): [string, AppConfig] => [`envs/${f}`, loadConfig({ CONFIG: `envs/${f}` }, ROOT)]),
 ];
-
-function synthHcl(config: AppConfig): string {
-  const outdir = path.join(tempDir("cdktf-fmt-"), "cdktf.out");
-  process.env.SYNTH_HCL_OUTPUT = "true";
-  try {
-    synthesizeAtomically((dir) => buildApp(config, { outdir: dir }).app, outdir);
-  } finally {
-    delete process.env.SYNTH_HCL_OUTPUT;
-  }
-  return outdir;
-}
 
 const cdkTf = (outdir: string, stack: string) => fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf"), "utf8");
 
@@ -132,21 +119,20 @@ describe("formatHcl", () => {
   });
 });
 
-const withTerraform = TERRAFORM ? test : test.skip;
 
 for (const [name, config] of CONFIGS) {
   // Skipped, not failed, where this config cannot be synthesized (see canSynthesize).
   (canSynthesize(config) ? describe : describe.skip)(`HCL of ${name}`, () => {
     let outdir: string;
     beforeAll(() => {
-      outdir = synthHcl(config);
+      outdir = synthOutput(config, "hcl");
     });
 
-    withTerraform("passes terraform fmt -check on every stack (skipped when no terraform binary is on the PATH)", () => {
+    testWithTerraform("passes terraform fmt -check on every stack (skipped when no terraform binary is on the PATH)", () => {
       // An empty CLI configuration keeps a missing ~/.terraformrc or TF_CLI_CONFIG_FILE from printing a warning.
       const cliConfig = path.join(tempDir("tf-cli-"), "empty.tfrc");
       fs.writeFileSync(cliConfig, "");
-      const result = spawnSync(TERRAFORM!, ["fmt", "-check", "-diff", "-recursive", path.join(outdir, "stacks")], {
+      const result = spawnSync("terraform", ["fmt", "-check", "-diff", "-recursive", path.join(outdir, "stacks")], {
         encoding: "utf8",
         env: { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: "1" },
       });
@@ -170,6 +156,6 @@ for (const [name, config] of CONFIGS) {
 }
 
 test("HCL is byte-identical when synthesized again", () => {
-  const [first, second] = [synthHcl(configFrom()), synthHcl(configFrom())];
+  const [first, second] = [synthOutput(configFrom(), "hcl"), synthOutput(configFrom(), "hcl")];
   for (const stack of ["platform", "workload"]) expect(cdkTf(second, stack)).toBe(cdkTf(first, stack));
 });

@@ -1,8 +1,9 @@
 import { TerraformStack, Testing } from "cdktf";
 import { KubeconfigConnection } from "../constructs/kubernetes";
 import { configFrom, dataOf, resourcesOf, synthApp } from "./helpers/synth";
+import { tempDir } from "./helpers/temp";
 
-const emptyStack = () => new TerraformStack(Testing.app(), "test");
+const emptyStack = () => new TerraformStack(Testing.app({ outdir: tempDir() }), "test");
 const KUBECONFIG = { type: "kubeconfig", path: "~/.kube/ci-config", context: "ci-runner" };
 
 describe("KubeconfigConnection", () => {

@@ -1,9 +1,9 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { App, DataResource, LocalBackend, TerraformStack, Testing } from "cdktf";
 import { SecretVariable } from "../constructs/terraform";
-import { synthesizeAtomically } from "../stacks/synthesize";
+import { synthesizeInto } from "./helpers/synth";
+import { tempDir } from "./helpers/temp";
 import { describeWithTerraform, terraform } from "./helpers/terraform";
 
 /** A stack whose consumer stands in for azurerm_key_vault_secret: replaced with its version, guarded like it. */
@@ -20,7 +20,7 @@ function secretStack(app: App, valueVersion: number): TerraformStack {
 }
 
 describe("SecretVariable", () => {
-  const json = JSON.parse(Testing.synth(secretStack(Testing.app(), 1)));
+  const json = JSON.parse(Testing.synth(secretStack(Testing.app({ outdir: tempDir() }), 1)));
 
   test("declares an optional, sensitive, ephemeral variable", () => {
     expect(json.variable.secret_db_password).toEqual(expect.objectContaining({ type: "string", sensitive: true, ephemeral: true, default: null }));
@@ -42,19 +42,13 @@ describe("SecretVariable", () => {
  * stack's output (JSON or repaired HCL) is rewritten in place.
  */
 describeWithTerraform.each(["json", "hcl"] as const)("optional secret values, evaluated by terraform (%s)", (format) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secret-"));
+  const dir = tempDir("secret-");
   const write = (valueVersion: number) => {
-    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "secret-out-")), "out");
-    if (format === "hcl") process.env.SYNTH_HCL_OUTPUT = "true";
-    try {
-      synthesizeAtomically((d) => {
-        const app = new App({ outdir: d });
-        secretStack(app, valueVersion);
-        return app;
-      }, outdir);
-    } finally {
-      delete process.env.SYNTH_HCL_OUTPUT;
-    }
+    const outdir = synthesizeInto((d) => {
+      const app = new App({ outdir: d });
+      secretStack(app, valueVersion);
+      return app;
+    }, format);
     const stackDir = path.join(outdir, "stacks", "secret");
     for (const file of fs.readdirSync(stackDir).filter((f) => f.startsWith("cdk.tf"))) fs.copyFileSync(path.join(stackDir, file), path.join(dir, file));
   };

@@ -3,34 +3,20 @@ import * as os from "os";
 import * as path from "path";
 import { TerraformOutput, TerraformVariable, Testing } from "cdktf";
 import { loadConfig } from "../config/load-config";
-import { AppConfig } from "../config/types";
-import { buildApp } from "../stacks/build-app";
 import { ReadableStack } from "../stacks/readable-stack";
 import { renderStackReadme } from "../stacks/stack-readme";
-import { synthesizeAtomically } from "../stacks/synthesize";
-import { configFrom } from "./helpers/synth";
+import { configFrom, synthOutput } from "./helpers/synth";
 import { canSynthesize } from "./helpers/terraform";
 import { tempDir } from "./helpers/temp";
 
 const ROOT = path.resolve(__dirname, "..");
 const STACKS = ["platform", "workload"] as const;
 
-function synth(config: AppConfig, hcl: boolean): string {
-  const outdir = path.join(tempDir("cdktf-readme-"), "cdktf.out");
-  process.env.SYNTH_HCL_OUTPUT = String(hcl);
-  try {
-    synthesizeAtomically((dir) => buildApp(config, { outdir: dir }).app, outdir);
-  } finally {
-    delete process.env.SYNTH_HCL_OUTPUT;
-  }
-  return outdir;
-}
-
 const readme = (outdir: string, stack: string) => fs.readFileSync(path.join(outdir, "stacks", stack, "README.md"), "utf8");
 const stackJson = (outdir: string, stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
 
 describe.each([["JSON", false], ["HCL", true]])("the generated stack README, %s output", (_kind, hcl) => {
-  const outdir = synth(configFrom(), hcl as boolean);
+  const outdir = synthOutput(configFrom(), hcl ? "hcl" : "json");
 
   test.each(STACKS)("%s: is written into the stack folder and names the file Terraform reads", (stack) => {
     expect(readme(outdir, stack)).toContain(hcl ? "Terraform reads `cdk.tf` (HCL)" : "Terraform reads `cdk.tf.json`");
@@ -72,7 +58,7 @@ describe.each([["JSON", false], ["HCL", true]])("the generated stack README, %s 
 });
 
 test("the JSON and the HCL synth document the same inputs, outputs and resources", () => {
-  const [json, hcl] = [synth(configFrom(), false), synth(configFrom(), true)];
+  const [json, hcl] = [synthOutput(configFrom(), "json"), synthOutput(configFrom(), "hcl")];
   for (const stack of STACKS) {
     const body = (text: string) => text.replace(/Terraform reads `[^`]+` \([^)]*\)/, "");
     expect(body(readme(hcl, stack))).toBe(body(readme(json, stack)));
@@ -85,7 +71,7 @@ for (const [env, where] of [
 ]) {
   const config = loadConfig({ CONFIG: env }, ROOT);
   (canSynthesize(config) ? test : test.skip)(`${env}: says where the platform's state lives`, () => {
-    expect(readme(synth(config, false), "platform")).toContain(where);
+    expect(readme(synthOutput(config, "json"), "platform")).toContain(where);
   });
 }
 
@@ -95,7 +81,7 @@ test("holds no machine path and no secret value", () => {
   Object.assign(process.env, { TF_VAR_secret_db_password: marker, TF_VAR_secret_api_key: marker });
   let outdir: string;
   try {
-    outdir = synth(configFrom(), false);
+    outdir = synthOutput(configFrom(), "json");
   } finally {
     process.env = saved;
   }
@@ -134,7 +120,7 @@ test("every variable and output has a description, checked at synth", () => {
 
 test.each([["default", configFrom()], ["envs/example.json", loadConfig({ CONFIG: "envs/example.json" }, ROOT)]])(
   "%s: secret variables are sensitive and ephemeral, and every variable and output is described", (_name, config) => {
-    const outdir = synth(config, false);
+    const outdir = synthOutput(config, "json");
     for (const stack of STACKS) {
       const json = stackJson(outdir, stack);
       for (const [name, v] of Object.entries<any>(json.variable ?? {})) {

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { outputOption, synthRunFrom } from "../stacks/synth-command";
+import { tempDir } from "./helpers/temp";
 
 const ROOT = path.resolve(__dirname, "..");
 // Plain JavaScript, required for its exported helper.
@@ -11,13 +12,9 @@ const { cdktfInvocation } = require("../scripts/cdktf.js") as {
   cdktfInvocation(command: string, args: string[], env: NodeJS.ProcessEnv, isTTY: boolean): { argv: string[]; env: NodeJS.ProcessEnv };
 };
 
-const temps: string[] = [];
-afterAll(() => temps.forEach((t) => fs.rmSync(t, { recursive: true, force: true })));
-
 /** A temporary project folder with copies of envs/lab.json and envs/example.json. */
 function project(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-command-"));
-  temps.push(dir);
+  const dir = tempDir("synth-command-");
   fs.mkdirSync(path.join(dir, "envs"));
   for (const file of ["lab.json", "example.json"]) fs.copyFileSync(path.join(ROOT, "envs", file), path.join(dir, "envs", file));
   return dir;

@@ -1,22 +1,13 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { App, LocalBackend, TerraformStack } from "cdktf";
 import { buildApp } from "../stacks/build-app";
 import { ConfigRecord } from "../stacks/config-record";
 import { synthesizeAtomically } from "../stacks/synthesize";
 import { configFrom } from "./helpers/synth";
-
-const temps: string[] = [];
-afterAll(() => temps.forEach((t) => fs.rmSync(t, { recursive: true, force: true })));
-
-/** A fresh temporary folder; the output folder of each test lives in it as `cdktf.out`. */
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "synthesis-output-"));
-  temps.push(dir);
-  return dir;
-}
+import { tempDir } from "./helpers/temp";
+import { describeWithTerraform } from "./helpers/terraform";
 
 const config = configFrom();
 const synth = (outdir: string) => synthesizeAtomically((dir) => buildApp(config, { outdir: dir }).app, outdir);
@@ -220,8 +211,6 @@ describe("output folders", () => {
   });
 });
 
-const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0;
-const describeWithTerraform = terraform ? describe : describe.skip;
 
 describeWithTerraform("switching configs in one checkout (runs terraform init)", () => {
   /** A stack with nothing but a local backend, so `terraform init` needs no provider download. */

@@ -5,7 +5,7 @@ import { tempDir } from "./temp";
 
 /** An empty stack with the azurerm provider, for testing one Azure construct. */
 export function azureStack(): TerraformStack {
-  // An explicit outdir: Testing.app() would make a temp folder of its own that nobody removes.
+  // An explicit outdir: without one, Testing.app makes a temp folder of its own that nobody removes.
   const stack = new TerraformStack(Testing.app({ outdir: tempDir() }), "test");
   new AzurermProvider(stack, "azurerm", { features: [{}] });
   return stack;

@@ -3,7 +3,9 @@ import * as path from "path";
 import { DEFAULT_CONFIG } from "../../config/default-config";
 import { parseConfig } from "../../config/parse-config";
 import { AppConfig } from "../../config/types";
+import { App } from "cdktf";
 import { buildApp, BuiltApp } from "../../stacks/build-app";
+import { synthesizeAtomically } from "../../stacks/synthesize";
 import { tempDir } from "./temp";
 
 /** A fresh, mutable copy of the embedded default config. */
@@ -45,6 +47,29 @@ export function synthApp(config: AppConfig = configFrom()): Synthesized {
     stackText: (stack) => fs.readFileSync(file(stack), "utf8"),
     manifest: () => JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")),
   };
+}
+
+/**
+ * Synthesizes the app `build` makes as `npm run synth` does (staged, HCL repaired, stack READMEs),
+ * as JSON or HCL, into `cdktf.out` in a fresh temporary folder, and returns that output folder.
+ * cdktf reads the format from SYNTH_HCL_OUTPUT, which is put back afterwards.
+ */
+export function synthesizeInto(build: (outdir: string) => App, format: "json" | "hcl"): string {
+  const outdir = path.join(tempDir(), "cdktf.out");
+  const previous = process.env.SYNTH_HCL_OUTPUT;
+  process.env.SYNTH_HCL_OUTPUT = String(format === "hcl");
+  try {
+    synthesizeAtomically(build, outdir);
+  } finally {
+    if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+    else process.env.SYNTH_HCL_OUTPUT = previous;
+  }
+  return outdir;
+}
+
+/** The whole app for `config`, through synthesizeInto. */
+export function synthOutput(config: AppConfig, format: "json" | "hcl"): string {
+  return synthesizeInto((dir) => buildApp(config, { outdir: dir }).app, format);
 }
 
 /** Every resource of one type in a synthesized stack, as a list. */

@@ -3,23 +3,28 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { AppConfig } from "../../config/types";
+import { tempDir } from "./temp";
 
-/** The terraform binary when one runs here (`terraform fmt` needs no providers and no network). */
-export const TERRAFORM: string | undefined = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0 ? "terraform" : undefined;
+
+/**
+ * True when a `terraform` binary runs here (`terraform fmt` and provider-free configurations need
+ * no network); tests that need one use `describeWithTerraform` or `testWithTerraform`.
+ */
+export const terraformAvailable = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0;
 
 /**
  * Whether `config` can be synthesized here: cdktf's cloud backend validates the local
  * `terraform version` (>= 1.1) at synth, so a cloud-backend config needs the binary.
  */
 export function canSynthesize(config: AppConfig): boolean {
-  return TERRAFORM !== undefined || config.backend.type !== "cloud";
+  return terraformAvailable || config.backend.type !== "cloud";
 }
-
-/** True when a `terraform` binary is on the PATH; tests that need one use `describeWithTerraform`. */
-export const terraformAvailable = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0;
 
 /** `describe` when terraform is on the PATH, otherwise jest's skip, so the report says "skipped". */
 export const describeWithTerraform = terraformAvailable ? describe : describe.skip;
+
+/** `test` when terraform is on the PATH, otherwise jest's skip. */
+export const testWithTerraform = terraformAvailable ? test : test.skip;
 
 /** No CLI configuration: no registry credentials, no warning about a missing file. */
 const emptyCliConfig = os.devNull;
@@ -44,7 +49,7 @@ export function terraform(dir: string, args: string[], env: Record<string, strin
 
 /** A fresh folder holding `files` (name to content), for a provider-free Terraform configuration. */
 export function terraformDir(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tf-"));
+  const dir = tempDir("tf-");
   for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
   return dir;
 }
