@@ -3,6 +3,11 @@ module.exports = {
   testEnvironment: "node",
   // Synthesis is CPU-bound; jest's default leaves one of two cores idle.
   maxWorkers: "100%",
+  // A worker that synthesized many apps holds 700+ MB of heap; on a busy machine it did not exit
+  // within jest's grace period at the end of a run ("A worker process has failed to exit
+  // gracefully"). Workers above this after a test file are replaced by fresh ones
+  // (https://jestjs.io/docs/configuration#workeridlememorylimit-numberstring).
+  workerIdleMemoryLimit: "600MB",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   // Need a running API server; `npm run test:cluster` runs them (jest.cluster.config.js).

@@ -38,6 +38,13 @@ describe("test files", () => {
   });
 });
 
+describe("the test runner", () => {
+  test("replaces a worker whose memory outgrew the limit after a test file, so none is too big to exit at the end", () => {
+    const config = require(path.join(__dirname, "..", "jest.config.js"));
+    expect(config.workerIdleMemoryLimit).toBe("600MB");
+  });
+});
+
 // Runs after the helpers' afterAll (jest runs afterAll hooks in the order they were registered).
 afterAll(() => {
   expect(made).toHaveLength(5);
