@@ -147,7 +147,7 @@ export const rows: Row[] = [
   {
     name: "a top-level key is misspelled (namePrefx)",
     mutate: (c) => { c.namePrefx = "demo"; },
-    problems: [{ path: "namePrefx", message: "unknown key; did you mean \"namePrefix\"? Allowed keys: profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads" }],
+    problems: [{ path: "namePrefx", message: "unknown key; did you mean \"namePrefix\"? Allowed keys: profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads, clusters" }],
   },
   {
     name: "a key vault key is misspelled (skuu)",
