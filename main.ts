@@ -1,6 +1,6 @@
 import { loadConfig } from "./config/load-config";
 import { exitOnUserError } from "./config/user-error";
-import { buildApp } from "./stacks/build-app";
+import { buildStacks } from "./stacks/build-app";
 import { configRecord } from "./stacks/config-record";
 import { projectFromStackFolder, synthRunFrom, synthSummary } from "./stacks/synth-command";
 import { synthesizeAtomically } from "./stacks/synthesize";
@@ -11,6 +11,6 @@ exitOnUserError(() => {
   const projectFromStack = projectFromStackFolder(run.outdir);
   // cdktf's stacks read the output format from the environment, not from App's hclOutput prop.
   process.env.SYNTH_HCL_OUTPUT = String(run.hcl);
-  synthesizeAtomically((outdir) => buildApp(config, { outdir }, { projectFromStack }).app, run.outdir, { record: configRecord(), byCdktfCli: run.byCdktfCli });
+  synthesizeAtomically((outdir) => buildStacks(config, { outdir }, { projectFromStack }).app, run.outdir, { record: configRecord(), byCdktfCli: run.byCdktfCli });
   if (!run.byCdktfCli) console.log(synthSummary(run.outdir));
 });

@@ -28,12 +28,12 @@ export class WorkloadStack extends ReadableStack {
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
     super(scope, id);
     const { config } = props;
-    props.state.attach(this, "workload");
+    props.state.attach(this, id);
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
     this.addDependency(props.platform);
     new AzurermProvider(this, "azurerm", { features: [{}] });
 
-    const platform = props.state.remoteState(this, "platform", "platform");
+    const platform = props.state.remoteState(this, "platform", props.platform.node.id);
     const output = (name: string) => platform.getString(name);
     new ClusterConnection(this, "cluster", {
       clusterName: output(PLATFORM_OUTPUTS.clusterName),
