@@ -35,6 +35,12 @@ export const FLEET_STACKS = {
   workload: (name: string) => `workload-${name}`,
 } as const;
 
+/** The names of the stacks a config produces, in build order. */
+export function stackNamesOf(config: AppConfig): string[] {
+  if (!config.clusters) return ["platform", "workload"];
+  return [FLEET_STACKS.vault, ...config.clusters.flatMap((c) => [FLEET_STACKS.cluster(c.name), FLEET_STACKS.workload(c.name)])];
+}
+
 /** The app for any config: one cluster (`platform`, `workload`) or a fleet (`vault`, `cluster-<name>`, `workload-<name>`). */
 export function buildStacks(config: AppConfig, appProps: CdktfAppConfig = {}, options: BuildOptions = {}): { readonly app: App } {
   return config.clusters ? buildFleet(config, appProps, options) : buildApp(config, appProps, options);
