@@ -153,3 +153,17 @@ describe("stable addresses", () => {
     expect(Object.keys(added)).toContain("cluster-sea");
   });
 });
+
+describe("a fleet on Terraform Cloud", () => {
+  test("gives every stack its own workspace, <namePrefix>-<stack>, and reads the one it depends on", () => {
+    const raw = defaultRaw();
+    delete raw.workloads;
+    raw.backend = { type: "cloud", organization: "acme" };
+    raw.clusters = [{ name: "weu", workloads: [{ name: "app", objects: [{ objectName: "api-key" }] }] }];
+    const s = synthFleet(parseConfig(raw, "fleet test", NOW));
+    expect(s.stackJson("vault").terraform.cloud.workspaces).toEqual({ name: "kvcsi-vault" });
+    expect(s.stackJson("cluster-weu").terraform.cloud.workspaces).toEqual({ name: "kvcsi-cluster-weu" });
+    expect(dataOf(s.stackJson("cluster-weu"), "terraform_remote_state")[0].config.workspaces).toEqual({ name: "kvcsi-vault" });
+    expect(dataOf(s.stackJson("workload-weu"), "terraform_remote_state")[0].config.workspaces).toEqual({ name: "kvcsi-cluster-weu" });
+  });
+});

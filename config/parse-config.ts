@@ -89,6 +89,11 @@ function parseFleet(
   for (const key of PER_CLUSTER_KEYS) {
     if (root[key] !== undefined) c.report(key, `cannot be combined with clusters; set it per cluster as clusters[].${key}`);
   }
+  const backend = (root.backend ?? {}) as Record<string, unknown>;
+  if (backend.type === "cloud" && backend.workspaces !== undefined) {
+    c.report("backend.workspaces", "cannot be combined with clusters: a fleet's stacks use the workspaces <namePrefix>-vault, " +
+      "<namePrefix>-cluster-<name> and <namePrefix>-workload-<name>; leave it out");
+  }
   if (ctx.keyVault.networkAccess === "private") {
     c.report("keyVault.networkAccess", "\"private\" is not available with clusters: the vault stack has no network to write secrets from; " +
       "must be \"allowlist\" (each cluster reaches the vault through a private endpoint in its own VNet)");

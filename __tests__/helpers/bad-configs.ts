@@ -786,5 +786,16 @@ export const rows: Row[] = [
     mutate: (c) => { delete c.workloads; c.clusters = []; },
     problems: [{ path: "clusters", message: "is empty; list at least one cluster, or leave clusters out for a single cluster" }],
   },
+  {
+    name: "a fleet names Terraform Cloud workspaces for the single cluster's two stacks",
+    schema: "accepts",
+    mutate: (c) => {
+      delete c.workloads;
+      c.backend = { type: "cloud", organization: "acme", workspaces: { platform: "a", workload: "b" } };
+      c.clusters = [{ name: "weu" }];
+    },
+    problems: [{ path: "backend.workspaces", message: "cannot be combined with clusters: a fleet's stacks use the workspaces <namePrefix>-vault, " +
+      "<namePrefix>-cluster-<name> and <namePrefix>-workload-<name>; leave it out" }],
+  },
 ];
 
