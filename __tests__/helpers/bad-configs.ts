@@ -773,7 +773,7 @@ export const rows: Row[] = [
       "must be \"allowlist\" (each cluster reaches the vault through a private endpoint in its own VNet)" }],
   },
   {
-    name: "the fleet lists no cluster, or a cluster with a bad name and a bad setting",
+    name: "a fleet cluster has a bad name, an unknown region and a lab-only setting",
     mutate: (c) => { delete c.workloads; c.clusters = [{ name: "West_EU", location: "mars", cluster: { skuTier: "Free" } }]; },
     problems: [
       { path: "clusters[0].name", message: "\"West_EU\" is not allowed; must be 1-12 lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit" },
