@@ -1,3 +1,4 @@
+import * as crypto from "crypto";
 import { AppConfig } from "../config/types";
 import { parseConfig } from "../config/parse-config";
 import { configFrom, defaultRaw, resourcesOf, dataOf, synthApp, synthFleet, withoutMetadata } from "./helpers/synth";
@@ -36,6 +37,18 @@ describe("one cluster (no clusters key)", () => {
     const s = synthApp();
     expect(Object.keys(s.manifest().stacks).sort()).toEqual(["platform", "workload"]);
     expect(configFrom()).not.toHaveProperty("clusters");
+  });
+
+  // sha256 of each stack's cdk.tf.json as `npm run synth` wrote it for the default config on main
+  // before the fleet (4fedbc5): the fleet changed no byte of it. A change that alters the
+  // default's output on purpose updates these, and says so in its commit.
+  test("synthesizes byte-identical to before the fleet", () => {
+    const s = synthApp();
+    const sha = (stack: "platform" | "workload") => crypto.createHash("sha256").update(s.stackText(stack)).digest("hex");
+    expect({ platform: sha("platform"), workload: sha("workload") }).toEqual({
+      platform: "2a2937fa6bd98a2708fd6cb4eeab3eb1fa9dda27999bd60219fbd30647315178",
+      workload: "25daa7ef6d11c32e115bdc1bc5a9659be126aee47bd70b4182bd44559783f297",
+    });
   });
 });
 
