@@ -5,7 +5,7 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { AppConfig, FleetClusterConfig } from "../config/types";
 import { AksCluster } from "../constructs/azure-aks";
-import { addVaultPrivateEndpoint, ImportedSecretsVault, SecretsVault } from "../constructs/azure-keyvault";
+import { ImportedSecretsVault, SecretsVault, VaultPrivateEndpoint } from "../constructs/azure-keyvault";
 import { LogWorkspace } from "../constructs/azure-monitoring";
 import { ClusterNetwork } from "../constructs/azure-network";
 import { PlatformResourceGroup } from "../constructs/azure-resource-group";
@@ -64,7 +64,7 @@ export class ClusterStack extends ReadableStack {
     // The cluster reaches the shared vault through an endpoint in its own VNet: that works from
     // any region and keeps the vault stack unaware of clusters. Private endpoint traffic is not
     // subject to the vault firewall (https://learn.microsoft.com/azure/key-vault/general/private-link-service).
-    const endpointReady = addVaultPrivateEndpoint(new Construct(this, "vault-access"), {
+    const endpoint = new VaultPrivateEndpoint(this, "vault-access", {
       ...common,
       vaultId,
       vaultName,
@@ -88,7 +88,7 @@ export class ClusterStack extends ReadableStack {
       rbacPropagationWait: config.keyVault.rbacPropagationWait,
     });
     // Mounts need the grants and the endpoint: every output the workload stack reads waits for both.
-    const ready = () => [...this.vault.readerGrantsPropagated(), ...endpointReady];
+    const ready = () => [...this.vault.readerGrantsPropagated(), ...endpoint.ready];
     const output = (name: string, value: string, description: string) => waitingOutput(this, name, value, description, ready);
     grantWorkloads(this, { vault: this.vault, cluster: this.cluster, workloads: fleet.workloads, namePrefix, common, output });
     if (config.profile === "lab") relaxClusterForLab(this.cluster);

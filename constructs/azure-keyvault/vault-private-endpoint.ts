@@ -51,3 +51,17 @@ export function addVaultPrivateEndpoint(scope: Construct, props: VaultPrivateEnd
   });
   return [endpoint, link];
 }
+
+/**
+ * A private endpoint to a vault of another stack (a fleet cluster's way to the shared vault), in
+ * the caller's VNet and region.
+ */
+export class VaultPrivateEndpoint extends Construct {
+  /** What a data-plane call (a mount) must wait for: the endpoint with its DNS record, and the zone's VNet link. */
+  readonly ready: TerraformResource[];
+
+  constructor(scope: Construct, id: string, props: VaultPrivateEndpointProps) {
+    super(scope, id);
+    this.ready = addVaultPrivateEndpoint(this, props);
+  }
+}
