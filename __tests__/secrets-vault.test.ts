@@ -113,3 +113,40 @@ describe("SecretsVault rotation", () => {
     expect(versions).toEqual({ "db-password": 3, "api-key": 1 });
   });
 });
+
+describe("SecretsVault.fromVaultId (a vault of another stack)", () => {
+  const addon = SecretIdentity.addon("principal", "client");
+
+  test("grants Secrets User per secret, scoped by path under the vault id, after a 30s wait by default", () => {
+    const stack = azureStack();
+    const vault = SecretsVault.fromVaultId(stack, "kv", { vaultId: "/vaults/kv", secretNames: ["db", "api"] });
+    const grants = vault.grantSecretRead(addon, [{ objectName: "db", objectType: "secret" }]);
+    expect(grants).toHaveLength(1);
+    expect(synthesized(stack, "azurerm_role_assignment")).toEqual([expect.objectContaining({
+      scope: "/vaults/kv/secrets/db", role_definition_name: "Key Vault Secrets User", principal_id: "principal",
+    })]);
+    expect(synthesized(stack, "time_sleep")[0].create_duration).toBe("30s");
+    expect(vault.readerGrantsPropagated()).toHaveLength(1);
+  });
+
+  test("returns the existing grant on a repeat call instead of creating another", () => {
+    const stack = azureStack();
+    const vault = SecretsVault.fromVaultId(stack, "kv", { vaultId: "/vaults/kv", secretNames: ["db"] });
+    const [first] = vault.grantSecretRead(addon, [{ objectName: "db", objectType: "secret" }]);
+    expect(vault.grantSecretRead(addon, [{ objectName: "db", objectType: "secret" }])).toEqual([first]);
+    expect(synthesized(stack, "azurerm_role_assignment")).toHaveLength(1);
+  });
+
+  test("fails when asked to grant a secret the vault does not hold", () => {
+    const vault = SecretsVault.fromVaultId(azureStack(), "kv", { vaultId: "/vaults/kv", secretNames: ["db"] });
+    expect(() => vault.grantSecretRead(addon, [{ objectName: "other", objectType: "secret" }])).toThrow(
+      'SecretsVault cannot grant read on secret "other": it is neither managed nor external');
+  });
+
+  test("creates nothing and waits for nothing before any grant", () => {
+    const stack = azureStack();
+    const vault = SecretsVault.fromVaultId(stack, "kv", { vaultId: "/vaults/kv", secretNames: ["db"] });
+    expect(vault.readerGrantsPropagated()).toEqual([]);
+    expect(synthesized(stack, "azurerm_role_assignment")).toEqual([]);
+  });
+});

@@ -178,6 +178,24 @@ const Workload = closed({
   }, "Also sync mounted files into a Kubernetes Secret.")),
 }, "An app that mounts Key Vault objects.");
 
+const Network = closed({
+  vnetAddressSpace: opt(text(RULES.cidr, "VNet range.", { default: "10.40.0.0/16" })),
+  clusterSubnetPrefix: opt(text(RULES.cidr, "Node subnet, inside the VNet.", { default: "10.40.0.0/20" })),
+  endpointSubnetPrefix: opt(text(RULES.cidr, "Private endpoint subnet, inside the VNet, not overlapping the node subnet.", { default: "10.40.16.0/24" })),
+  serviceCidr: opt(text(RULES.cidr, "Kubernetes service range, outside the VNet and its subnets.", { default: "10.0.0.0/16" })),
+  dnsServiceIp: opt(text(RULES.ipv4, "Cluster DNS address inside serviceCidr; default: its .10 address.", { default: "10.0.0.10" })),
+}, "VNet and cluster address ranges; ranges must not have host bits set.");
+
+const Workloads = Type.Array(Workload, { description: "Apps that mount Key Vault objects.", default: [] });
+
+const FleetCluster = closed({
+  name: text(RULES.fleetClusterName, "Short cluster name, unique in the fleet; its stacks are cluster-<name> and workload-<name>."),
+  location: opt(choice(AZURE_REGIONS, "Azure region of this cluster; default: the top-level location (the vault's).")),
+  network: opt(Network),
+  cluster: opt(Cluster),
+  workloads: opt(Workloads),
+}, "One cluster of the fleet: its network, AKS settings and the apps that mount the central vault's secrets.");
+
 export const ConfigSchema = closed({
   $schema: opt(Type.String({ description: "Path or URL of this schema, for editors." })),
   profile: opt(choice(PROFILES, "hardened refuses relaxed settings; lab allows them for a throwaway try-out.", { default: "hardened" })),
@@ -196,16 +214,14 @@ export const ConfigSchema = closed({
     name: opt(text(RULES.resourceGroupName, "Resource group name; required when existing.", { $comment: "default: rg-<namePrefix>" })),
     existing: opt(flag("Look the group up instead of creating it.", { default: false })),
   }, "The resource group.")),
-  network: opt(closed({
-    vnetAddressSpace: opt(text(RULES.cidr, "VNet range.", { default: "10.40.0.0/16" })),
-    clusterSubnetPrefix: opt(text(RULES.cidr, "Node subnet, inside the VNet.", { default: "10.40.0.0/20" })),
-    endpointSubnetPrefix: opt(text(RULES.cidr, "Private endpoint subnet, inside the VNet, not overlapping the node subnet.", { default: "10.40.16.0/24" })),
-    serviceCidr: opt(text(RULES.cidr, "Kubernetes service range, outside the VNet and its subnets.", { default: "10.0.0.0/16" })),
-    dnsServiceIp: opt(text(RULES.ipv4, "Cluster DNS address inside serviceCidr; default: its .10 address.", { default: "10.0.0.10" })),
-  }, "VNet and cluster address ranges; ranges must not have host bits set.")),
+  network: opt(Network),
   keyVault: opt(KeyVault),
   cluster: opt(Cluster),
-  workloads: opt(Type.Array(Workload, { description: "Apps that mount Key Vault objects.", default: [] })),
+  workloads: opt(Workloads),
+  clusters: opt(Type.Array(FleetCluster, {
+    minItems: 1,
+    description: "A fleet: several clusters sharing the one vault declared in keyVault; replaces the top-level network, cluster and workloads.",
+  })),
 }, "Config of the aks-keyvault-csi CDK for Terraform app.");
 
 /** The raw config file as the schema describes it (before defaults and cross-field checks). */

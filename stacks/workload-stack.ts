@@ -28,7 +28,7 @@ export class WorkloadStack extends ReadableStack {
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
     super(scope, id);
     const { config } = props;
-    props.state.attach(this, "workload");
+    props.state.attach(this, id);
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
     this.addDependency(props.platform);
     const connection = config.cluster.connection;
@@ -37,7 +37,7 @@ export class WorkloadStack extends ReadableStack {
     // without external secrets needs no azurerm provider (and no Azure sign-in).
     if (connection.type === "aks" || external.length > 0) new AzurermProvider(this, "azurerm", { features: [{}] });
 
-    const platform = props.state.remoteState(this, "platform", "platform");
+    const platform = props.state.remoteState(this, "platform", props.platform.node.id);
     const output = (name: string) => platform.getString(name);
     if (connection.type === "kubeconfig") {
       new KubeconfigConnection(this, "cluster", { path: connection.path, context: connection.context });

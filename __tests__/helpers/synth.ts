@@ -3,7 +3,7 @@ import * as path from "path";
 import { DEFAULT_CONFIG } from "../../config/default-config";
 import { parseConfig } from "../../config/parse-config";
 import { AppConfig } from "../../config/types";
-import { buildApp, BuiltApp } from "../../stacks/build-app";
+import { buildApp, buildFleet, BuiltApp, BuiltFleet, buildStacks, stackNamesOf } from "../../stacks/build-app";
 import { tempDir } from "./temp";
 
 /** A fresh, mutable copy of the embedded default config. */
@@ -43,6 +43,34 @@ export function synthApp(config: AppConfig = configFrom()): Synthesized {
     outdir,
     stackJson: (stack) => JSON.parse(fs.readFileSync(file(stack), "utf8")),
     stackText: (stack) => fs.readFileSync(file(stack), "utf8"),
+    manifest: () => JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")),
+  };
+}
+
+export interface SynthesizedFleet extends BuiltFleet {
+  readonly outdir: string;
+  stackJson(stack: string): any;
+  manifest(): any;
+}
+
+/** synthApp for a config with clusters. */
+export function synthFleet(config: AppConfig): SynthesizedFleet {
+  const outdir = tempDir();
+  const built = buildFleet(config, { outdir });
+  built.app.synth();
+  return { ...built, outdir, ...readers(outdir) };
+}
+
+/** Any config, one cluster or a fleet: the stack names it produced, and their JSON. */
+export function synthAny(config: AppConfig): { outdir: string; stacks: string[]; stackJson(stack: string): any; manifest(): any } {
+  const outdir = tempDir();
+  buildStacks(config, { outdir }).app.synth();
+  return { outdir, stacks: stackNamesOf(config), ...readers(outdir) };
+}
+
+function readers(outdir: string) {
+  return {
+    stackJson: (stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")),
     manifest: () => JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")),
   };
 }
