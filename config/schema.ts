@@ -33,8 +33,6 @@ const cidrList = (description: string) => Type.Array(text(RULES.cidr, "An IPv4 r
 
 export const PROFILES = ["hardened", "lab"] as const;
 
-export const BACKEND_TYPES = ["local", "azurerm", "cloud"] as const;
-
 const LocalBackend = closed({
   type: opt(choice(["local"] as const, "State files on this machine.", { default: "local" })),
   stateDir: opt(text(RULES.relativeDir, "Folder for state files, relative to the project root.", { default: "state" })),
