@@ -37,3 +37,10 @@ test("every export of config/, constructs/ and stacks/ is used somewhere", () =>
   }
   expect(unused).toEqual([]);
 });
+
+test.each([
+  ["the pinned demo image's digest", "sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662", ["config/demo-app.ts"]],
+  ["median()", "function median(", ["scripts/bench-stats.js"]],
+])("%s is written in code only once", (_what, needle, expected) => {
+  expect([...SOURCES].filter(([, text]) => text.includes(needle)).map(([file]) => file)).toEqual(expected);
+});
