@@ -8,6 +8,7 @@ import { PrivateDnsZone } from "@cdktf/provider-azurerm/lib/private-dns-zone";
 import { PrivateDnsZoneVirtualNetworkLink } from "@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link";
 import { PrivateEndpoint } from "@cdktf/provider-azurerm/lib/private-endpoint";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { DEFAULT_RBAC_PROPAGATION_WAIT } from "../../config/key-vault-defaults";
 import { RULES } from "../../config/naming-rules";
 import { SecretIdentity } from "../azure-identity";
 import { SecretVariable } from "../terraform";
@@ -54,18 +55,6 @@ export interface SecretsVaultProps {
   /** @default - no tags */
   readonly tags?: Record<string, string>;
 }
-
-/**
- * The default wait after role grants. Microsoft documents that role assignment changes can take
- * minutes, up to 10, to apply (https://learn.microsoft.com/azure/key-vault/general/rbac-guide,
- * https://learn.microsoft.com/azure/role-based-access-control/troubleshooting), and without any
- * wait the first secret write fails with 403 ForbiddenByRbac. Azure's own
- * verified module hit the same error and waits 30s before secret operations
- * (https://github.com/Azure/terraform-azurerm-avm-res-keyvault-vault, variable
- * wait_for_rbac_before_secret_operations); raise it with keyVault.rbacPropagationWait if a
- * tenant is slower.
- */
-export const DEFAULT_RBAC_PROPAGATION_WAIT = "30s";
 
 export interface ManagedSecretProps {
   readonly contentType: string;
