@@ -3,6 +3,7 @@ import { SecretIdentity } from "../constructs/azure-identity";
 import { SecretsVault, SecretsVaultProps, VaultNetwork } from "../constructs/azure-keyvault";
 import { azureStack, synthesized } from "./helpers/stacks";
 import { configFrom, resourcesOf, synthApp } from "./helpers/synth";
+import { tempDir } from "./helpers/temp";
 
 const VAULT: SecretsVaultProps = {
   name: "kv-test-123",
@@ -33,6 +34,22 @@ describe("SecretsVault", () => {
     const [sleep] = synthesized(stack, "time_sleep");
     expect(sleep.create_duration).toBe("30s");
     expect(synthesized(stack, "azurerm_key_vault_secret")[0].depends_on).toEqual([expect.stringMatching(/^time_sleep\./)]);
+  });
+
+  test("takes its default wait from the constant that is also the config's default", () => {
+    jest.isolateModules(() => {
+      jest.doMock("../config/key-vault-defaults", () => ({ DEFAULT_RBAC_PROPAGATION_WAIT: "7s" }));
+      const { ConfigSchema } = require("../config/schema");
+      expect(ConfigSchema.properties.keyVault.properties.rbacPropagationWait.default).toBe("7s");
+      const cdktf = require("cdktf");
+      const { AzurermProvider } = require("@cdktf/provider-azurerm/lib/provider");
+      const { SecretsVault: Vault } = require("../constructs/azure-keyvault");
+      const stack = new cdktf.TerraformStack(cdktf.Testing.app({ outdir: tempDir() }), "test");
+      new AzurermProvider(stack, "azurerm", { features: [{}] });
+      new Vault(stack, "v", VAULT).addManagedSecret("db", { contentType: "text/plain" });
+      const sleeps = Object.values<any>(JSON.parse(cdktf.Testing.synth(stack)).resource.time_sleep);
+      expect(sleeps.map((s) => s.create_duration)).toEqual(["7s"]);
+    });
   });
 
   test.each([6, 91, 30.5])("fails when softDeleteRetentionDays is %s", (days) => {

@@ -10,6 +10,7 @@
  */
 import { Type, type Static, type TProperties, type TSchema } from "@sinclair/typebox";
 import { AZURE_REGIONS } from "./azure-regions";
+import { DEFAULT_RBAC_PROPAGATION_WAIT } from "./key-vault-defaults";
 import { AVAILABILITY_ZONES, KUBELOGIN_MODES, MAX_TAGS, NamingRule, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
 
 const text = (rule: NamingRule, description: string, extra: object = {}) =>
@@ -32,8 +33,6 @@ const opt = <T extends TSchema>(schema: T) => Type.Optional(schema);
 const cidrList = (description: string) => Type.Array(text(RULES.cidr, "An IPv4 range."), { description, default: [] });
 
 export const PROFILES = ["hardened", "lab"] as const;
-
-export const BACKEND_TYPES = ["local", "azurerm", "cloud"] as const;
 
 const LocalBackend = closed({
   type: opt(choice(["local"] as const, "State files on this machine.", { default: "local" })),
@@ -70,7 +69,7 @@ const Secret = closed({
 
 const KeyVault = closed({
   name: opt(text(RULES.keyVaultName, "Globally unique vault name.", { $comment: "default: kv-<namePrefix>-<8 hex computed at plan time from the subscription and resource group>" })),
-  rbacPropagationWait: opt(text(RULES.duration, "Wait after role grants before the first data-plane use (Azure RBAC propagates in minutes).", { default: "30s" })),
+  rbacPropagationWait: opt(text(RULES.duration, "Wait after role grants before the first data-plane use (Azure RBAC propagates in minutes).", { default: DEFAULT_RBAC_PROPAGATION_WAIT })),
   sku: opt(choice(["standard", "premium"] as const, "Vault SKU.", { default: "standard" })),
   softDeleteRetentionDays: opt(whole(7, 90, "Soft-delete retention in days.", { default: 90 })),
   preventDestroy: opt(flag("Terraform refuses to destroy the vault. Default: true (hardened), false (lab); false only in the lab profile.")),

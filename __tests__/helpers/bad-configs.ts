@@ -18,7 +18,7 @@ export function freshConfig(): RawConfig {
 export const NOW = new Date("2026-06-01T00:00:00Z");
 
 export const VALID_DATE = "2027-12-31T00:00:00Z";
-export const PINNED = "docker.io/library/busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662";
+export { DEMO_IMAGE as PINNED } from "../../config/demo-app";
 
 // The "allowed" sentences, spelled out literally so a changed rule text fails a row.
 export const KV_NAME = "3-24 letters, digits and hyphens, starting with a letter, ending with a letter or digit, without \"--\"";

@@ -5,6 +5,7 @@ import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
 import { MonitorDiagnosticSetting } from "@cdktf/provider-azurerm/lib/monitor-diagnostic-setting";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { DEFAULT_RBAC_PROPAGATION_WAIT } from "../../config/key-vault-defaults";
 import { RULES } from "../../config/naming-rules";
 import { SecretIdentity } from "../azure-identity";
 import { SecretVariable } from "../terraform";
@@ -51,18 +52,6 @@ export interface SecretsVaultProps {
   /** @default - no tags */
   readonly tags?: Record<string, string>;
 }
-
-/**
- * The default wait after role grants. Microsoft documents that role assignment changes can take
- * minutes, up to 10, to apply (https://learn.microsoft.com/azure/key-vault/general/rbac-guide,
- * https://learn.microsoft.com/azure/role-based-access-control/troubleshooting), and without any
- * wait the first secret write fails with 403 ForbiddenByRbac. Azure's own
- * verified module hit the same error and waits 30s before secret operations
- * (https://github.com/Azure/terraform-azurerm-avm-res-keyvault-vault, variable
- * wait_for_rbac_before_secret_operations); raise it with keyVault.rbacPropagationWait if a
- * tenant is slower.
- */
-export const DEFAULT_RBAC_PROPAGATION_WAIT = "30s";
 
 export interface ManagedSecretProps {
   readonly contentType: string;
