@@ -167,7 +167,7 @@ describe("parsing the JSON text", () => {
       const text = edit(value(0));
       const expected = verdict(() => JSON.parse(text));
       if (expected !== "refused") accepted++;
-      if (verdict(() => parseJsonText(text, "t")) !== expected) disagreements.push(text);
+      if (verdict(() => parseJsonText(text, "t").value) !== expected) disagreements.push(text);
     }
     expect(disagreements).toEqual([]);
     expect(accepted).toBeGreaterThan(1_000);
@@ -227,10 +227,10 @@ describe("parsing the JSON text", () => {
   });
 
   test("fails on duplicate keys, naming both places, at any depth", () => {
-    const file = configFile('{\n  "keyVault": {"sku": "standard",\n    "sku": "premium"},\n  "namePrefix": "a", "namePrefix": "b"\n}');
+    const file = configFile('{\n  "keyVault": {"sku": "standard",\n    "sku": "premium"},\n  "namePrefix": "aa", "namePrefix": "bb"\n}');
     expect(loadFile(file).problems).toEqual([
       { path: "keyVault.sku", message: "is given twice, at line 2, column 16 and at line 3, column 5; keep one (JSON.parse would silently keep the last)" },
-      { path: "namePrefix", message: "is given twice, at line 4, column 3 and at line 4, column 22; keep one (JSON.parse would silently keep the last)" },
+      { path: "namePrefix", message: "is given twice, at line 4, column 3 and at line 4, column 23; keep one (JSON.parse would silently keep the last)" },
     ]);
   });
 
@@ -240,13 +240,25 @@ describe("parsing the JSON text", () => {
     expect(loadConfig({ CONFIG: configFile(JSON.stringify(raw)) }, ROOT).keyVault.secrets).toHaveLength(3);
   });
 
-  test("fails on a number too large to represent, quoting it as written (not null or Infinity)", () => {
+  test("fails on a number too large to represent, quoting it as written (not null or Infinity), once per number", () => {
     const text = '{"keyVault": {"softDeleteRetentionDays": 1e309}, "workloads": [{"replicas": -2E400}]}';
     const column = (literal: string) => text.indexOf(literal) + 1;
-    expect(loadFile(configFile(text)).problems).toEqual([
+    const paths = ["keyVault.softDeleteRetentionDays", "workloads[0].replicas"];
+    expect(loadFile(configFile(text)).problems.filter((p) => paths.includes(p.path))).toEqual([
       { path: "keyVault.softDeleteRetentionDays", message: `1e309 (line 1, column ${column("1e309")}) is too large for a number; no config value is near that size` },
       { path: "workloads[0].replicas", message: `-2E400 (line 1, column ${column("-2E400")}) is too large for a number; no config value is near that size` },
     ]);
+  });
+
+  test("fails with one report that lists duplicate keys and huge numbers beside every field problem", () => {
+    const raw = defaultJson();
+    raw.location = "westeuropa";
+    raw.network = { vnetAddressSpace: "10.40.0.0/33" };
+    const text = JSON.stringify(raw, null, 2)
+      .replace('"namePrefix": "kvcsi",', '"namePrefix": "kvcsi",\n  "namePrefix": "kvcsi",')
+      .replace('"keyVault": {', '"keyVault": {\n    "softDeleteRetentionDays": 1e309,');
+    const paths = loadFile(configFile(text)).problems.map((p) => p.path);
+    expect(paths).toEqual(["namePrefix", "keyVault.softDeleteRetentionDays", "location", "network.vnetAddressSpace"]);
   });
 
   test(`fails on nesting deeper than ${MAX_NESTING} levels without crashing, even 100,000 levels`, () => {

@@ -1,7 +1,7 @@
 import * as path from "path";
 import { App, DataResource, LocalBackend, TerraformStack, TerraformVariable } from "cdktf";
 import { missingSecretsCondition } from "../constructs/azure-keyvault";
-import { configFrom, dataOf, synthApp, synthesizeInto } from "./helpers/synth";
+import { configFrom, dataOf, resourcesOf, synthApp, synthesizeInto } from "./helpers/synth";
 import { describeWithTerraform, terraform } from "./helpers/terraform";
 
 const EXTERNAL = (raw: any) => {
@@ -10,14 +10,30 @@ const EXTERNAL = (raw: any) => {
 };
 
 describe("external secrets check in the workload stack", () => {
-  test("reads only the vault's secret names and checks every external secret at plan", () => {
-    const workload = synthApp(configFrom(EXTERNAL)).stackJson("workload");
+  test("reads only the vault's secret names and fails the plan of each Deployment that mounts a missing external secret", () => {
+    const workload = synthApp(configFrom((raw) => {
+      EXTERNAL(raw);
+      raw.workloads.push({ name: "billing", namespace: "billing", objects: [{ objectName: "DB-PASSWORD" }] });
+      raw.workloads.push({ name: "ledger", namespace: "billing", objects: [{ objectName: "API-KEY" }] });
+    })).stackJson("workload");
     const [names] = dataOf(workload, "azurerm_key_vault_secrets");
     expect(names.key_vault_id).toBe("${data.terraform_remote_state.platform.outputs.key_vault_id}");
-    expect(names.lifecycle.postcondition).toHaveLength(1);
-    expect(names.lifecycle.postcondition[0].condition).toContain('["api-key"]');
-    expect(names.lifecycle.postcondition[0].condition).toContain("self.names");
     expect(dataOf(workload, "azurerm_key_vault_secret")).toEqual([]);
+    const lifecycle = (name: string) => resourcesOf(workload, "kubernetes_deployment_v1").find((d) => d.metadata.name === name).lifecycle;
+    for (const [deployment, secret] of [["demo", "api-key"], ["ledger", "API-KEY"]]) {
+      const [precondition] = lifecycle(deployment).precondition;
+      expect(precondition.condition).toContain(`[${JSON.stringify(secret)}]`);
+      expect(precondition.condition).toContain("data.azurerm_key_vault_secrets.external_secrets_names.names");
+    }
+    expect(lifecycle("billing")).toBeUndefined();
+  });
+
+  test("adds no check when no workload mounts an external secret", () => {
+    const workload = synthApp(configFrom((raw) => {
+      EXTERNAL(raw);
+      raw.workloads[0].objects = [{ objectName: "db-password" }];
+    })).stackJson("workload");
+    expect(dataOf(workload, "azurerm_key_vault_secrets")).toEqual([]);
   });
 
   test("adds no check when every secret is managed", () => {

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { loadConfig } from "../config/load-config";
 import { AppConfig } from "../config/types";
+import { stackNamesOf } from "../stacks/build-app";
 import { formatHcl, hclExpression, unwrapInterpolationOnly } from "../stacks/hcl-fixups";
 import { configFrom, synthOutput } from "./helpers/synth";
 import { canSynthesize, testWithTerraform } from "./helpers/terraform";
@@ -139,14 +140,14 @@ for (const [name, config] of CONFIGS) {
       expect({ status: result.status, diff: result.stdout, errors: result.stderr }).toEqual({ status: 0, diff: "", errors: "" });
     });
 
-    test.each(["platform", "workload"])("%s: no interpolation-only string and no blank line inside a block", (stack) => {
+    test.each(stackNamesOf(config))("%s: no interpolation-only string and no blank line inside a block", (stack) => {
       const hcl = cdkTf(outdir, stack);
       expect(hcl.split("\n").filter((line) => /"\$\{[^"]*\}"/.test(line) && unwrapInterpolationOnly(line.trim()) !== line.trim())).toEqual([]);
       expect(hcl).not.toMatch(/[{[]\n\s*\n/);
       expect(hcl).not.toMatch(/\n\n\s+\S/);
     });
 
-    test.each(["platform", "workload"])("%s: names every provider by its full source", async (stack) => {
+    test.each(stackNamesOf(config))("%s: names every provider by its full source", async (stack) => {
       const [terraform] = (await parse("cdk.tf", cdkTf(outdir, stack))).terraform;
       const sources = Object.values<any>(terraform.required_providers[0]).map((p) => p.source);
       expect(sources.length).toBeGreaterThan(0);

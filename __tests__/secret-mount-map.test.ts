@@ -1,7 +1,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { renderSecretMountMap, secretMountMap } from "../config/secret-mount-map";
+import { renderMountMapOf, renderSecretMountMap, secretMountMap } from "../config/secret-mount-map";
 import { configFrom } from "./helpers/synth";
 
 describe("secret mount map", () => {
@@ -49,5 +49,29 @@ describe("secret mount map", () => {
     });
     expect(run.status).toBe(0);
     expect(sample).toBe(run.stdout);
+  });
+
+  test("for a fleet, renders one table per cluster, and says so when a cluster mounts nothing", () => {
+    const config = configFrom((raw) => {
+      delete raw.workloads;
+      raw.clusters = [
+        { name: "weu", workloads: [{ name: "shop", objects: [{ objectName: "api-key" }] }] },
+        { name: "eus", location: "eastus" },
+      ];
+    });
+    expect(renderMountMapOf(config, "kv-fleet-01").split("\n")).toEqual([
+      "Key Vault kv-fleet-01, shared by 2 cluster(s)",
+      "",
+      "## Cluster weu (westeurope; stacks cluster-weu, workload-weu)",
+      "",
+      "| namespace | deployment | file in every pod | Key Vault object | identity | also in a Kubernetes Secret |",
+      "|---|---|---|---|---|---|",
+      "| shop | shop | `/mnt/secrets-store/api-key` | secret/api-key | addon | no |",
+      "",
+      "## Cluster eus (eastus; stacks cluster-eus, workload-eus)",
+      "",
+      "No workload mounts anything: this cluster has no access to the vault.",
+      "",
+    ]);
   });
 });

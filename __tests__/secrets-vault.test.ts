@@ -3,6 +3,7 @@ import { SecretIdentity } from "../constructs/azure-identity";
 import { SecretsVault, SecretsVaultProps, VaultNetwork } from "../constructs/azure-keyvault";
 import { azureStack, synthesized } from "./helpers/stacks";
 import { configFrom, resourcesOf, synthApp } from "./helpers/synth";
+import { tempDir } from "./helpers/temp";
 
 const VAULT: SecretsVaultProps = {
   name: "kv-test-123",
@@ -33,6 +34,22 @@ describe("SecretsVault", () => {
     const [sleep] = synthesized(stack, "time_sleep");
     expect(sleep.create_duration).toBe("30s");
     expect(synthesized(stack, "azurerm_key_vault_secret")[0].depends_on).toEqual([expect.stringMatching(/^time_sleep\./)]);
+  });
+
+  test("takes its default wait from the constant that is also the config's default", () => {
+    jest.isolateModules(() => {
+      jest.doMock("../config/key-vault-defaults", () => ({ DEFAULT_RBAC_PROPAGATION_WAIT: "7s" }));
+      const { ConfigSchema } = require("../config/schema");
+      expect(ConfigSchema.properties.keyVault.properties.rbacPropagationWait.default).toBe("7s");
+      const cdktf = require("cdktf");
+      const { AzurermProvider } = require("@cdktf/provider-azurerm/lib/provider");
+      const { SecretsVault: Vault } = require("../constructs/azure-keyvault");
+      const stack = new cdktf.TerraformStack(cdktf.Testing.app({ outdir: tempDir() }), "test");
+      new AzurermProvider(stack, "azurerm", { features: [{}] });
+      new Vault(stack, "v", VAULT).addManagedSecret("db", { contentType: "text/plain" });
+      const sleeps = Object.values<any>(JSON.parse(cdktf.Testing.synth(stack)).resource.time_sleep);
+      expect(sleeps.map((s) => s.create_duration)).toEqual(["7s"]);
+    });
   });
 
   test.each([6, 91, 30.5])("fails when softDeleteRetentionDays is %s", (days) => {
@@ -111,5 +128,42 @@ describe("SecretsVault rotation", () => {
     const platform = synthApp(configFrom((raw) => (raw.keyVault.secrets[0].valueVersion = 3))).stackJson("platform");
     const versions = Object.fromEntries(resourcesOf(platform, "azurerm_key_vault_secret").map((s) => [s.name, s.value_wo_version]));
     expect(versions).toEqual({ "db-password": 3, "api-key": 1 });
+  });
+});
+
+describe("SecretsVault.fromVaultId (a vault of another stack)", () => {
+  const addon = SecretIdentity.addon("principal", "client");
+
+  test("grants Secrets User per secret, scoped by path under the vault id, after a 30s wait by default", () => {
+    const stack = azureStack();
+    const vault = SecretsVault.fromVaultId(stack, "kv", { vaultId: "/vaults/kv", secretNames: ["db", "api"] });
+    const grants = vault.grantSecretRead(addon, [{ objectName: "db", objectType: "secret" }]);
+    expect(grants).toHaveLength(1);
+    expect(synthesized(stack, "azurerm_role_assignment")).toEqual([expect.objectContaining({
+      scope: "/vaults/kv/secrets/db", role_definition_name: "Key Vault Secrets User", principal_id: "principal",
+    })]);
+    expect(synthesized(stack, "time_sleep")[0].create_duration).toBe("30s");
+    expect(vault.readerGrantsPropagated()).toHaveLength(1);
+  });
+
+  test("returns the existing grant on a repeat call instead of creating another", () => {
+    const stack = azureStack();
+    const vault = SecretsVault.fromVaultId(stack, "kv", { vaultId: "/vaults/kv", secretNames: ["db"] });
+    const [first] = vault.grantSecretRead(addon, [{ objectName: "db", objectType: "secret" }]);
+    expect(vault.grantSecretRead(addon, [{ objectName: "db", objectType: "secret" }])).toEqual([first]);
+    expect(synthesized(stack, "azurerm_role_assignment")).toHaveLength(1);
+  });
+
+  test("fails when asked to grant a secret the vault does not hold", () => {
+    const vault = SecretsVault.fromVaultId(azureStack(), "kv", { vaultId: "/vaults/kv", secretNames: ["db"] });
+    expect(() => vault.grantSecretRead(addon, [{ objectName: "other", objectType: "secret" }])).toThrow(
+      'SecretsVault cannot grant read on secret "other": it is neither managed nor external');
+  });
+
+  test("creates nothing and waits for nothing before any grant", () => {
+    const stack = azureStack();
+    const vault = SecretsVault.fromVaultId(stack, "kv", { vaultId: "/vaults/kv", secretNames: ["db"] });
+    expect(vault.readerGrantsPropagated()).toEqual([]);
+    expect(synthesized(stack, "azurerm_role_assignment")).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import * as path from "path";
 import { TerraformOutput, TerraformVariable, Testing } from "cdktf";
 import { loadConfig } from "../config/load-config";
 import { ReadableStack } from "../stacks/readable-stack";
-import { renderStackReadme } from "../stacks/stack-readme";
+import { KUBELOGIN_RUNNER_NEEDS, renderStackReadme } from "../stacks/stack-readme";
 import { configFrom, synthOutput } from "./helpers/synth";
 import { canSynthesize } from "./helpers/terraform";
 import { tempDir } from "./helpers/temp";
@@ -52,8 +52,34 @@ describe.each([["JSON", false], ["HCL", true]])("the generated stack README, %s 
   test("workload: lists its three providers, the kubelogin it needs, and the plain commands", () => {
     const text = readme(outdir, "workload");
     for (const p of ["azurerm", "helm", "kubernetes"]) expect(text).toContain(`| ${p} | \`hashicorp/${p}\` |`);
-    expect(text).toContain("get their token from `kubelogin`");
+    expect(text).toContain("get their token from `kubelogin` (login mode `azurecli`), which must be on the PATH. " +
+      "The machine that runs Terraform provides: `az login` (in CI, after a login step such as `azure/login`).");
     expect(text).toContain("```sh\nexport ARM_SUBSCRIPTION_ID=\"$(az account show --query id -o tsv)\"\n\nterraform init\nterraform plan -out tfplan\nterraform apply tfplan\n```");
+  });
+});
+
+describe("the workload README says what the machine that runs Terraform needs for the cluster", () => {
+  test("with kubeloginMode spn: the service principal's variables, not az login", () => {
+    const text = readme(synthOutput(configFrom((raw) => ((raw.cluster ??= {}).kubeloginMode = "spn")), "json"), "workload");
+    expect(text).toContain("get their token from `kubelogin` (login mode `spn`), which must be on the PATH. " +
+      "The machine that runs Terraform provides: `AAD_SERVICE_PRINCIPAL_CLIENT_ID` and `AAD_SERVICE_PRINCIPAL_CLIENT_SECRET`");
+    expect(text).not.toContain("az login` (in CI");
+  });
+
+  test("with a kubeconfig connection: the kubeconfig and its context, no kubelogin", () => {
+    const connection = { type: "kubeconfig", path: "~/.kube/ci-config", context: "ci-runner" };
+    const text = readme(synthOutput(configFrom((raw) => ((raw.cluster ??= {}).connection = connection)), "json"), "workload");
+    expect(text).toContain("The kubernetes and helm providers use context `ci-runner` of the kubeconfig `~/.kube/ci-config` on the machine that runs Terraform");
+    expect(text).not.toContain("get their token from");
+  });
+
+  test("names, for every kubelogin mode, only what the project README's Cluster access table names for it", () => {
+    const section = fs.readFileSync(path.join(ROOT, "README.md"), "utf8").split("## Cluster access")[1].split("\n## ")[0];
+    const rows = section.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| where"));
+    for (const [mode, needs] of Object.entries(KUBELOGIN_RUNNER_NEEDS)) {
+      expect(rows.some((r) => r.split(" | ")[1].includes(`\`${mode}\``))).toBe(true);
+      for (const token of needs.match(/`[^`]+`/g) ?? []) expect(rows.join("\n")).toContain(token);
+    }
   });
 });
 

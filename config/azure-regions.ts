@@ -28,5 +28,3 @@ export const AZURE_REGIONS = [
   "usgovarizona", "usgovtexas", "usgovvirginia", "usgoviowa", "usdodcentral", "usdodeast",
   "chinanorth", "chinaeast", "chinanorth2", "chinaeast2", "chinanorth3", "chinaeast3",
 ] as const;
-
-export type AzureRegion = (typeof AZURE_REGIONS)[number];

@@ -103,6 +103,19 @@ export class Checker {
     this.problems.push({ path, message });
   }
 
+  /**
+   * A checker that reports under `prefix`, into this one's problems: a fleet reads each
+   * `clusters[i]` with the same readers as the single cluster's top-level keys.
+   */
+  within(prefix: string): Checker {
+    const parent = this;
+    return new (class extends Checker {
+      report(path: string, message: string): void {
+        parent.report(path ? `${prefix}.${path}` : prefix, message);
+      }
+    })();
+  }
+
   /** An object with only the allowed keys; unknown keys are reported with the nearest known one. */
   object(path: string, value: unknown, allowedKeys: readonly string[]): Raw | undefined {
     if (value === undefined) return {};

@@ -24,6 +24,11 @@ export const RULES = {
     pattern: /^[-\w.()]{0,89}[-\w()]$/,
     allowed: "1-90 letters, digits, underscores, hyphens, periods and parentheses, not ending with a period",
   },
+  /** A fleet cluster's short name: it ends stack names (`cluster-<name>`) and Azure names, so it stays short. */
+  fleetClusterName: {
+    pattern: /^[a-z](?:[a-z0-9-]{0,10}[a-z0-9])?$/,
+    allowed: "1-12 lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit",
+  },
   clusterName: {
     pattern: /^[a-zA-Z0-9](?:[a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?$/,
     allowed: "1-63 letters, digits, underscores and hyphens, starting and ending with a letter or digit",

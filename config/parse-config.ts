@@ -12,6 +12,7 @@ import {
   BackendConfig,
   ClusterConfig,
   ClusterConnectionConfig,
+  FleetClusterConfig,
   KeyVaultConfig,
   NetworkConfig,
   NodePoolConfig,
@@ -60,11 +61,72 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   const cluster = parseCluster(c, root.cluster, namePrefix, lab);
   const workloads = parseWorkloads(c, root.workloads, { lab, keyVault, cluster });
 
-  if (!lab) rejectLabRelaxations(c, root, keyVault, cluster);
-  checkAllowlists(c, lab, keyVault, cluster);
+  if (!lab) {
+    rejectVaultRelaxations(c, root, keyVault);
+    rejectClusterRelaxations(c, (root.cluster ?? {}) as Record<string, unknown>, cluster);
+  }
+  checkAllowlists(c, lab, [["keyVault.allowedIpRanges", keyVault.allowedIpRanges], ["cluster.apiServerAuthorizedIpRanges", cluster.apiServerAuthorizedIpRanges]]);
+  const clusters = root.clusters === undefined ? undefined : parseFleet(c, root, { lab, location, namePrefix, keyVault });
 
   if (c.problems.length > 0) throw new ConfigError(source, c.problems);
-  return { source, profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads };
+  const config: AppConfig = { source, profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads };
+  return clusters ? { ...config, clusters } : config;
+}
+
+/** Top-level keys a fleet sets per cluster instead. */
+const PER_CLUSTER_KEYS = ["network", "cluster", "workloads"] as const;
+
+/**
+ * The fleet's clusters: each read like the single cluster's keys, under `clusters[i]`. Names
+ * must be unique because they name the stacks (`cluster-<name>`, `workload-<name>`) and Azure
+ * resources. No peering between clusters is offered (each reaches the vault through its own
+ * private endpoint), so their VNets may overlap.
+ */
+function parseFleet(
+  c: Checker,
+  root: Record<string, unknown>,
+  ctx: { lab: boolean; location: string; namePrefix: string; keyVault: KeyVaultConfig },
+): FleetClusterConfig[] {
+  for (const key of PER_CLUSTER_KEYS) {
+    if (root[key] !== undefined) c.report(key, `cannot be combined with clusters; set it per cluster as clusters[].${key}`);
+  }
+  const backend = (root.backend ?? {}) as Record<string, unknown>;
+  if (backend.type === "cloud" && backend.workspaces !== undefined) {
+    c.report("backend.workspaces", "cannot be combined with clusters: a fleet's stacks use the workspaces <namePrefix>-vault, " +
+      "<namePrefix>-cluster-<name> and <namePrefix>-workload-<name>; leave it out");
+  }
+  if (ctx.keyVault.networkAccess === "private") {
+    c.report("keyVault.networkAccess", "\"private\" is not available with clusters: the vault stack has no network to write secrets from; " +
+      "must be \"allowlist\" (each cluster reaches the vault through a private endpoint in its own VNet)");
+  }
+  const list = c.array("clusters", root.clusters);
+  if (Array.isArray(root.clusters) && list.length === 0) c.report("clusters", "is empty; list at least one cluster, or leave clusters out for a single cluster");
+  const byName = new Map<string, number>();
+  const out: FleetClusterConfig[] = [];
+  list.forEach((item, i) => {
+    const path = `clusters[${i}]`;
+    const raw = c.object(path, item, keysAt("clusters[]"));
+    if (!raw) return;
+    const name = c.requiredString(`${path}.name`, raw.name, RULES.fleetClusterName);
+    if (name !== undefined) {
+      const prior = byName.get(name);
+      if (prior !== undefined) {
+        c.report(`${path}.name`, `${show(name)} is already used by clusters[${prior}]; cluster names must be unique because ` +
+          `they name the stacks cluster-${name} and workload-${name}`);
+      } else {
+        byName.set(name, i);
+      }
+    }
+    const s = c.within(path);
+    const location = raw.location === undefined ? ctx.location : parseLocation(s, raw.location);
+    const network = parseNetwork(s, raw.network);
+    const cluster = parseCluster(s, raw.cluster, `${ctx.namePrefix}-${name ?? i}`, ctx.lab);
+    const workloads = parseWorkloads(s, raw.workloads, { lab: ctx.lab, keyVault: ctx.keyVault, cluster });
+    if (!ctx.lab) rejectClusterRelaxations(s, (raw.cluster ?? {}) as Record<string, unknown>, cluster);
+    checkAllowlists(s, ctx.lab, [["cluster.apiServerAuthorizedIpRanges", cluster.apiServerAuthorizedIpRanges]]);
+    if (name !== undefined) out.push({ name, location, resourceGroupName: `rg-${ctx.namePrefix}-${name}`, network, cluster, workloads });
+  });
+  return out;
 }
 
 /** True when the timestamp names a real instant, e.g. not February 31 (Date would roll it over). */
@@ -77,16 +139,25 @@ function isRealUtcTime(value: string): boolean {
  * Settings the SecurityBaseline would reject in the hardened profile, reported here with their
  * config path so the user learns which key to change rather than which resource broke.
  */
-function rejectLabRelaxations(c: Checker, root: Record<string, unknown>, keyVault: KeyVaultConfig, cluster: ClusterConfig): void {
-  const raw = (key: string) => (root[key] ?? {}) as Record<string, unknown>;
-  const relaxations: [path: string, relaxed: boolean, value: unknown, allowed: string][] = [
+function rejectVaultRelaxations(c: Checker, root: Record<string, unknown>, keyVault: KeyVaultConfig): void {
+  const raw = (root.keyVault ?? {}) as Record<string, unknown>;
+  reportRelaxations(c, [
     ["keyVault.networkAccess", keyVault.networkAccess === "public", keyVault.networkAccess, "\"allowlist\" or \"private\""],
-    ["keyVault.preventDestroy", raw("keyVault").preventDestroy === false, false, "true"],
-    ["cluster.userNodePool", raw("cluster").userNodePool === false, false, "a node pool (the default) so the system pool runs only critical add-ons"],
+    ["keyVault.preventDestroy", raw.preventDestroy === false, false, "true"],
+  ]);
+}
+
+/** The cluster's share of the lab relaxations; `rawCluster` is the cluster's raw config object. */
+function rejectClusterRelaxations(c: Checker, rawCluster: Record<string, unknown>, cluster: ClusterConfig): void {
+  reportRelaxations(c, [
+    ["cluster.userNodePool", rawCluster.userNodePool === false, false, "a node pool (the default) so the system pool runs only critical add-ons"],
     ["cluster.localAccountsDisabled", !cluster.localAccountsDisabled, false, "true"],
     ["cluster.skuTier", cluster.skuTier === "Free", "Free", "\"Standard\""],
     ["cluster.oidcIssuerEnabled", !cluster.oidcIssuerEnabled, false, "true (workload identity)"],
-  ];
+  ]);
+}
+
+function reportRelaxations(c: Checker, relaxations: [path: string, relaxed: boolean, value: unknown, allowed: string][]): void {
   for (const [path, relaxed, value, allowed] of relaxations) {
     if (relaxed) c.report(path, `${show(value)} is only allowed in the lab profile; the hardened profile needs ${allowed} (or set "profile": "lab" for a throwaway lab)`);
   }
@@ -266,11 +337,7 @@ function parseNetwork(c: Checker, value: unknown): NetworkConfig {
  * Allowlists: a range with host bits set is a typo Azure rejects, and a /0 range allows every
  * address, which the hardened profile refuses like its other relaxations.
  */
-function checkAllowlists(c: Checker, lab: boolean, keyVault: KeyVaultConfig, cluster: ClusterConfig): void {
-  const lists = [
-    ["keyVault.allowedIpRanges", keyVault.allowedIpRanges],
-    ["cluster.apiServerAuthorizedIpRanges", cluster.apiServerAuthorizedIpRanges],
-  ] as const;
+function checkAllowlists(c: Checker, lab: boolean, lists: readonly (readonly [path: string, ranges: readonly string[]])[]): void {
   for (const [path, ranges] of lists) {
     ranges.forEach((range, i) => {
       if (hasHostBits(range)) {

@@ -66,6 +66,15 @@ function excerptAt(text: string, offset: number): string[] {
   return [`${before}${after}`, `${" ".repeat(printable(before).length)}^`];
 }
 
+/** A config file's parsed value, with the mistakes in its text that still left a value. */
+export interface ParsedJsonText {
+  readonly value: unknown;
+  /** Duplicate keys and numbers too large to represent, in file order. */
+  readonly problems: readonly ConfigProblem[];
+  /** Config paths of the numbers too large to represent: their value is ±Infinity. */
+  readonly tooLarge: readonly string[];
+}
+
 class SyntaxProblem extends Error {
   constructor(readonly problem: ConfigProblem) {
     super(problem.message);
@@ -77,9 +86,13 @@ class SyntaxProblem extends Error {
  * the parser behind VS Code's JSON support. Stricter than JSON.parse where JSON.parse loses
  * information: a duplicate key (JSON.parse keeps the last one silently) and a number too large
  * to represent (JSON.parse turns 1e309 into Infinity) are reported with their place in the file.
+ * Those two leave a usable value (the last key wins; the number stands as ±Infinity), so they are
+ * returned beside it, for the field check to run too and the report to list every problem at once.
+ * A syntax error or too deep nesting leaves no value, and throws a ConfigError at once.
  * Keys such as "__proto__" become plain own keys, as JSON.parse makes them.
  */
-export function parseJsonText(text: string, source: string): unknown {
+export function parseJsonText(text: string, source: string): ParsedJsonText {
+  const tooLarge: string[] = [];
   const problems: ConfigProblem[] = [];
   /** Open lists and objects; an object remembers the place of each key and the key awaiting its value. */
   const open: { value: unknown[] | Record<string, unknown>; keys?: Map<string, string>; key?: string }[] = [];
@@ -123,6 +136,7 @@ export function parseJsonText(text: string, source: string): unknown {
       },
       onLiteralValue: (value, offset, length, line, column, path) => {
         if (typeof value === "number" && !Number.isFinite(value)) {
+          tooLarge.push(configPath(path()));
           problems.push({
             path: configPath(path()),
             message: `${text.slice(offset, offset + length)} (${at(line, column)}) is too large for a number; no config value is near that size`,
@@ -146,6 +160,5 @@ export function parseJsonText(text: string, source: string): unknown {
     if (!(e instanceof SyntaxProblem)) throw e;
     throw new ConfigError(source, [e.problem]);
   }
-  if (problems.length > 0) throw new ConfigError(source, problems);
-  return root;
+  return { value: root, problems, tooLarge };
 }

@@ -10,6 +10,7 @@
  */
 import { Type, type Static, type TProperties, type TSchema } from "@sinclair/typebox";
 import { AZURE_REGIONS } from "./azure-regions";
+import { DEFAULT_RBAC_PROPAGATION_WAIT } from "./key-vault-defaults";
 import { AVAILABILITY_ZONES, KUBELOGIN_MODES, MAX_TAGS, NamingRule, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
 
 const text = (rule: NamingRule, description: string, extra: object = {}) =>
@@ -32,8 +33,6 @@ const opt = <T extends TSchema>(schema: T) => Type.Optional(schema);
 const cidrList = (description: string) => Type.Array(text(RULES.cidr, "An IPv4 range."), { description, default: [] });
 
 export const PROFILES = ["hardened", "lab"] as const;
-
-export const BACKEND_TYPES = ["local", "azurerm", "cloud"] as const;
 
 const LocalBackend = closed({
   type: opt(choice(["local"] as const, "State files on this machine.", { default: "local" })),
@@ -70,7 +69,7 @@ const Secret = closed({
 
 const KeyVault = closed({
   name: opt(text(RULES.keyVaultName, "Globally unique vault name.", { $comment: "default: kv-<namePrefix>-<8 hex computed at plan time from the subscription and resource group>" })),
-  rbacPropagationWait: opt(text(RULES.duration, "Wait after role grants before the first data-plane use (Azure RBAC propagates in minutes).", { default: "30s" })),
+  rbacPropagationWait: opt(text(RULES.duration, "Wait after role grants before the first data-plane use (Azure RBAC propagates in minutes).", { default: DEFAULT_RBAC_PROPAGATION_WAIT })),
   sku: opt(choice(["standard", "premium"] as const, "Vault SKU.", { default: "standard" })),
   softDeleteRetentionDays: opt(whole(7, 90, "Soft-delete retention in days.", { default: 90 })),
   preventDestroy: opt(flag("Terraform refuses to destroy the vault. Default: true (hardened), false (lab); false only in the lab profile.")),
@@ -178,6 +177,24 @@ const Workload = closed({
   }, "Also sync mounted files into a Kubernetes Secret.")),
 }, "An app that mounts Key Vault objects.");
 
+const Network = closed({
+  vnetAddressSpace: opt(text(RULES.cidr, "VNet range.", { default: "10.40.0.0/16" })),
+  clusterSubnetPrefix: opt(text(RULES.cidr, "Node subnet, inside the VNet.", { default: "10.40.0.0/20" })),
+  endpointSubnetPrefix: opt(text(RULES.cidr, "Private endpoint subnet, inside the VNet, not overlapping the node subnet.", { default: "10.40.16.0/24" })),
+  serviceCidr: opt(text(RULES.cidr, "Kubernetes service range, outside the VNet and its subnets.", { default: "10.0.0.0/16" })),
+  dnsServiceIp: opt(text(RULES.ipv4, "Cluster DNS address inside serviceCidr; default: its .10 address.", { default: "10.0.0.10" })),
+}, "VNet and cluster address ranges; ranges must not have host bits set.");
+
+const Workloads = Type.Array(Workload, { description: "Apps that mount Key Vault objects.", default: [] });
+
+const FleetCluster = closed({
+  name: text(RULES.fleetClusterName, "Short cluster name, unique in the fleet; its stacks are cluster-<name> and workload-<name>."),
+  location: opt(choice(AZURE_REGIONS, "Azure region of this cluster; default: the top-level location (the vault's).")),
+  network: opt(Network),
+  cluster: opt(Cluster),
+  workloads: opt(Workloads),
+}, "One cluster of the fleet: its network, AKS settings and the apps that mount the central vault's secrets.");
+
 export const ConfigSchema = closed({
   $schema: opt(Type.String({ description: "Path or URL of this schema, for editors." })),
   profile: opt(choice(PROFILES, "hardened refuses relaxed settings; lab allows them for a throwaway try-out.", { default: "hardened" })),
@@ -196,16 +213,14 @@ export const ConfigSchema = closed({
     name: opt(text(RULES.resourceGroupName, "Resource group name; required when existing.", { $comment: "default: rg-<namePrefix>" })),
     existing: opt(flag("Look the group up instead of creating it.", { default: false })),
   }, "The resource group.")),
-  network: opt(closed({
-    vnetAddressSpace: opt(text(RULES.cidr, "VNet range.", { default: "10.40.0.0/16" })),
-    clusterSubnetPrefix: opt(text(RULES.cidr, "Node subnet, inside the VNet.", { default: "10.40.0.0/20" })),
-    endpointSubnetPrefix: opt(text(RULES.cidr, "Private endpoint subnet, inside the VNet, not overlapping the node subnet.", { default: "10.40.16.0/24" })),
-    serviceCidr: opt(text(RULES.cidr, "Kubernetes service range, outside the VNet and its subnets.", { default: "10.0.0.0/16" })),
-    dnsServiceIp: opt(text(RULES.ipv4, "Cluster DNS address inside serviceCidr; default: its .10 address.", { default: "10.0.0.10" })),
-  }, "VNet and cluster address ranges; ranges must not have host bits set.")),
+  network: opt(Network),
   keyVault: opt(KeyVault),
   cluster: opt(Cluster),
-  workloads: opt(Type.Array(Workload, { description: "Apps that mount Key Vault objects.", default: [] })),
+  workloads: opt(Workloads),
+  clusters: opt(Type.Array(FleetCluster, {
+    minItems: 1,
+    description: "A fleet: several clusters sharing the one vault declared in keyVault; replaces the top-level network, cluster and workloads.",
+  })),
 }, "Config of the aks-keyvault-csi CDK for Terraform app.");
 
 /** The raw config file as the schema describes it (before defaults and cross-field checks). */

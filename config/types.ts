@@ -189,6 +189,23 @@ export interface WorkloadConfig {
   readonly syncToKubernetesSecret?: SecretSyncConfig;
 }
 
+/** One cluster of a fleet (config key `clusters`): everything per cluster; the vault is shared. */
+export interface FleetClusterConfig {
+  /** Short name: the stacks are `cluster-<name>` and `workload-<name>`. */
+  readonly name: string;
+  readonly location: string;
+  /** `rg-<namePrefix>-<name>`: the cluster's own resource group, beside the vault's. */
+  readonly resourceGroupName: string;
+  readonly network: NetworkConfig;
+  readonly cluster: ClusterConfig;
+  readonly workloads: readonly WorkloadConfig[];
+  /**
+   * Set only for a fleet: the clusters sharing the vault. Then `network`, `cluster` and
+   * `workloads` above are unused defaults, and `location` and `resourceGroup` are the vault's.
+   */
+  readonly clusters?: readonly FleetClusterConfig[];
+}
+
 export interface AppConfig {
   /** Where the config came from, for messages. */
   readonly source: string;
@@ -202,4 +219,9 @@ export interface AppConfig {
   readonly keyVault: KeyVaultConfig;
   readonly cluster: ClusterConfig;
   readonly workloads: readonly WorkloadConfig[];
+  /**
+   * Set only for a fleet: the clusters sharing the vault. Then `network`, `cluster` and
+   * `workloads` above are unused defaults, and `location` and `resourceGroup` are the vault's.
+   */
+  readonly clusters?: readonly FleetClusterConfig[];
 }

@@ -1,9 +1,9 @@
-/** `npm run mounts`: prints which Key Vault object lands in which file of which pod, for the selected config. */
+/** `npm run mounts`: prints which Key Vault object lands in which file of which pod (per cluster for a fleet), for the selected config. */
 import { loadConfig } from "../config/load-config";
-import { renderSecretMountMap, secretMountMap } from "../config/secret-mount-map";
+import { renderMountMapOf } from "../config/secret-mount-map";
 import { exitOnUserError } from "../config/user-error";
 
 exitOnUserError(() => {
   const config = loadConfig();
-  process.stdout.write(renderSecretMountMap(config.keyVault.name ?? `kv-${config.namePrefix}-<suffix computed at plan>`, secretMountMap(config)));
+  process.stdout.write(renderMountMapOf(config, config.keyVault.name ?? `kv-${config.namePrefix}-<suffix computed at plan>`));
 });

@@ -15,7 +15,7 @@ import * as path from "path";
 import { loadConfig } from "../config/load-config";
 import { AppConfig } from "../config/types";
 import { UserError } from "../config/user-error";
-import { buildApp } from "../stacks/build-app";
+import { buildStacks } from "../stacks/build-app";
 import { synthesizeAtomically } from "../stacks/synthesize";
 
 export const PROVIDERS_UNAVAILABLE = 3;
@@ -66,7 +66,7 @@ function synthesize(config: AppConfig, format: "json" | "hcl", workDir: string):
   if (format === "hcl") process.env.SYNTH_HCL_OUTPUT = "true";
   else delete process.env.SYNTH_HCL_OUTPUT;
   try {
-    synthesizeAtomically((dir) => buildApp(config, { outdir: dir }).app, outdir);
+    synthesizeAtomically((dir) => buildStacks(config, { outdir: dir }).app, outdir);
   } finally {
     if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;
     else process.env.SYNTH_HCL_OUTPUT = previous;

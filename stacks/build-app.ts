@@ -1,14 +1,23 @@
 import { App, AppConfig as CdktfAppConfig } from "cdktf";
-import { AppConfig } from "../config/types";
+import { AppConfig, FleetClusterConfig } from "../config/types";
 import { SecureApp } from "../constructs/security";
 import { StackState } from "../constructs/terraform";
+import { ClusterStack } from "./cluster-stack";
 import { PlatformStack } from "./platform-stack";
+import { VaultStack } from "./vault-stack";
 import { WorkloadStack } from "./workload-stack";
 
 export interface BuiltApp {
   readonly app: App;
   readonly platform: PlatformStack;
   readonly workload: WorkloadStack;
+}
+
+export interface BuiltFleet {
+  readonly app: App;
+  readonly vault: VaultStack;
+  /** In config order. */
+  readonly clusters: readonly { readonly name: string; readonly platform: ClusterStack; readonly workload: WorkloadStack }[];
 }
 
 export interface BuildOptions {
@@ -19,12 +28,54 @@ export interface BuildOptions {
   readonly projectFromStack?: string;
 }
 
+/** The stack names of a fleet; each comes from the config alone, so no cluster's names depend on another's. */
+export const FLEET_STACKS = {
+  vault: "vault",
+  cluster: (name: string) => `cluster-${name}`,
+  workload: (name: string) => `workload-${name}`,
+} as const;
+
+/** The names of the stacks a config produces, in build order. */
+export function stackNamesOf(config: AppConfig): string[] {
+  if (!config.clusters) return ["platform", "workload"];
+  return [FLEET_STACKS.vault, ...config.clusters.flatMap((c) => [FLEET_STACKS.cluster(c.name), FLEET_STACKS.workload(c.name)])];
+}
+
+/** The app for any config: one cluster (`platform`, `workload`) or a fleet (`vault`, `cluster-<name>`, `workload-<name>`). */
+export function buildStacks(config: AppConfig, appProps: CdktfAppConfig = {}, options: BuildOptions = {}): { readonly app: App } {
+  return config.clusters ? buildFleet(config, appProps, options) : buildApp(config, appProps, options);
+}
+
 /** Composes the two stacks from a validated config. Stack ids are part of the contract: they name state keys and folders. */
 export function buildApp(config: AppConfig, appProps: CdktfAppConfig = {}, options: BuildOptions = {}): BuiltApp {
+  if (config.clusters) throw new Error("buildApp builds one cluster; this config declares clusters, use buildFleet");
   // Stack traces in annotations would put machine paths into manifest.json.
   const app = new SecureApp({ stackTraces: false, ...appProps });
   const state = new StackState(config.backend, config.namePrefix, options.projectFromStack);
   const platform = new PlatformStack(app, "platform", { config, state });
   const workload = new WorkloadStack(app, "workload", { config, state, platform });
   return { app, platform, workload };
+}
+
+/**
+ * A fleet: the vault stack, then per cluster its platform stack (reads the vault) and its
+ * workload stack (reads the cluster). The dependencies order `cdktf deploy '*'`, and destroy
+ * runs them in reverse.
+ */
+export function buildFleet(config: AppConfig, appProps: CdktfAppConfig = {}, options: BuildOptions = {}): BuiltFleet {
+  if (!config.clusters) throw new Error("buildFleet needs a config with clusters");
+  const app = new SecureApp({ stackTraces: false, ...appProps });
+  const state = new StackState(config.backend, config.namePrefix, options.projectFromStack);
+  const vault = new VaultStack(app, FLEET_STACKS.vault, { config, state });
+  const clusters = config.clusters.map((cluster) => {
+    const platform = new ClusterStack(app, FLEET_STACKS.cluster(cluster.name), { config, cluster, state, vault });
+    const workload = new WorkloadStack(app, FLEET_STACKS.workload(cluster.name), { config: clusterView(config, cluster), state, platform });
+    return { name: cluster.name, platform, workload };
+  });
+  return { app, vault, clusters };
+}
+
+/** The config as one cluster of the fleet sees it: the workload stack reads cluster, network and workloads from the top. */
+function clusterView(config: AppConfig, cluster: FleetClusterConfig): AppConfig {
+  return { ...config, location: cluster.location, network: cluster.network, cluster: cluster.cluster, workloads: cluster.workloads };
 }

@@ -1,18 +1,17 @@
 import { Construct } from "constructs";
-import { Fn, Lazy, TerraformOutput, TerraformVariable, Token } from "cdktf";
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { AppConfig } from "../config/types";
 import { AksCluster } from "../constructs/azure-aks";
-import { SecretIdentity } from "../constructs/azure-identity";
 import { SecretsVault, uniqueVaultName, VaultNetwork } from "../constructs/azure-keyvault";
 import { LogWorkspace } from "../constructs/azure-monitoring";
 import { ClusterNetwork } from "../constructs/azure-network";
 import { PlatformResourceGroup } from "../constructs/azure-resource-group";
 import { StackState } from "../constructs/terraform";
 import { relaxPlatformForLab } from "./lab-profile";
-import { identityClientIdOutput, PLATFORM_OUTPUTS } from "./platform-outputs";
+import { aksSettings, deployerAllowlist, grantWorkloads, waitingOutput } from "./cluster-parts";
+import { PLATFORM_OUTPUTS } from "./platform-outputs";
 import { ReadableStack } from "./readable-stack";
 
 /** Write-only attributes (value_wo) and ephemeral variables need Terraform 1.11. */
@@ -86,52 +85,23 @@ export class PlatformStack extends ReadableStack {
       }
     }
 
-    const c = config.cluster;
     this.cluster = new AksCluster(this, "aks", {
       ...common,
-      name: c.name,
-      dnsPrefix: c.dnsPrefix,
+      ...aksSettings(config.cluster, config.network),
       tenantId: deployer.tenantId,
       subnetId: network.clusterSubnetId,
       subnetReady: network.subnetsReady,
       logWorkspaceId: logs.id,
       deployerPrincipalId: deployer.objectId,
-      kubernetesVersion: c.kubernetesVersion,
-      skuTier: c.skuTier,
-      systemNodePool: c.systemNodePool,
-      userNodePool: c.userNodePool,
-      secretRotationInterval: c.secretRotationInterval,
-      oidcIssuerEnabled: c.oidcIssuerEnabled,
-      localAccountsDisabled: c.localAccountsDisabled,
-      adminGroupObjectIds: [...c.adminGroupObjectIds],
-      networkPolicy: c.networkPolicy,
-      serviceCidr: config.network.serviceCidr,
-      dnsServiceIp: config.network.dnsServiceIp,
-      automaticUpgradeChannel: c.automaticUpgradeChannel,
-      nodeOsUpgradeChannel: c.nodeOsUpgradeChannel,
-      apiServerAuthorizedIpRanges: [...c.apiServerAuthorizedIpRanges],
-      privateCluster: c.privateCluster,
-      hostEncryption: c.hostEncryption,
-      ephemeralOsDisk: c.ephemeralOsDisk,
-      availabilityZones: c.availabilityZones,
     });
-
-    for (const workload of config.workloads) {
-      const identity = workload.identity === "addon"
-        ? this.cluster.secretsProviderIdentity
-        : SecretIdentity.workload(this, `workload-identity-${workload.name}`, {
-          ...common,
-          name: `id-${config.namePrefix}-${workload.name}`,
-          oidcIssuerUrl: this.cluster.oidcIssuerUrl,
-          namespace: workload.namespace,
-          serviceAccountName: workload.serviceAccountName,
-        });
-      this.vault.grantSecretRead(identity, workload.objects);
-      if (identity.mode === "workload") {
-        this.output(identityClientIdOutput(workload), identity.clientId,
-          `Client id of workload ${workload.name}'s federated identity (${workload.namespace}/${workload.serviceAccountName}).`);
-      }
-    }
+    grantWorkloads(this, {
+      vault: this.vault,
+      cluster: this.cluster,
+      workloads: config.workloads,
+      namePrefix: config.namePrefix,
+      common,
+      output: (name, value, description) => this.output(name, value, description),
+    });
 
     if (config.profile === "lab") relaxPlatformForLab(this.vault, this.cluster);
 
@@ -155,27 +125,8 @@ export class PlatformStack extends ReadableStack {
         return VaultNetwork.privateEndpoint({ subnetId: network.endpointSubnetId, vnetId: network.vnetId });
       case "public":
         return VaultNetwork.public();
-      case "allowlist": {
-        const kv = config.keyVault;
-        // Terraform writes managed secrets through the vault's data plane; with no range to
-        // admit the deployer, apply would fail late with a firewall 403, so fail at plan instead.
-        const deployerMustBeAdmitted = kv.allowedIpRanges.length === 0 && kv.secrets.some((s) => s.source === "managed");
-        const deployerIpRanges = new TerraformVariable(this, "deployer_ip_ranges", {
-          type: "list(string)",
-          default: [],
-          description: "CIDR ranges of the machines that run Terraform; the vault firewall admits them so secrets can be written.",
-          validation: deployerMustBeAdmitted
-            ? [{
-              condition: "${length(var.deployer_ip_ranges) > 0}",
-              errorMessage: "Set TF_VAR_deployer_ip_ranges (e.g. '[\"203.0.113.7/32\"]'): the vault firewall must admit the machine that writes the secrets.",
-            }]
-            : undefined,
-        });
-        return VaultNetwork.allowlist({
-          ipRanges: Token.asList(Fn.concat([[...kv.allowedIpRanges], deployerIpRanges.listValue])),
-          subnetIds: [network.clusterSubnetId],
-        });
-      }
+      case "allowlist":
+        return deployerAllowlist(this, config.keyVault, [network.clusterSubnetId]);
     }
   }
 
@@ -188,12 +139,6 @@ export class PlatformStack extends ReadableStack {
    * either sleep on every first apply regardless of grants or miss a grant added later.
    */
   private output(name: string, value: string, description: string): void {
-    const output = new TerraformOutput(this, name, { value, description });
-    const waits = this.vault.readerGrantsPropagated();
-    // cdktf 0.21 writes an output's dependsOn as "${time_sleep.x}", which Terraform rejects ("A
-    // single static variable reference is required"), so the plain addresses go in as an override.
-    if (waits.length > 0) {
-      output.addOverride("depends_on", Lazy.listValue({ produce: () => waits.map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`) }));
-    }
+    waitingOutput(this, name, value, description, () => this.vault.readerGrantsPropagated());
   }
 }

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
+import type { KubeloginMode } from "../config/types";
 
 /** What a stack folder's README describes: one synthesized stack and its place in the app. */
 export interface StackReadmeInput {
@@ -108,11 +109,33 @@ function providerNotes(config: any): string[] {
   if (config.provider?.azurerm) {
     notes.push("azurerm 4.x needs the subscription: set `ARM_SUBSCRIPTION_ID`, and sign in with `az login` (or set the `ARM_*` variables of a service principal).");
   }
-  const exec = [config.provider?.kubernetes, config.provider?.helm].flat().filter(Boolean)
-    .map((p: any) => [p.exec, p.kubernetes?.exec].flat().find(Boolean)?.command).find(Boolean);
-  if (exec) notes.push(`The kubernetes and helm providers get their token from \`${exec}\`, which must be on the PATH (and \`az login\` done).`);
+  const k8s = [config.provider?.kubernetes, config.provider?.helm].flat().filter(Boolean).map((p: any) => p.kubernetes ?? p);
+  const exec = k8s.map((p: any) => [p.exec].flat().find(Boolean)).find(Boolean);
+  const kubeconfig = k8s.find((p: any) => p.config_path);
+  if (exec) {
+    const mode = exec.args?.[exec.args.indexOf("--login") + 1] as KubeloginMode;
+    notes.push(`The kubernetes and helm providers get their token from \`${exec.command}\` (login mode ${code(mode)}), which must be on the PATH. ` +
+      `The machine that runs Terraform provides: ${KUBELOGIN_RUNNER_NEEDS[mode]}.`);
+  } else if (kubeconfig) {
+    const file = /^\$\{pathexpand\("(.*)"\)\}$/.exec(kubeconfig.config_path)?.[1] ?? kubeconfig.config_path;
+    notes.push(`The kubernetes and helm providers use context ${code(kubeconfig.config_context)} of the kubeconfig ${code(file)} ` +
+      "on the machine that runs Terraform: that file, and the exec plugins its context runs (such as `kubelogin`), provide the credentials.");
+  }
   return notes;
 }
+
+/**
+ * What the runner needs for each kubelogin login mode: the table under "Cluster access" in the
+ * project README, after Azure/kubelogin's docs (docs/book/src/concepts/login-modes/*.md).
+ */
+export const KUBELOGIN_RUNNER_NEEDS: Record<KubeloginMode, string> = {
+  azurecli: "`az login` (in CI, after a login step such as `azure/login`)",
+  azd: "`azd auth login`",
+  workloadidentity: "`AZURE_CLIENT_ID` of the federated app, and GitHub's `ACTIONS_ID_TOKEN_REQUEST_*` (set with `permissions: id-token: write`) or `AZURE_FEDERATED_TOKEN_FILE`",
+  azurepipelines: "an `AzureCLI@2` task with `addSpnToEnvironment: true` and `SYSTEM_ACCESSTOKEN`",
+  spn: "`AAD_SERVICE_PRINCIPAL_CLIENT_ID` and `AAD_SERVICE_PRINCIPAL_CLIENT_SECRET` (or `AZURE_CLIENT_ID`/`AZURE_CLIENT_SECRET`, or a certificate)",
+  msi: "a managed identity of the machine itself (an Azure VM, or a pod in AKS)",
+};
 
 function backend(terraform: any): string {
   if (terraform.cloud) {

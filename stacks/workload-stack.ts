@@ -28,16 +28,19 @@ export class WorkloadStack extends ReadableStack {
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
     super(scope, id);
     const { config } = props;
-    props.state.attach(this, "workload");
+    props.state.attach(this, id);
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
     this.addDependency(props.platform);
     const connection = config.cluster.connection;
     const external = config.keyVault.secrets.filter((s) => s.source === "external").map((s) => s.name);
+    const isExternal = (o: { objectName: string; objectType: string }) =>
+      o.objectType === "secret" && external.some((name) => name.toLowerCase() === o.objectName.toLowerCase());
+    const mountedExternal = config.workloads.flatMap((w) => w.objects.filter(isExternal));
     // Only the AKS connection and the external-secrets check read Azure: a kubeconfig connection
-    // without external secrets needs no azurerm provider (and no Azure sign-in).
-    if (connection.type === "aks" || external.length > 0) new AzurermProvider(this, "azurerm", { features: [{}] });
+    // that mounts no external secret needs no azurerm provider (and no Azure sign-in).
+    if (connection.type === "aks" || mountedExternal.length > 0) new AzurermProvider(this, "azurerm", { features: [{}] });
 
-    const platform = props.state.remoteState(this, "platform", "platform");
+    const platform = props.state.remoteState(this, "platform", props.platform.node.id);
     const output = (name: string) => platform.getString(name);
     if (connection.type === "kubeconfig") {
       new KubeconfigConnection(this, "cluster", { path: connection.path, context: connection.context });
@@ -51,13 +54,10 @@ export class WorkloadStack extends ReadableStack {
       });
     }
 
-    if (external.length > 0) {
-      new ExternalSecretsCheck(this, "external-secrets", {
-        keyVaultId: output(PLATFORM_OUTPUTS.keyVaultId),
-        keyVaultName: output(PLATFORM_OUTPUTS.keyVaultName),
-        secretNames: external,
-      });
-    }
+    const externalCheck = mountedExternal.length === 0 ? undefined : new ExternalSecretsCheck(this, "external-secrets", {
+      keyVaultId: output(PLATFORM_OUTPUTS.keyVaultId),
+      keyVaultName: output(PLATFORM_OUTPUTS.keyVaultName),
+    });
 
     // Grouping keeps user-chosen names (DNS labels) from colliding with the stack's own construct IDs.
     const namespaceScope = new Construct(this, "namespaces");
@@ -83,6 +83,8 @@ export class WorkloadStack extends ReadableStack {
         probe: workload.probe,
         cloudName: workload.cloudName,
         syncToKubernetesSecret: workload.syncToKubernetesSecret,
+        preconditions: externalCheck && workload.objects.some(isExternal)
+          ? [externalCheck.requireSecrets(workload.objects.filter(isExternal).map((o) => o.objectName))] : undefined,
       }));
     }
     if (config.profile === "lab") relaxWorkloadsForLab(this.apps);

@@ -18,7 +18,7 @@ export function freshConfig(): RawConfig {
 export const NOW = new Date("2026-06-01T00:00:00Z");
 
 export const VALID_DATE = "2027-12-31T00:00:00Z";
-export const PINNED = "docker.io/library/busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662";
+export { DEMO_IMAGE as PINNED } from "../../config/demo-app";
 
 // The "allowed" sentences, spelled out literally so a changed rule text fails a row.
 export const KV_NAME = "3-24 letters, digits and hyphens, starting with a letter, ending with a letter or digit, without \"--\"";
@@ -147,7 +147,7 @@ export const rows: Row[] = [
   {
     name: "a top-level key is misspelled (namePrefx)",
     mutate: (c) => { c.namePrefx = "demo"; },
-    problems: [{ path: "namePrefx", message: "unknown key; did you mean \"namePrefix\"? Allowed keys: profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads" }],
+    problems: [{ path: "namePrefx", message: "unknown key; did you mean \"namePrefix\"? Allowed keys: profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads, clusters" }],
   },
   {
     name: "a key vault key is misspelled (skuu)",
@@ -782,6 +782,60 @@ export const rows: Row[] = [
     schema: "accepts",
     mutate: (c) => { c.cluster = { kubeloginMode: "msi", connection: { type: "kubeconfig", context: "ci" } }; },
     problems: [{ path: "cluster.kubeloginMode", message: "does not apply with cluster.connection.type \"kubeconfig\": the kubeconfig's context says how to authenticate" }],
+  },
+  // --- a fleet (issue 13) ---
+  {
+    name: "two clusters share a name (their stacks would collide)",
+    schema: "accepts",
+    mutate: (c) => { delete c.workloads; c.clusters = [{ name: "weu" }, { name: "weu", location: "northeurope" }]; },
+    problems: [{ path: "clusters[1].name", message: "\"weu\" is already used by clusters[0]; cluster names must be unique because they name the stacks cluster-weu and workload-weu" }],
+  },
+  {
+    name: "a cluster's workload mounts a secret the vault does not hold",
+    schema: "accepts",
+    mutate: (c) => { delete c.workloads; c.clusters = [{ name: "weu", workloads: [{ name: "app", objects: [{ objectName: "nope" }] }] }]; },
+    problems: [{ path: "clusters[0].workloads[0].objects[0].objectName", message: "\"nope\" is neither managed nor external; declare it in keyVault.secrets (known: db-password, api-key)" }],
+  },
+  {
+    name: "a fleet also sets the single cluster's workloads and network",
+    schema: "accepts",
+    mutate: (c) => { c.network = {}; c.clusters = [{ name: "weu" }]; },
+    problems: [
+      { path: "network", message: "cannot be combined with clusters; set it per cluster as clusters[].network" },
+      { path: "workloads", message: "cannot be combined with clusters; set it per cluster as clusters[].workloads" },
+    ],
+  },
+  {
+    name: "a fleet's vault is private (the vault stack has no network to write from)",
+    schema: "accepts",
+    mutate: (c) => { delete c.workloads; c.keyVault.networkAccess = "private"; c.clusters = [{ name: "weu" }]; },
+    problems: [{ path: "keyVault.networkAccess", message: "\"private\" is not available with clusters: the vault stack has no network to write secrets from; " +
+      "must be \"allowlist\" (each cluster reaches the vault through a private endpoint in its own VNet)" }],
+  },
+  {
+    name: "a fleet cluster has a bad name, an unknown region and a lab-only setting",
+    mutate: (c) => { delete c.workloads; c.clusters = [{ name: "West_EU", location: "mars", cluster: { skuTier: "Free" } }]; },
+    problems: [
+      { path: "clusters[0].name", message: "\"West_EU\" is not allowed; must be 1-12 lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit" },
+      { path: "clusters[0].location", message: "\"mars\" is not a known Azure region; must be a name from `az account list-locations` such as \"westeurope\"" },
+      { path: "clusters[0].cluster.skuTier", message: "\"Free\" is only allowed in the lab profile; the hardened profile needs \"Standard\" (or set \"profile\": \"lab\" for a throwaway lab)" },
+    ],
+  },
+  {
+    name: "the fleet's cluster list is empty",
+    mutate: (c) => { delete c.workloads; c.clusters = []; },
+    problems: [{ path: "clusters", message: "is empty; list at least one cluster, or leave clusters out for a single cluster" }],
+  },
+  {
+    name: "a fleet names Terraform Cloud workspaces for the single cluster's two stacks",
+    schema: "accepts",
+    mutate: (c) => {
+      delete c.workloads;
+      c.backend = { type: "cloud", organization: "acme", workspaces: { platform: "a", workload: "b" } };
+      c.clusters = [{ name: "weu" }];
+    },
+    problems: [{ path: "backend.workspaces", message: "cannot be combined with clusters: a fleet's stacks use the workspaces <namePrefix>-vault, " +
+      "<namePrefix>-cluster-<name> and <namePrefix>-workload-<name>; leave it out" }],
   },
 ];
 

@@ -4,7 +4,7 @@ import { DEFAULT_CONFIG } from "../../config/default-config";
 import { parseConfig } from "../../config/parse-config";
 import { AppConfig } from "../../config/types";
 import { App } from "cdktf";
-import { buildApp, BuiltApp } from "../../stacks/build-app";
+import { buildApp, buildFleet, BuiltApp, BuiltFleet, buildStacks, stackNamesOf } from "../../stacks/build-app";
 import { synthesizeAtomically } from "../../stacks/synthesize";
 import { tempDir } from "./temp";
 
@@ -69,7 +69,35 @@ export function synthesizeInto(build: (outdir: string) => App, format: "json" | 
 
 /** The whole app for `config`, through synthesizeInto. */
 export function synthOutput(config: AppConfig, format: "json" | "hcl"): string {
-  return synthesizeInto((dir) => buildApp(config, { outdir: dir }).app, format);
+  return synthesizeInto((dir) => buildStacks(config, { outdir: dir }).app, format);
+}
+
+export interface SynthesizedFleet extends BuiltFleet {
+  readonly outdir: string;
+  stackJson(stack: string): any;
+  manifest(): any;
+}
+
+/** synthApp for a config with clusters. */
+export function synthFleet(config: AppConfig): SynthesizedFleet {
+  const outdir = tempDir();
+  const built = buildFleet(config, { outdir });
+  built.app.synth();
+  return { ...built, outdir, ...readers(outdir) };
+}
+
+/** Any config, one cluster or a fleet: the stack names it produced, and their JSON. */
+export function synthAny(config: AppConfig): { outdir: string; stacks: string[]; stackJson(stack: string): any; manifest(): any } {
+  const outdir = tempDir();
+  buildStacks(config, { outdir }).app.synth();
+  return { outdir, stacks: stackNamesOf(config), ...readers(outdir) };
+}
+
+function readers(outdir: string) {
+  return {
+    stackJson: (stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")),
+    manifest: () => JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")),
+  };
 }
 
 /** Every resource of one type in a synthesized stack, as a list. */

@@ -1,12 +1,11 @@
 import { Construct } from "constructs";
+import { Lazy } from "cdktf";
 import { DataAzurermKeyVaultSecrets } from "@cdktf/provider-azurerm/lib/data-azurerm-key-vault-secrets";
 
 export interface ExternalSecretsCheckProps {
   readonly keyVaultId: string;
   /** For the message and the command it suggests. */
   readonly keyVaultName: string;
-  /** Secrets this app grants and mounts but does not write. */
-  readonly secretNames: readonly string[];
 }
 
 /**
@@ -15,7 +14,7 @@ export interface ExternalSecretsCheckProps {
  * the comparison is too. The message lists every missing name and the command that creates it;
  * it holds no literal double quote, which cdktf 0.21's HCL renderer would not escape.
  */
-export function missingSecretsCondition(wanted: readonly string[], namesExpression: string, keyVaultName: string): { condition: string; errorMessage: string } {
+export function missingSecretsCondition(wanted: readonly string[], namesExpression: string, keyVaultName: string): PlanCondition {
   const present = `[for m in ${namesExpression} : lower(m)]`;
   const missing = `[for n in ${JSON.stringify(wanted)} : n if !contains(${present}, lower(n))]`;
   // keyVaultName is a reference token: cdktf writes it as ${...} in text and bare inside an expression.
@@ -27,18 +26,33 @@ export function missingSecretsCondition(wanted: readonly string[], namesExpressi
   };
 }
 
+/** A plan-time condition and the message Terraform prints when it fails. */
+export interface PlanCondition {
+  readonly condition: string;
+  readonly errorMessage: string;
+}
+
 /**
  * Fails the plan when an external secret does not exist yet, instead of letting the apply wait
  * out the Deployment rollout (10 minutes) with pods stuck on the CSI mount. It reads only the
  * vault's secret names (azurerm_key_vault_secrets lists names and ids, never values), so no
- * value enters state or plan.
+ * value enters state or plan. The condition is a precondition of what mounts the secrets, so the
+ * data source is referenced by them (and linters see it used) and they wait for it.
  */
 export class ExternalSecretsCheck extends Construct {
+  private readonly names: DataAzurermKeyVaultSecrets;
+  private readonly keyVaultName: string;
+
   constructor(scope: Construct, id: string, props: ExternalSecretsCheckProps) {
     super(scope, id);
-    new DataAzurermKeyVaultSecrets(this, "names", {
-      keyVaultId: props.keyVaultId,
-      lifecycle: { postcondition: [missingSecretsCondition(props.secretNames, "self.names", props.keyVaultName)] },
-    });
+    this.names = new DataAzurermKeyVaultSecrets(this, "names", { keyVaultId: props.keyVaultId });
+    this.keyVaultName = props.keyVaultName;
+  }
+
+  /** A precondition that fails the plan naming each of `secretNames` that the vault does not hold. */
+  requireSecrets(secretNames: readonly string[]): PlanCondition {
+    // The address is only final once the stack allocates logical ids, hence lazy.
+    const names = Lazy.stringValue({ produce: () => `data.${this.names.terraformResourceType}.${this.names.friendlyUniqueId}.names` });
+    return missingSecretsCondition(secretNames, names, this.keyVaultName);
   }
 }

@@ -1,21 +1,19 @@
 import { Construct } from "constructs";
-import { Lazy, TerraformResource, Token } from "cdktf";
+import { TerraformResource, Token } from "cdktf";
 import { Sleep } from "@cdktf/provider-time/lib/sleep";
 import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
 import { MonitorDiagnosticSetting } from "@cdktf/provider-azurerm/lib/monitor-diagnostic-setting";
-import { PrivateDnsZone } from "@cdktf/provider-azurerm/lib/private-dns-zone";
-import { PrivateDnsZoneVirtualNetworkLink } from "@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link";
-import { PrivateEndpoint } from "@cdktf/provider-azurerm/lib/private-endpoint";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { DEFAULT_RBAC_PROPAGATION_WAIT } from "../../config/key-vault-defaults";
 import { RULES } from "../../config/naming-rules";
 import { SecretIdentity } from "../azure-identity";
 import { SecretVariable } from "../terraform";
+import { SecretReadGrants, VaultObjectRef } from "./secret-read-grants";
+import { addVaultPrivateEndpoint } from "./vault-private-endpoint";
 import { AllowlistNetwork, PrivateNetwork, VaultNetwork } from "./vault-network";
 
 export const ROLE_SECRETS_OFFICER = "Key Vault Secrets Officer";
-export const ROLE_SECRETS_USER = "Key Vault Secrets User";
-export const ROLE_CERTIFICATE_USER = "Key Vault Certificate User";
 
 export interface SecretsVaultProps {
   readonly name: string;
@@ -55,18 +53,6 @@ export interface SecretsVaultProps {
   readonly tags?: Record<string, string>;
 }
 
-/**
- * The default wait after role grants. Microsoft documents that role assignment changes can take
- * minutes, up to 10, to apply (https://learn.microsoft.com/azure/key-vault/general/rbac-guide,
- * https://learn.microsoft.com/azure/role-based-access-control/troubleshooting), and without any
- * wait the first secret write fails with 403 ForbiddenByRbac. Azure's own
- * verified module hit the same error and waits 30s before secret operations
- * (https://github.com/Azure/terraform-azurerm-avm-res-keyvault-vault, variable
- * wait_for_rbac_before_secret_operations); raise it with keyVault.rbacPropagationWait if a
- * tenant is slower.
- */
-export const DEFAULT_RBAC_PROPAGATION_WAIT = "30s";
-
 export interface ManagedSecretProps {
   readonly contentType: string;
   /** @default - never expires */
@@ -75,13 +61,12 @@ export interface ManagedSecretProps {
   readonly valueVersion?: number;
 }
 
-/** A Key Vault object a reader needs, as named in a SecretProviderClass. */
-export interface VaultObjectRef {
-  readonly objectName: string;
-  readonly objectType: "secret" | "key" | "cert";
-}
-
 const OBJECT_PATH = { secret: "secrets", key: "keys", cert: "certificates" } as const;
+
+/** The resource id of a vault object by path: it exists whether or not this stack created the object. */
+function objectPathScope(vaultId: string, object: VaultObjectRef): string {
+  return `${vaultId}/${OBJECT_PATH[object.objectType]}/${object.objectName}`;
+}
 
 /**
  * A Key Vault for mounted secrets: RBAC only, purge protection, audit logs, firewall, and
@@ -97,10 +82,8 @@ export class SecretsVault extends Construct {
   /** What every secret write waits for: the deployer's grant after its propagation wait, and the endpoint. */
   private readonly writeReady: TerraformResource[];
   private readonly rbacPropagationWait: string;
-  private readonly readerGrants: RoleAssignment[] = [];
-  private readerWait?: Sleep;
+  private readonly readers: SecretReadGrants;
   private readonly preventDestroy: boolean;
-  private readonly grantScope: "secret" | "vault";
   private readonly managed = new Map<string, KeyVaultSecret>();
   private readonly external = new Set<string>();
 
@@ -119,7 +102,6 @@ export class SecretsVault extends Construct {
     }
     this.rbacPropagationWait = wait;
     this.preventDestroy = props.preventDestroy ?? true;
-    this.grantScope = props.grantScope ?? "secret";
     const network = props.network;
 
     this.vault = new KeyVault(this, "vault", {
@@ -164,6 +146,21 @@ export class SecretsVault extends Construct {
     // (the zone group) resolved via the VNet link: writes and mounts must wait for all of them.
     this.endpointReady = network instanceof PrivateNetwork ? this.addPrivateEndpoint(network, props) : [];
     this.writeReady = [deployerReady, ...this.endpointReady];
+    this.readers = new SecretReadGrants(this, {
+      vaultId: this.vault.id,
+      grantScope: props.grantScope ?? "secret",
+      rbacPropagationWait: wait,
+      holds: (name) => this.isDeclared(name),
+      objectScope: (object) => this.objectScope(object),
+    });
+  }
+
+  /**
+   * A vault built in another stack (a fleet's vault stack), referenced by id, to grant read on
+   * from this stack with the same rules as grantSecretRead.
+   */
+  static fromVaultId(scope: Construct, id: string, props: ImportedVaultProps): ImportedSecretsVault {
+    return new ImportedSecretsVault(scope, id, props);
   }
 
   /**
@@ -173,7 +170,8 @@ export class SecretsVault extends Construct {
    * @returns nothing when no reader was granted anything
    */
   readerGrantsPropagated(): TerraformResource[] {
-    return this.readerWait ? [this.readerWait, ...this.endpointReady] : [];
+    const wait = this.readers.propagated();
+    return wait ? [wait, ...this.endpointReady] : [];
   }
 
   private propagationWait(id: string, triggers: Record<string, string>): Sleep {
@@ -221,34 +219,16 @@ export class SecretsVault extends Construct {
    * Lets `identity` read `objects` with the narrowest role and scope that works: Secrets User
    * for secrets, Certificate User for keys and certificates; per object, or per vault when the
    * vault was built with grantScope "vault". Repeated grants are created once.
+   * @returns the role assignments that give this access, also those an earlier call created
    */
-  grantSecretRead(identity: SecretIdentity, objects: readonly VaultObjectRef[]): void {
-    for (const object of objects) {
-      const role = object.objectType === "secret" ? ROLE_SECRETS_USER : ROLE_CERTIFICATE_USER;
-      if (object.objectType === "secret" && !this.isDeclared(object.objectName)) {
-        throw new Error(`SecretsVault cannot grant read on secret ${JSON.stringify(object.objectName)}: it is neither managed nor external`);
-      }
-      const perVault = this.grantScope === "vault";
-      const grantId = perVault
-        ? `read-${identity.key}-${role === ROLE_SECRETS_USER ? "secrets" : "certificates"}`
-        : `read-${identity.key}-${object.objectType}-${object.objectName.toLowerCase()}`;
-      if (this.node.tryFindChild(grantId)) continue;
-      this.readerGrants.push(new RoleAssignment(this, grantId, {
-        scope: perVault ? this.vault.id : this.objectScope(object),
-        roleDefinitionName: role,
-        principalId: identity.principalId,
-        principalType: "ServicePrincipal",
-      }));
-    }
-    this.readerWait ??= this.propagationWait("reader-grants-propagation", Token.asStringMap(Lazy.anyValue({
-      produce: () => Object.fromEntries(this.readerGrants.map((grant) => [grant.node.id, grant.id])),
-    })));
+  grantSecretRead(identity: SecretIdentity, objects: readonly VaultObjectRef[]): RoleAssignment[] {
+    return this.readers.grant(identity, objects);
   }
 
   private objectScope(object: VaultObjectRef): string {
     const managed = object.objectType === "secret" ? this.managed.get(object.objectName.toLowerCase()) : undefined;
     // The versionless id makes the grant wait for the secret; an external object is addressed by path.
-    return managed ? managed.resourceVersionlessId : `${this.vault.id}/${OBJECT_PATH[object.objectType]}/${object.objectName}`;
+    return managed ? managed.resourceVersionlessId : objectPathScope(this.vault.id, object);
   }
 
   private isDeclared(name: string): boolean {
@@ -262,34 +242,64 @@ export class SecretsVault extends Construct {
     if (this.isDeclared(name)) throw new Error(`SecretsVault secret ${JSON.stringify(name)} is declared twice`);
   }
 
-  /** @returns what a data-plane call must wait for: the endpoint (with its DNS zone group) and the zone's VNet link. */
   private addPrivateEndpoint(network: PrivateNetwork, props: SecretsVaultProps): TerraformResource[] {
-    const zone = new PrivateDnsZone(this, "private-dns-zone", {
-      name: "privatelink.vaultcore.azure.net",
-      resourceGroupName: props.resourceGroupName,
-      tags: props.tags,
-    });
-    const link = new PrivateDnsZoneVirtualNetworkLink(this, "private-dns-link", {
-      name: "vault-dns-to-cluster-vnet",
-      resourceGroupName: props.resourceGroupName,
-      privateDnsZoneName: zone.name,
-      virtualNetworkId: network.vnetId,
-      tags: props.tags,
-    });
-    const endpoint = new PrivateEndpoint(this, "private-endpoint", {
-      name: `pe-${this.vault.name}`,
+    return addVaultPrivateEndpoint(this, {
+      vaultId: this.vault.id,
+      vaultName: this.vault.name,
       location: props.location,
       resourceGroupName: props.resourceGroupName,
       subnetId: network.subnetId,
-      privateServiceConnection: {
-        name: `psc-${this.vault.name}`,
-        privateConnectionResourceId: this.vault.id,
-        subresourceNames: ["vault"],
-        isManualConnection: false,
-      },
-      privateDnsZoneGroup: { name: "vault", privateDnsZoneIds: [zone.id] },
+      vnetId: network.vnetId,
       tags: props.tags,
     });
-    return [endpoint, link];
+  }
+}
+
+export interface ImportedVaultProps {
+  /** Resource id of the vault, e.g. from the vault stack's remote state. */
+  readonly vaultId: string;
+  /** Every secret the vault holds (managed or external): grants on any other secret are refused. */
+  readonly secretNames: readonly string[];
+  /** @default "secret" */
+  readonly grantScope?: "secret" | "vault";
+  /** @default "30s" - as SecretsVault */
+  readonly rbacPropagationWait?: string;
+}
+
+/**
+ * A SecretsVault of another stack, known by id. Its grants are created here, in the stack of
+ * the identity that reads, so adding or removing a reader touches no other stack. Objects are
+ * scoped by path (`<vault id>/secrets/<name>`): the vault stack, which deploys first, made them.
+ */
+export class ImportedSecretsVault extends Construct {
+  readonly vaultId: string;
+  private readonly readers: SecretReadGrants;
+
+  constructor(scope: Construct, id: string, props: ImportedVaultProps) {
+    super(scope, id);
+    const wait = props.rbacPropagationWait ?? DEFAULT_RBAC_PROPAGATION_WAIT;
+    if (!Token.isUnresolved(wait) && !RULES.duration.pattern.test(wait)) {
+      throw new Error(`ImportedSecretsVault rbacPropagationWait must be ${RULES.duration.allowed}, got ${JSON.stringify(wait)}`);
+    }
+    this.vaultId = props.vaultId;
+    const held = new Set(props.secretNames.map((n) => n.toLowerCase()));
+    this.readers = new SecretReadGrants(this, {
+      vaultId: props.vaultId,
+      grantScope: props.grantScope ?? "secret",
+      rbacPropagationWait: wait,
+      holds: (name) => held.has(name.toLowerCase()),
+      objectScope: (object) => objectPathScope(props.vaultId, object),
+    });
+  }
+
+  /** As SecretsVault.grantSecretRead. */
+  grantSecretRead(identity: SecretIdentity, objects: readonly VaultObjectRef[]): RoleAssignment[] {
+    return this.readers.grant(identity, objects);
+  }
+
+  /** The wait after every grant made so far; nothing when nothing was granted. */
+  readerGrantsPropagated(): TerraformResource[] {
+    const wait = this.readers.propagated();
+    return wait ? [wait] : [];
   }
 }

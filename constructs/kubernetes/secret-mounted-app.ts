@@ -40,6 +40,11 @@ export interface SecretMountedAppProps {
    * @default - an exec check that the secrets mount is not empty (needs `sh` and `ls` in the image)
    */
   readonly probe?: ProbeConfig;
+  /**
+   * Plan-time conditions the Deployment must meet, such as the check that external secrets exist.
+   * @default - none
+   */
+  readonly preconditions?: readonly { readonly condition: string; readonly errorMessage: string }[];
 }
 
 /**
@@ -145,6 +150,7 @@ export class SecretMountedApp extends Construct {
       },
       waitForRollout: true,
       dependsOn: [this.serviceAccount, this.secretProviderClass.resource],
+      lifecycle: props.preconditions?.length ? { precondition: [...props.preconditions] } : undefined,
     });
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { DataResource, TerraformVariable } from "cdktf";
+import { hashMapper, hashMapperHcl, anyToTerraform, anyToHclTerraform, TerraformResource, TerraformResourceLifecycle, TerraformVariable } from "cdktf";
 import { Precondition } from "cdktf/lib/terraform-conditions";
 
 export interface SecretVariableProps {
@@ -50,7 +50,7 @@ export class SecretVariable extends Construct {
     variable.addOverride("ephemeral", true);
     // Optional: cdktf 0.21 cannot render `default: null` through its props.
     variable.addOverride("default", null);
-    const marker = new DataResource(this, "write-marker", {
+    const marker = new WriteMarker(this, "write-marker", {
       input: { written_at: "${plantimestamp()}" },
       triggersReplace: { value_version: props.valueVersion },
       lifecycle: { ignoreChanges: ["input"] },
@@ -63,6 +63,38 @@ export class SecretVariable extends Construct {
       condition: `\${${ref} != null || ${marker.terraformResourceType}.${marker.friendlyUniqueId}.input.written_at != plantimestamp()}`,
       errorMessage: `Set TF_VAR_${props.name}: this apply writes ${props.subject} (it is new, or its valueVersion changed to ${props.valueVersion}). ` +
         "Plans that write nothing, and destroy, need no value.",
+    };
+  }
+}
+
+/**
+ * A `terraform_data` resource, as cdktf's DataResource writes it, minus DataResource's
+ * synth-time check that runs `terraform version` once per instance: about 60 ms each on a
+ * shared 2-core machine, so a fleet vault with 250 secrets spent 15 s of its synth there (see
+ * README "A fleet of clusters"), and synth needed a terraform binary. Every stack requires
+ * Terraform >= 1.11 (REQUIRED_TERRAFORM), which Terraform itself enforces at init, far above
+ * the 1.4 that `terraform_data` needs.
+ */
+class WriteMarker extends TerraformResource {
+  constructor(scope: Construct, id: string, private readonly props: {
+    readonly input: Record<string, unknown>;
+    readonly triggersReplace: Record<string, unknown>;
+    readonly lifecycle: TerraformResourceLifecycle;
+  }) {
+    super(scope, id, { terraformResourceType: "terraform_data", terraformGeneratorMetadata: { providerName: "terraform" }, lifecycle: props.lifecycle });
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return {
+      input: hashMapper(anyToTerraform)(this.props.input),
+      triggers_replace: hashMapper(anyToTerraform)(this.props.triggersReplace),
+    };
+  }
+
+  protected synthesizeHclAttributes(): Record<string, unknown> {
+    return {
+      input: hashMapperHcl(anyToHclTerraform)(this.props.input),
+      triggers_replace: hashMapperHcl(anyToHclTerraform)(this.props.triggersReplace),
     };
   }
 }

@@ -12,8 +12,11 @@ import {
 } from "cdktf";
 import { AzurermBackendConfig, BackendConfig, LocalBackendConfig } from "../../config/types";
 
-/** Stack names double as state keys and workspace selectors. */
-export type StackRole = "platform" | "workload";
+/**
+ * Stack names double as state keys and workspace selectors: `platform` and `workload` for one
+ * cluster; `vault`, `cluster-<name>` and `workload-<name>` for a fleet.
+ */
+export type StackRole = string;
 
 /**
  * Where each stack keeps its state, built from one backend config. The backend a stack writes
@@ -47,10 +50,17 @@ export class StackState {
         new CloudBackend(stack, {
           organization: b.organization,
           hostname: b.hostname,
-          workspaces: new NamedCloudWorkspace(b.workspaces[role]),
+          workspaces: new NamedCloudWorkspace(this.workspaceOf(role)),
         });
         return;
     }
+  }
+
+  /** The configured workspace of `platform` and `workload`; `<stateName>-<stack>` for a fleet's stacks. */
+  private workspaceOf(role: StackRole): string {
+    const b = this.backend;
+    if (b.type !== "cloud") throw new Error(`StackState: no workspace for backend ${b.type}`);
+    return role === "platform" || role === "workload" ? b.workspaces[role] : `${this.stateName}-${role}`;
   }
 
   /** A terraform_remote_state data source that reads the outputs `role` wrote. */
@@ -66,7 +76,7 @@ export class StackState {
         return new DataTerraformRemoteState(scope, id, {
           organization: b.organization,
           hostname: b.hostname,
-          workspaces: { name: b.workspaces[role] },
+          workspaces: { name: this.workspaceOf(role) },
         });
     }
   }

@@ -1,0 +1,46 @@
+import * as fs from "fs";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..");
+const SKIP = new Set(["node_modules", ".git", ".gen", "cdktf.out"]);
+
+/** Every .ts and .js file of the project (app, scripts and tests), by path relative to the root. */
+function sources(): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+      const rel = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIP.has(entry.name) && !entry.name.startsWith("cdktf.out")) walk(rel);
+      } else if (/\.(ts|js)$/.test(entry.name)) {
+        files.set(rel, fs.readFileSync(path.join(ROOT, rel), "utf8"));
+      }
+    }
+  };
+  walk("");
+  return files;
+}
+
+/** Every source file but this one, whose own text names what it looks for. */
+const SOURCES = new Map([...sources()].filter(([file]) => file !== path.relative(ROOT, __filename)));
+
+test("every export of config/, constructs/ and stacks/ is used somewhere", () => {
+  const unused: string[] = [];
+  for (const [file, text] of SOURCES) {
+    if (!/^(config|constructs|stacks)\//.test(file)) continue;
+    for (const [, name] of text.matchAll(/export (?:declare )?(?:abstract )?(?:const|let|type|function|class|interface|enum) (\w+)/g)) {
+      const word = new RegExp(`\\b${name}\\b`, "g");
+      const usedInOwnFile = (text.match(word) ?? []).length > 1;
+      const usedElsewhere = [...SOURCES].some(([other, otherText]) => other !== file && new RegExp(`\\b${name}\\b`).test(otherText));
+      if (!usedInOwnFile && !usedElsewhere) unused.push(`${file}: ${name}`);
+    }
+  }
+  expect(unused).toEqual([]);
+});
+
+test.each([
+  ["the pinned demo image's digest", "sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662", ["config/demo-app.ts"]],
+  ["median()", "function median(", ["scripts/bench-stats.js"]],
+])("%s is written in code only once", (_what, needle, expected) => {
+  expect([...SOURCES].filter(([, text]) => text.includes(needle)).map(([file]) => file)).toEqual(expected);
+});

@@ -1,0 +1,182 @@
+import * as crypto from "crypto";
+import { AppConfig } from "../config/types";
+import { parseConfig } from "../config/parse-config";
+import { configFrom, defaultRaw, resourcesOf, dataOf, synthApp, synthFleet, withoutMetadata } from "./helpers/synth";
+
+const NOW = new Date("2026-06-01T00:00:00Z");
+const VAULT_ID = "${data.terraform_remote_state.vault.outputs.key_vault_id}";
+
+interface ClusterSpec { readonly name: string; readonly location: string; readonly octet: number; readonly mounts: readonly string[][] }
+
+/** A fleet on the default config: one vault with three secrets, each cluster's workloads mounting the listed secrets. */
+function fleet(specs: readonly ClusterSpec[]): AppConfig {
+  const raw = defaultRaw();
+  delete raw.workloads;
+  raw.keyVault.secrets.push({ name: "payments-key", expirationDate: "2027-12-31T00:00:00Z" });
+  raw.clusters = specs.map((s) => ({
+    name: s.name,
+    location: s.location,
+    network: { vnetAddressSpace: `10.${s.octet}.0.0/16`, clusterSubnetPrefix: `10.${s.octet}.0.0/20`, endpointSubnetPrefix: `10.${s.octet}.16.0/24` },
+    workloads: s.mounts.map((objects, i) => ({ name: `app${i}`, objects: objects.map((objectName) => ({ objectName })) })),
+  }));
+  return parseConfig(raw, "fleet test", NOW);
+}
+
+const WEU: ClusterSpec = { name: "weu", location: "westeurope", octet: 41, mounts: [["db-password", "api-key"], ["payments-key"]] };
+const NEU: ClusterSpec = { name: "neu", location: "northeurope", octet: 42, mounts: [["db-password"]] };
+const EUS: ClusterSpec = { name: "eus", location: "eastus", octet: 43, mounts: [["api-key"]] };
+const THREE = [WEU, NEU, EUS];
+
+const readerScopes = (stack: any) => resourcesOf(stack, "azurerm_role_assignment")
+  .filter((r) => r.role_definition_name === "Key Vault Secrets User")
+  .map((r) => r.scope)
+  .sort();
+
+describe("one cluster (no clusters key)", () => {
+  test("keeps the stacks platform and workload and no fleet concept in the config", () => {
+    const s = synthApp();
+    expect(Object.keys(s.manifest().stacks).sort()).toEqual(["platform", "workload"]);
+    expect(configFrom()).not.toHaveProperty("clusters");
+  });
+
+  // sha256 of each stack's cdk.tf.json as `npm run synth` wrote it for the default config on main
+  // before the fleet (4fedbc5): the fleet changed no byte of it. A change that alters the
+  // default's output on purpose updates these, and says so in its commit.
+  test("synthesizes byte-identical to before the fleet", () => {
+    const s = synthApp();
+    const sha = (stack: "platform" | "workload") => crypto.createHash("sha256").update(s.stackText(stack)).digest("hex");
+    expect({ platform: sha("platform"), workload: sha("workload") }).toEqual({
+      platform: "2a2937fa6bd98a2708fd6cb4eeab3eb1fa9dda27999bd60219fbd30647315178",
+      workload: "25daa7ef6d11c32e115bdc1bc5a9659be126aee47bd70b4182bd44559783f297",
+    });
+  });
+});
+
+describe("a fleet of three clusters sharing one vault", () => {
+  const s = synthFleet(fleet(THREE));
+
+  test("has a vault stack and, per cluster, cluster-<name> and workload-<name>", () => {
+    expect(Object.keys(s.manifest().stacks).sort()).toEqual(
+      ["cluster-eus", "cluster-neu", "cluster-weu", "vault", "workload-eus", "workload-neu", "workload-weu"]);
+  });
+
+  test("orders deploys vault, then each cluster, then its workload (destroy runs in reverse)", () => {
+    const deps = Object.fromEntries(Object.entries<any>(s.manifest().stacks).map(([name, st]) => [name, st.dependencies]));
+    expect(deps).toEqual({
+      vault: [],
+      "cluster-weu": ["vault"], "cluster-neu": ["vault"], "cluster-eus": ["vault"],
+      "workload-weu": ["cluster-weu"], "workload-neu": ["cluster-neu"], "workload-eus": ["cluster-eus"],
+    });
+  });
+
+  test("keeps the vault, its secrets and audit logs in the vault stack alone", () => {
+    const vault = s.stackJson("vault");
+    expect(resourcesOf(vault, "azurerm_key_vault")).toHaveLength(1);
+    expect(resourcesOf(vault, "azurerm_key_vault_secret").map((r) => r.name).sort()).toEqual(["api-key", "db-password", "payments-key"]);
+    expect(resourcesOf(vault, "azurerm_monitor_diagnostic_setting")).toHaveLength(1);
+    expect(readerScopes(vault)).toEqual([]);
+    for (const c of THREE) {
+      const cluster = s.stackJson(`cluster-${c.name}`);
+      expect(resourcesOf(cluster, "azurerm_key_vault")).toEqual([]);
+      expect(resourcesOf(cluster, "azurerm_key_vault_secret")).toEqual([]);
+    }
+  });
+
+  test("grants each cluster Key Vault Secrets User on exactly the secrets it mounts, per secret", () => {
+    expect(readerScopes(s.stackJson("cluster-weu"))).toEqual(
+      ["api-key", "db-password", "payments-key"].map((n) => `${VAULT_ID}/secrets/${n}`));
+    expect(readerScopes(s.stackJson("cluster-neu"))).toEqual([`${VAULT_ID}/secrets/db-password`]);
+    expect(readerScopes(s.stackJson("cluster-eus"))).toEqual([`${VAULT_ID}/secrets/api-key`]);
+    // The secret only weu mounts is readable by no other cluster, and no grant covers the whole vault.
+    for (const other of ["cluster-neu", "cluster-eus"]) {
+      expect(readerScopes(s.stackJson(other)).some((scope: string) => scope.endsWith("/payments-key"))).toBe(false);
+    }
+    for (const c of THREE) expect(readerScopes(s.stackJson(`cluster-${c.name}`))).not.toContain(VAULT_ID);
+  });
+
+  test("grants to the cluster's own add-on identity", () => {
+    const grants = resourcesOf(s.stackJson("cluster-neu"), "azurerm_role_assignment").filter((r) => r.role_definition_name === "Key Vault Secrets User");
+    expect(grants.map((g) => g.principal_id)).toEqual(["${azurerm_kubernetes_cluster.aks.key_vault_secrets_provider[0].secret_identity[0].object_id}"]);
+  });
+
+  test("links each cluster to the vault's state and each workload to its cluster's state", () => {
+    for (const c of THREE) {
+      const [vaultState] = dataOf(s.stackJson(`cluster-${c.name}`), "terraform_remote_state");
+      expect(vaultState.config).toEqual({ path: "../../../state/kvcsi/vault.tfstate" });
+      const [clusterState] = dataOf(s.stackJson(`workload-${c.name}`), "terraform_remote_state");
+      expect(clusterState.config).toEqual({ path: `../../../state/kvcsi/cluster-${c.name}.tfstate` });
+      expect(s.stackJson(`cluster-${c.name}`).terraform.backend).toEqual({ local: { path: `../../../state/kvcsi/cluster-${c.name}.tfstate` } });
+    }
+  });
+
+  test("workloads mount from the shared vault through their cluster's outputs", () => {
+    const workload = s.stackJson("workload-eus");
+    const [spc] = resourcesOf(workload, "kubernetes_manifest");
+    expect(spc.manifest.spec.parameters.keyvaultName).toBe("${data.terraform_remote_state.platform.outputs.key_vault_name}");
+    const cluster = s.stackJson("cluster-eus");
+    expect(cluster.output.key_vault_name.value).toBe("${data.terraform_remote_state.vault.outputs.key_vault_name}");
+  });
+
+  test("reaches the vault through a private endpoint in each cluster's own VNet and region", () => {
+    for (const c of THREE) {
+      const cluster = s.stackJson(`cluster-${c.name}`);
+      const [endpoint] = resourcesOf(cluster, "azurerm_private_endpoint");
+      expect(endpoint).toMatchObject({
+        location: c.location,
+        subnet_id: "${azurerm_subnet.network_endpoint_subnet.id}",
+        private_service_connection: { private_connection_resource_id: VAULT_ID, subresource_names: ["vault"] },
+      });
+      const [link] = resourcesOf(cluster, "azurerm_private_dns_zone_virtual_network_link");
+      expect(link.virtual_network_id).toBe("${azurerm_virtual_network.vnet.id}");
+      expect(resourcesOf(cluster, "azurerm_virtual_network")[0].address_space).toEqual([`10.${c.octet}.0.0/16`]);
+      // The workload may mount only once grants and endpoint work: the outputs it reads wait for both.
+      expect(cluster.output.key_vault_name.depends_on).toEqual(expect.arrayContaining([
+        "time_sleep.key_vault_reader_grants_propagation", "azurerm_private_endpoint.vault_access"]));
+    }
+  });
+
+  test("matches the snapshot", () => {
+    const stacks = Object.keys(s.manifest().stacks).sort();
+    expect(Object.fromEntries(stacks.map((name) => [name, withoutMetadata(s.stackJson(name))]))).toMatchSnapshot();
+  });
+});
+
+describe("a cluster that mounts nothing", () => {
+  test("gets no access to the vault at all", () => {
+    const s = synthFleet(fleet([WEU, { name: "idle", location: "westeurope", octet: 44, mounts: [] }]));
+    const idle = s.stackJson("cluster-idle");
+    expect(resourcesOf(idle, "azurerm_role_assignment").filter((r) => String(r.role_definition_name).startsWith("Key Vault"))).toEqual([]);
+    expect(resourcesOf(idle, "time_sleep")).toEqual([]);
+  });
+});
+
+describe("stable addresses", () => {
+  const texts = (specs: readonly ClusterSpec[]) => {
+    const s = synthFleet(fleet(specs));
+    return Object.fromEntries(Object.keys(s.manifest().stacks).map((name) => [name, JSON.stringify(s.stackJson(name))]));
+  };
+
+  test("adding or removing a cluster changes nothing in the vault stack or another cluster's stacks", () => {
+    const before = texts(THREE);
+    const removed = texts([WEU, EUS]);
+    const added = texts([...THREE, { name: "sea", location: "southeastasia", octet: 45, mounts: [["payments-key"]] }]);
+    for (const name of Object.keys(removed)) expect(removed[name]).toBe(before[name]);
+    for (const name of Object.keys(before)) expect(added[name]).toBe(before[name]);
+    expect(Object.keys(removed).sort()).toEqual(["cluster-eus", "cluster-weu", "vault", "workload-eus", "workload-weu"]);
+    expect(Object.keys(added)).toContain("cluster-sea");
+  });
+});
+
+describe("a fleet on Terraform Cloud", () => {
+  test("gives every stack its own workspace, <namePrefix>-<stack>, and reads the one it depends on", () => {
+    const raw = defaultRaw();
+    delete raw.workloads;
+    raw.backend = { type: "cloud", organization: "acme" };
+    raw.clusters = [{ name: "weu", workloads: [{ name: "app", objects: [{ objectName: "api-key" }] }] }];
+    const s = synthFleet(parseConfig(raw, "fleet test", NOW));
+    expect(s.stackJson("vault").terraform.cloud.workspaces).toEqual({ name: "kvcsi-vault" });
+    expect(s.stackJson("cluster-weu").terraform.cloud.workspaces).toEqual({ name: "kvcsi-cluster-weu" });
+    expect(dataOf(s.stackJson("cluster-weu"), "terraform_remote_state")[0].config.workspaces).toEqual({ name: "kvcsi-vault" });
+    expect(dataOf(s.stackJson("workload-weu"), "terraform_remote_state")[0].config.workspaces).toEqual({ name: "kvcsi-cluster-weu" });
+  });
+});

@@ -1,0 +1,115 @@
+import { Construct } from "constructs";
+import { Fn, Lazy, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, Token } from "cdktf";
+import { ClusterConfig, KeyVaultConfig, NetworkConfig, WorkloadConfig } from "../config/types";
+import { AksCluster, AksClusterProps } from "../constructs/azure-aks";
+import { SecretIdentity } from "../constructs/azure-identity";
+import { VaultNetwork, VaultObjectRef } from "../constructs/azure-keyvault";
+import { identityClientIdOutput } from "./platform-outputs";
+
+/**
+ * What the platform stack and a fleet's cluster stacks build alike from a cluster's config, so
+ * one cluster and a fleet's clusters cannot drift apart.
+ */
+
+/** The AKS props a cluster's config and network decide. */
+export function aksSettings(c: ClusterConfig, network: NetworkConfig): Pick<AksClusterProps,
+  "name" | "dnsPrefix" | "kubernetesVersion" | "skuTier" | "systemNodePool" | "userNodePool" | "secretRotationInterval" |
+  "oidcIssuerEnabled" | "localAccountsDisabled" | "adminGroupObjectIds" | "networkPolicy" | "serviceCidr" | "dnsServiceIp" |
+  "automaticUpgradeChannel" | "nodeOsUpgradeChannel" | "apiServerAuthorizedIpRanges" | "privateCluster" | "hostEncryption" |
+  "ephemeralOsDisk" | "availabilityZones"> {
+  return {
+    name: c.name,
+    dnsPrefix: c.dnsPrefix,
+    kubernetesVersion: c.kubernetesVersion,
+    skuTier: c.skuTier,
+    systemNodePool: c.systemNodePool,
+    userNodePool: c.userNodePool,
+    secretRotationInterval: c.secretRotationInterval,
+    oidcIssuerEnabled: c.oidcIssuerEnabled,
+    localAccountsDisabled: c.localAccountsDisabled,
+    adminGroupObjectIds: [...c.adminGroupObjectIds],
+    networkPolicy: c.networkPolicy,
+    serviceCidr: network.serviceCidr,
+    dnsServiceIp: network.dnsServiceIp,
+    automaticUpgradeChannel: c.automaticUpgradeChannel,
+    nodeOsUpgradeChannel: c.nodeOsUpgradeChannel,
+    apiServerAuthorizedIpRanges: [...c.apiServerAuthorizedIpRanges],
+    privateCluster: c.privateCluster,
+    hostEncryption: c.hostEncryption,
+    ephemeralOsDisk: c.ephemeralOsDisk,
+    availabilityZones: c.availabilityZones,
+  };
+}
+
+/** A vault that hands out read grants: SecretsVault, or one imported by id. */
+export interface GrantingVault {
+  grantSecretRead(identity: SecretIdentity, objects: readonly VaultObjectRef[]): unknown;
+}
+
+/**
+ * Gives each workload its identity (the add-on's, or a federated one) and read on exactly the
+ * objects it mounts; a workload identity's client id becomes an output the workload stack reads.
+ */
+export function grantWorkloads(stack: TerraformStack, props: {
+  readonly vault: GrantingVault;
+  readonly cluster: AksCluster;
+  readonly workloads: readonly WorkloadConfig[];
+  readonly namePrefix: string;
+  readonly common: { readonly location: string; readonly resourceGroupName: string; readonly tags: Record<string, string> };
+  readonly output: (name: string, value: string, description: string) => void;
+}): void {
+  for (const workload of props.workloads) {
+    const identity = workload.identity === "addon"
+      ? props.cluster.secretsProviderIdentity
+      : SecretIdentity.workload(stack, `workload-identity-${workload.name}`, {
+        ...props.common,
+        name: `id-${props.namePrefix}-${workload.name}`,
+        oidcIssuerUrl: props.cluster.oidcIssuerUrl,
+        namespace: workload.namespace,
+        serviceAccountName: workload.serviceAccountName,
+      });
+    props.vault.grantSecretRead(identity, workload.objects);
+    if (identity.mode === "workload") {
+      props.output(identityClientIdOutput(workload), identity.clientId,
+        `Client id of workload ${workload.name}'s federated identity (${workload.namespace}/${workload.serviceAccountName}).`);
+    }
+  }
+}
+
+/**
+ * An output that the workload stack reads, made to wait for `waits` (the readers' propagation
+ * wait): the workload can only start after the grants work. cdktf 0.21 writes an output's
+ * dependsOn as "${time_sleep.x}", which Terraform rejects ("A single static variable reference
+ * is required"), so the plain addresses go in as an override.
+ */
+export function waitingOutput(stack: TerraformStack, name: string, value: string, description: string, waits: () => TerraformResource[]): void {
+  const output = new TerraformOutput(stack, name, { value, description });
+  if (waits().length > 0) {
+    output.addOverride("depends_on", Lazy.listValue({ produce: () => waits().map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`) }));
+  }
+}
+
+/**
+ * The vault firewall in allowlist mode: the configured ranges plus the deployer's, from the
+ * variable `deployer_ip_ranges`. Terraform writes managed secrets through the vault's data
+ * plane; with no range to admit the deployer, apply would fail late with a firewall 403, so the
+ * variable's validation fails the plan instead.
+ */
+export function deployerAllowlist(scope: Construct, kv: KeyVaultConfig, subnetIds: string[]): VaultNetwork {
+  const deployerMustBeAdmitted = kv.allowedIpRanges.length === 0 && kv.secrets.some((s) => s.source === "managed");
+  const deployerIpRanges = new TerraformVariable(scope, "deployer_ip_ranges", {
+    type: "list(string)",
+    default: [],
+    description: "CIDR ranges of the machines that run Terraform; the vault firewall admits them so secrets can be written.",
+    validation: deployerMustBeAdmitted
+      ? [{
+        condition: "${length(var.deployer_ip_ranges) > 0}",
+        errorMessage: "Set TF_VAR_deployer_ip_ranges (e.g. '[\"203.0.113.7/32\"]'): the vault firewall must admit the machine that writes the secrets.",
+      }]
+      : undefined,
+  });
+  return VaultNetwork.allowlist({
+    ipRanges: Token.asList(Fn.concat([[...kv.allowedIpRanges], deployerIpRanges.listValue])),
+    subnetIds,
+  });
+}

@@ -1,0 +1,85 @@
+import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
+import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { TimeProvider } from "@cdktf/provider-time/lib/provider";
+import { AppConfig } from "../config/types";
+import { SecretsVault, uniqueVaultName, VaultNetwork } from "../constructs/azure-keyvault";
+import { LogWorkspace } from "../constructs/azure-monitoring";
+import { PlatformResourceGroup } from "../constructs/azure-resource-group";
+import { StackState } from "../constructs/terraform";
+import { deployerAllowlist } from "./cluster-parts";
+import { relaxVaultForLab } from "./lab-profile";
+import { REQUIRED_TERRAFORM } from "./platform-stack";
+import { ReadableStack } from "./readable-stack";
+
+/** What a fleet's cluster stacks read from the vault stack through remote state. */
+export const VAULT_OUTPUTS = {
+  keyVaultName: "key_vault_name",
+  keyVaultUri: "key_vault_uri",
+  keyVaultId: "key_vault_id",
+  tenantId: "tenant_id",
+} as const;
+
+export interface VaultStackProps {
+  readonly config: AppConfig;
+  readonly state: StackState;
+}
+
+/**
+ * A fleet's shared vault: its resource group, the vault with its secrets, and the audit logs.
+ * It knows nothing of the clusters: each cluster's stack reaches the vault through its own
+ * private endpoint and holds its own grants, so adding or removing a cluster leaves this stack
+ * unchanged. The firewall admits only the deployer's ranges (Terraform writes the secrets).
+ */
+export class VaultStack extends ReadableStack {
+  readonly vault: SecretsVault;
+
+  constructor(scope: Construct, id: string, props: VaultStackProps) {
+    super(scope, id);
+    const { config } = props;
+    props.state.attach(this, id);
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
+    new AzurermProvider(this, "azurerm", { features: [{}], storageUseAzuread: true });
+    new TimeProvider(this, "time", {});
+
+    const deployer = new DataAzurermClientConfig(this, "deployer", {});
+    const tags = { ...config.tags };
+    const group = new PlatformResourceGroup(this, "resource-group", {
+      name: config.resourceGroup.name,
+      location: config.location,
+      existing: config.resourceGroup.existing,
+      tags,
+    });
+    const common = { location: config.location, resourceGroupName: group.name, tags };
+    const logs = new LogWorkspace(this, "logs", {
+      ...common,
+      name: `log-${config.namePrefix}`,
+      retentionInDays: config.keyVault.logRetentionDays,
+    });
+    const kv = config.keyVault;
+    this.vault = new SecretsVault(this, "key-vault", {
+      ...common,
+      name: kv.name ?? uniqueVaultName(`kv-${config.namePrefix}-`, [deployer.subscriptionId, config.resourceGroup.name]),
+      tenantId: deployer.tenantId,
+      logWorkspaceId: logs.id,
+      deployerPrincipalId: deployer.objectId,
+      sku: kv.sku,
+      softDeleteRetentionDays: kv.softDeleteRetentionDays,
+      preventDestroy: kv.preventDestroy,
+      rbacPropagationWait: kv.rbacPropagationWait,
+      // The parser refuses "private" for a fleet: this stack has no network to write from.
+      network: kv.networkAccess === "public" ? VaultNetwork.public() : deployerAllowlist(this, kv, []),
+    });
+    for (const secret of kv.secrets) {
+      if (secret.source === "managed") this.vault.addManagedSecret(secret.name, secret);
+      else this.vault.addExternalSecret(secret.name);
+    }
+    if (config.profile === "lab") relaxVaultForLab(this.vault);
+
+    new TerraformOutput(this, VAULT_OUTPUTS.keyVaultName, { value: this.vault.vaultName, description: "Key Vault name (SPC keyvaultName)." });
+    new TerraformOutput(this, VAULT_OUTPUTS.keyVaultUri, { value: this.vault.vaultUri, description: "Key Vault URI." });
+    new TerraformOutput(this, VAULT_OUTPUTS.keyVaultId, { value: this.vault.vaultId, description: "Key Vault resource id." });
+    new TerraformOutput(this, VAULT_OUTPUTS.tenantId, { value: deployer.tenantId, description: "Entra tenant id (SPC tenantID)." });
+  }
+}
