@@ -104,6 +104,14 @@ export const RULES = {
     allowed: "an absolute path or one starting with \"~/\", such as \"~/.kube/config\"",
   },
   kubeconfigContext: { pattern: /^[^\x00-\x1f\x7f]{1,253}$/, allowed: "a kubeconfig context name of 1-253 characters" },
+  chartRepository: {
+    pattern: /^(?:https|oci):\/\/[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~%-]+)*\/?$/,
+    allowed: "an https:// chart repository URL or an oci:// registry path, such as \"oci://myregistry.azurecr.io/helm\"",
+  },
+  chartVersion: {
+    pattern: /^[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?$/,
+    allowed: "an exact chart version such as \"1.5.6\" (no ranges: the release must be reproducible)",
+  },
   relativeDir: {
     pattern: /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._\-/]+$/,
     allowed: "a folder inside the project, such as \"state\" (relative, without \"..\")",

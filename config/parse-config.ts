@@ -2,6 +2,7 @@ import { Checker, join, nearest, show } from "./checker";
 import { AZURE_REGIONS } from "./azure-regions";
 import { ConfigError } from "./config-error";
 import { DEMO_IMAGE, demoCommand } from "./demo-app";
+import { DRIVER_CHARTS } from "./driver-charts";
 import { cidrContains, cidrContainsIp, cidrsOverlap, canonicalCidr, hasHostBits, numberToIp, parseCidr } from "./ipv4";
 import { durationSeconds, MAX_TAGS, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
 import { defaultAt, enumAt, keysAt, rangeAt, variantKeysAt } from "./shape";
@@ -12,6 +13,8 @@ import {
   BackendConfig,
   ClusterConfig,
   ClusterConnectionConfig,
+  ChartSourceConfig,
+  DriverConfig,
   FleetClusterConfig,
   KeyVaultConfig,
   NetworkConfig,
@@ -474,6 +477,12 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
   if (connection.type === "kubeconfig" && raw.kubeloginMode !== undefined) {
     c.report("cluster.kubeloginMode", "does not apply with cluster.connection.type \"kubeconfig\": the kubeconfig's context says how to authenticate");
   }
+  const driver = parseDriver(c, raw.driver);
+  const oidcIssuerEnabled = c.boolean("cluster.oidcIssuerEnabled", raw.oidcIssuerEnabled) ?? defaultAt<boolean>("cluster.oidcIssuerEnabled");
+  if (driver.type === "helm" && !oidcIssuerEnabled) {
+    c.report("cluster.oidcIssuerEnabled", "false cannot be combined with cluster.driver.type \"helm\": without the add-on, workloads read the vault " +
+      "through workload identity, which needs the OIDC issuer; must be true");
+  }
   const zoneRule = { pattern: /^[123]$/, allowed: "\"1\", \"2\" or \"3\"" };
   const zones = raw.availabilityZones === undefined
     ? AVAILABILITY_ZONES.map((zone) => ({ zone, i: 0 }))
@@ -496,7 +505,7 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
     secretRotationInterval: rotation,
     grantScope: c.oneOf("cluster.grantScope", raw.grantScope, enumAt<ClusterConfig["grantScope"]>("cluster.grantScope"))
       ?? defaultAt<ClusterConfig["grantScope"]>("cluster.grantScope"),
-    oidcIssuerEnabled: c.boolean("cluster.oidcIssuerEnabled", raw.oidcIssuerEnabled) ?? defaultAt<boolean>("cluster.oidcIssuerEnabled"),
+    oidcIssuerEnabled,
     localAccountsDisabled,
     kubeloginMode,
     availabilityZones,
@@ -514,6 +523,35 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
     hostEncryption: c.boolean("cluster.hostEncryption", raw.hostEncryption) ?? defaultAt<boolean>("cluster.hostEncryption"),
     ephemeralOsDisk: c.boolean("cluster.ephemeralOsDisk", raw.ephemeralOsDisk) ?? defaultAt<boolean>("cluster.ephemeralOsDisk"),
     connection,
+    driver,
+  };
+}
+
+function parseDriver(c: Checker, value: unknown): DriverConfig {
+  const raw = c.object("cluster.driver", value, keysAt("cluster.driver")) ?? {};
+  const type = c.oneOf("cluster.driver.type", raw.type, enumAt<DriverConfig["type"]>("cluster.driver"));
+  // A misspelt type is already reported; judging chart keys against a guessed type would add noise.
+  if (type === undefined && raw.type !== undefined) return { type: "addon" };
+  const chosen = type ?? defaultAt<"addon">("cluster.driver.type");
+  const allowedByType = variantKeysAt("cluster.driver");
+  for (const key of Object.keys(raw)) {
+    if (!allowedByType[chosen].includes(key)) {
+      c.report(join("cluster.driver", key), `does not apply to driver type ${JSON.stringify(chosen)}; allowed keys: ${allowedByType[chosen].join(", ")}`);
+    }
+  }
+  if (chosen === "addon") return { type: chosen };
+  return {
+    type: chosen,
+    driverChart: parseChartSource(c, "cluster.driver.driverChart", raw.driverChart, DRIVER_CHARTS.driver),
+    providerChart: parseChartSource(c, "cluster.driver.providerChart", raw.providerChart, DRIVER_CHARTS.provider),
+  };
+}
+
+function parseChartSource(c: Checker, path: string, value: unknown, defaults: ChartSourceConfig): ChartSourceConfig {
+  const raw = c.object(path, value, keysAt(path)) ?? {};
+  return {
+    repository: c.string(`${path}.repository`, raw.repository, RULES.chartRepository) ?? defaults.repository,
+    version: c.string(`${path}.version`, raw.version, RULES.chartVersion) ?? defaults.version,
   };
 }
 
@@ -610,9 +648,15 @@ function parseWorkloads(
       c.report(`${path}.namespace`, `${show(namespace)} starts with "kube-", which Kubernetes reserves for system namespaces; give the workload its own namespace`);
     }
 
+    const helmDriver = ctx.cluster.driver.type === "helm";
+    // A self-managed driver has no add-on and so no add-on identity to lend: workload identity is the only way.
     const identity = c.oneOf(`${path}.identity`, w.identity, enumAt<WorkloadConfig["identity"]>("workloads[].identity"))
-      ?? defaultAt<WorkloadConfig["identity"]>("workloads[].identity");
-    if (identity === "workload" && !ctx.cluster.oidcIssuerEnabled) {
+      ?? (helmDriver ? "workload" : defaultAt<WorkloadConfig["identity"]>("workloads[].identity"));
+    if (identity === "addon" && helmDriver) {
+      c.report(`${path}.identity`, "\"addon\" is not available with cluster.driver.type \"helm\": the AKS add-on is off, so there is no add-on identity; " +
+        "must be \"workload\" (the default with the helm driver)");
+    }
+    if (identity === "workload" && !ctx.cluster.oidcIssuerEnabled && !helmDriver) {
       c.report(`${path}.identity`, "\"workload\" needs the cluster's OIDC issuer; set cluster.oidcIssuerEnabled to true or use \"addon\"");
     }
     const mountPath = c.string(`${path}.mountPath`, w.mountPath, RULES.absolutePath) ?? defaultAt<string>("workloads[].mountPath");

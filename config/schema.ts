@@ -10,6 +10,7 @@
  */
 import { Type, type Static, type TProperties, type TSchema } from "@sinclair/typebox";
 import { AZURE_REGIONS } from "./azure-regions";
+import { DRIVER_CHARTS } from "./driver-charts";
 import { DEFAULT_RBAC_PROPAGATION_WAIT } from "./key-vault-defaults";
 import { AVAILABILITY_ZONES, KUBELOGIN_MODES, MAX_TAGS, NamingRule, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
 
@@ -103,6 +104,23 @@ const KubeconfigConnection = closed({
   context: text(RULES.kubeconfigContext, "Context to use. Required: the file's current context follows `kubectl config use-context`, and a plan must not follow it to another cluster."),
 }, "Reach the cluster through a kubeconfig context.");
 
+const chartSource = (chart: { chart: string; repository: string; version: string }) => closed({
+  repository: opt(text(RULES.chartRepository, `Where the ${chart.chart} chart comes from: its public repository, an internal mirror or an OCI registry.`,
+    { default: chart.repository })),
+  version: opt(text(RULES.chartVersion, `Pinned ${chart.chart} chart version.`, { default: chart.version })),
+}, `The ${chart.chart} chart.`);
+
+const AddonDriver = closed({
+  type: opt(choice(["addon"] as const, "The AKS Key Vault secrets provider add-on (supported by Azure).", { default: "addon" })),
+}, "The AKS add-on installs and upgrades the driver.");
+
+const HelmDriver = closed({
+  type: choice(["helm"] as const,
+    "Self-managed: the add-on is off and a csi-driver stack installs the charts. Azure supports the add-on, not this; workloads must use identity \"workload\"."),
+  driverChart: opt(chartSource(DRIVER_CHARTS.driver)),
+  providerChart: opt(chartSource(DRIVER_CHARTS.provider)),
+}, "The Secrets Store CSI driver and the Azure provider from their Helm charts.");
+
 const Cluster = closed({
   name: opt(text(RULES.clusterName, "Cluster name.", { $comment: "default: aks-<namePrefix>" })),
   dnsPrefix: opt(text(RULES.dnsPrefix, "DNS prefix of the API server.", { $comment: "default: <namePrefix>" })),
@@ -123,6 +141,7 @@ const Cluster = closed({
   hostEncryption: opt(flag("Encryption at host (needs the subscription feature).", { default: false })),
   ephemeralOsDisk: opt(flag("Ephemeral OS disks.", { default: false })),
   connection: opt(Type.Union([AksConnection, KubeconfigConnection], { description: "How the workload stack's kubernetes and helm providers reach the cluster.", default: { type: "aks" } })),
+  driver: opt(Type.Union([AddonDriver, HelmDriver], { description: "Who installs the Secrets Store CSI driver.", default: { type: "addon" } })),
   kubeloginMode: opt(choice(KUBELOGIN_MODES, "How the workload stack's kubelogin gets an Entra ID token (local accounts disabled only).", { default: "azurecli" })),
   availabilityZones: opt(Type.Array(choice(AVAILABILITY_ZONES, "An availability zone."),
     { description: "Zones of both node pools; [] for a region without zones.", uniqueItems: true, default: [...AVAILABILITY_ZONES] })),
@@ -162,7 +181,7 @@ const Workload = closed({
     not: { anyOf: [{ enum: [...SYSTEM_NAMESPACES] }, { pattern: "^kube-" }] },
   })),
   serviceAccountName: opt(text(RULES.dns1123Label, "ServiceAccount (identity workload only); default: the workload name.")),
-  identity: opt(choice(["addon", "workload"] as const, "addon: the secrets provider's identity; workload: a federated identity per workload.", { default: "addon" })),
+  identity: opt(choice(["addon", "workload"] as const, "addon: the secrets provider's identity (add-on driver only); workload: a federated identity per workload. Default: addon, or workload with the helm driver.", { default: "addon" })),
   mountPath: opt(text(RULES.absolutePath, "Where the files appear; not under /tmp.", { default: "/mnt/secrets-store" })),
   image: opt(text(RULES.image, "Container image; pinned by digest in the hardened profile. Default: the demo image.")),
   replicas: opt(whole(1, 50, "Pod count.", { default: 1 })),

@@ -112,6 +112,20 @@ export type ClusterConnectionConfig =
   | { readonly type: "aks" }
   | { readonly type: "kubeconfig"; readonly path: string; readonly context: string };
 
+/** A Helm chart's source: a chart repository URL (https:// or oci://) and an exact version. */
+export interface ChartSourceConfig {
+  readonly repository: string;
+  readonly version: string;
+}
+
+/**
+ * Who installs the Secrets Store CSI driver: the AKS add-on (default, supported by Azure), or
+ * the app itself from the driver's and the Azure provider's Helm charts (self-managed).
+ */
+export type DriverConfig =
+  | { readonly type: "addon" }
+  | { readonly type: "helm"; readonly driverChart: ChartSourceConfig; readonly providerChart: ChartSourceConfig };
+
 export interface ClusterConfig {
   readonly name: string;
   readonly dnsPrefix: string;
@@ -136,6 +150,7 @@ export interface ClusterConfig {
   readonly hostEncryption: boolean;
   readonly ephemeralOsDisk: boolean;
   readonly connection: ClusterConnectionConfig;
+  readonly driver: DriverConfig;
 }
 
 export type ObjectType = RawObject["objectType"];

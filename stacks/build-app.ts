@@ -3,6 +3,7 @@ import { AppConfig, FleetClusterConfig } from "../config/types";
 import { SecureApp } from "../constructs/security";
 import { StackState } from "../constructs/terraform";
 import { ClusterStack } from "./cluster-stack";
+import { CsiDriverStack } from "./csi-driver-stack";
 import { PlatformStack } from "./platform-stack";
 import { VaultStack } from "./vault-stack";
 import { WorkloadStack } from "./workload-stack";
@@ -10,6 +11,8 @@ import { WorkloadStack } from "./workload-stack";
 export interface BuiltApp {
   readonly app: App;
   readonly platform: PlatformStack;
+  /** Only with cluster.driver.type "helm". */
+  readonly csiDriver?: CsiDriverStack;
   readonly workload: WorkloadStack;
 }
 
@@ -17,7 +20,13 @@ export interface BuiltFleet {
   readonly app: App;
   readonly vault: VaultStack;
   /** In config order. */
-  readonly clusters: readonly { readonly name: string; readonly platform: ClusterStack; readonly workload: WorkloadStack }[];
+  readonly clusters: readonly {
+    readonly name: string;
+    readonly platform: ClusterStack;
+    /** Only for a cluster with driver type "helm". */
+    readonly csiDriver?: CsiDriverStack;
+    readonly workload: WorkloadStack;
+  }[];
 }
 
 export interface BuildOptions {
@@ -32,13 +41,18 @@ export interface BuildOptions {
 export const FLEET_STACKS = {
   vault: "vault",
   cluster: (name: string) => `cluster-${name}`,
+  csiDriver: (name: string) => `csi-driver-${name}`,
   workload: (name: string) => `workload-${name}`,
 } as const;
 
 /** The names of the stacks a config produces, in build order. */
 export function stackNamesOf(config: AppConfig): string[] {
-  if (!config.clusters) return ["platform", "workload"];
-  return [FLEET_STACKS.vault, ...config.clusters.flatMap((c) => [FLEET_STACKS.cluster(c.name), FLEET_STACKS.workload(c.name)])];
+  if (!config.clusters) return ["platform", ...(config.cluster.driver.type === "helm" ? ["csi-driver"] : []), "workload"];
+  return [FLEET_STACKS.vault, ...config.clusters.flatMap((c) => [
+    FLEET_STACKS.cluster(c.name),
+    ...(c.cluster.driver.type === "helm" ? [FLEET_STACKS.csiDriver(c.name)] : []),
+    FLEET_STACKS.workload(c.name),
+  ])];
 }
 
 /** The app for any config: one cluster (`platform`, `workload`) or a fleet (`vault`, `cluster-<name>`, `workload-<name>`). */
@@ -46,20 +60,24 @@ export function buildStacks(config: AppConfig, appProps: CdktfAppConfig = {}, op
   return config.clusters ? buildFleet(config, appProps, options) : buildApp(config, appProps, options);
 }
 
-/** Composes the two stacks from a validated config. Stack ids are part of the contract: they name state keys and folders. */
+/**
+ * Composes the stacks from a validated config: platform, then (helm driver only) csi-driver,
+ * then workload. Stack ids are part of the contract: they name state keys and folders.
+ */
 export function buildApp(config: AppConfig, appProps: CdktfAppConfig = {}, options: BuildOptions = {}): BuiltApp {
   if (config.clusters) throw new Error("buildApp builds one cluster; this config declares clusters, use buildFleet");
   // Stack traces in annotations would put machine paths into manifest.json.
   const app = new SecureApp({ stackTraces: false, ...appProps });
   const state = new StackState(config.backend, config.namePrefix, options.projectFromStack);
   const platform = new PlatformStack(app, "platform", { config, state });
-  const workload = new WorkloadStack(app, "workload", { config, state, platform });
-  return { app, platform, workload };
+  const csiDriver = config.cluster.driver.type === "helm" ? new CsiDriverStack(app, "csi-driver", { config, state, platform }) : undefined;
+  const workload = new WorkloadStack(app, "workload", { config, state, platform, csiDriver });
+  return { app, platform, csiDriver, workload };
 }
 
 /**
- * A fleet: the vault stack, then per cluster its platform stack (reads the vault) and its
- * workload stack (reads the cluster). The dependencies order `cdktf deploy '*'`, and destroy
+ * A fleet: the vault stack, then per cluster its platform stack (reads the vault), its
+ * csi-driver stack (helm driver only) and its workload stack (reads the cluster). The dependencies order `cdktf deploy '*'`, and destroy
  * runs them in reverse.
  */
 export function buildFleet(config: AppConfig, appProps: CdktfAppConfig = {}, options: BuildOptions = {}): BuiltFleet {
@@ -68,9 +86,13 @@ export function buildFleet(config: AppConfig, appProps: CdktfAppConfig = {}, opt
   const state = new StackState(config.backend, config.namePrefix, options.projectFromStack);
   const vault = new VaultStack(app, FLEET_STACKS.vault, { config, state });
   const clusters = config.clusters.map((cluster) => {
+    const view = clusterView(config, cluster);
     const platform = new ClusterStack(app, FLEET_STACKS.cluster(cluster.name), { config, cluster, state, vault });
-    const workload = new WorkloadStack(app, FLEET_STACKS.workload(cluster.name), { config: clusterView(config, cluster), state, platform });
-    return { name: cluster.name, platform, workload };
+    const csiDriver = cluster.cluster.driver.type === "helm"
+      ? new CsiDriverStack(app, FLEET_STACKS.csiDriver(cluster.name), { config: view, state, platform })
+      : undefined;
+    const workload = new WorkloadStack(app, FLEET_STACKS.workload(cluster.name), { config: view, state, platform, csiDriver });
+    return { name: cluster.name, platform, csiDriver, workload };
   });
   return { app, vault, clusters };
 }

@@ -4,7 +4,7 @@ import { ClusterConfig, KeyVaultConfig, NetworkConfig, WorkloadConfig } from "..
 import { AksCluster, AksClusterProps } from "../constructs/azure-aks";
 import { SecretIdentity } from "../constructs/azure-identity";
 import { VaultNetwork, VaultObjectRef } from "../constructs/azure-keyvault";
-import { identityClientIdOutput } from "./platform-outputs";
+import { identityClientIdOutput, PLATFORM_OUTPUTS } from "./platform-outputs";
 
 /**
  * What the platform stack and a fleet's cluster stacks build alike from a cluster's config, so
@@ -16,7 +16,7 @@ export function aksSettings(c: ClusterConfig, network: NetworkConfig): Pick<AksC
   "name" | "dnsPrefix" | "kubernetesVersion" | "skuTier" | "systemNodePool" | "userNodePool" | "secretRotationInterval" |
   "oidcIssuerEnabled" | "localAccountsDisabled" | "adminGroupObjectIds" | "networkPolicy" | "serviceCidr" | "dnsServiceIp" |
   "automaticUpgradeChannel" | "nodeOsUpgradeChannel" | "apiServerAuthorizedIpRanges" | "privateCluster" | "hostEncryption" |
-  "ephemeralOsDisk" | "availabilityZones"> {
+  "ephemeralOsDisk" | "availabilityZones" | "secretsProviderAddon"> {
   return {
     name: c.name,
     dnsPrefix: c.dnsPrefix,
@@ -38,6 +38,7 @@ export function aksSettings(c: ClusterConfig, network: NetworkConfig): Pick<AksC
     hostEncryption: c.hostEncryption,
     ephemeralOsDisk: c.ephemeralOsDisk,
     availabilityZones: c.availabilityZones,
+    secretsProviderAddon: c.driver.type === "addon",
   };
 }
 
@@ -60,7 +61,7 @@ export function grantWorkloads(stack: TerraformStack, props: {
 }): void {
   for (const workload of props.workloads) {
     const identity = workload.identity === "addon"
-      ? props.cluster.secretsProviderIdentity
+      ? addonIdentityOf(props.cluster, workload)
       : SecretIdentity.workload(stack, `workload-identity-${workload.name}`, {
         ...props.common,
         name: `id-${props.namePrefix}-${workload.name}`,
@@ -74,6 +75,26 @@ export function grantWorkloads(stack: TerraformStack, props: {
         `Client id of workload ${workload.name}'s federated identity (${workload.namespace}/${workload.serviceAccountName}).`);
     }
   }
+}
+
+function addonIdentityOf(cluster: AksCluster, workload: WorkloadConfig): SecretIdentity {
+  if (!cluster.secretsProviderIdentity) {
+    throw new Error(`workload ${workload.name} uses the add-on identity, but the cluster's secrets provider add-on is off`);
+  }
+  return cluster.secretsProviderIdentity;
+}
+
+/**
+ * The add-on identity's outputs (SPC userAssignedIdentityID for identity "addon" workloads);
+ * none when the add-on is off, since a Helm-installed driver has no such identity.
+ */
+export function addonIdentityOutputs(cluster: AksCluster, output: (name: string, value: string, description: string) => void): void {
+  const identity = cluster.secretsProviderIdentity;
+  if (!identity) return;
+  output(PLATFORM_OUTPUTS.secretsProviderClientId, identity.clientId,
+    "Client id of the key_vault_secrets_provider add-on identity (SPC userAssignedIdentityID).");
+  output(PLATFORM_OUTPUTS.secretsProviderObjectId, identity.principalId,
+    "Object id of the key_vault_secrets_provider add-on identity.");
 }
 
 /**

@@ -10,7 +10,7 @@ import { LogWorkspace } from "../constructs/azure-monitoring";
 import { ClusterNetwork } from "../constructs/azure-network";
 import { PlatformResourceGroup } from "../constructs/azure-resource-group";
 import { StackState } from "../constructs/terraform";
-import { aksSettings, grantWorkloads, waitingOutput } from "./cluster-parts";
+import { addonIdentityOutputs, aksSettings, grantWorkloads, waitingOutput } from "./cluster-parts";
 import { relaxClusterForLab } from "./lab-profile";
 import { PLATFORM_OUTPUTS } from "./platform-outputs";
 import { REQUIRED_TERRAFORM } from "./platform-stack";
@@ -101,9 +101,6 @@ export class ClusterStack extends ReadableStack {
     output(PLATFORM_OUTPUTS.keyVaultUri, shared.getString(VAULT_OUTPUTS.keyVaultUri), "Key Vault URI, from the vault stack.");
     output(PLATFORM_OUTPUTS.keyVaultId, vaultId, "Key Vault resource id, from the vault stack.");
     output(PLATFORM_OUTPUTS.tenantId, deployer.tenantId, "Entra tenant id (SPC tenantID).");
-    output(PLATFORM_OUTPUTS.secretsProviderClientId, this.cluster.secretsProviderIdentity.clientId,
-      "Client id of the key_vault_secrets_provider add-on identity (SPC userAssignedIdentityID).");
-    output(PLATFORM_OUTPUTS.secretsProviderObjectId, this.cluster.secretsProviderIdentity.principalId,
-      "Object id of the key_vault_secrets_provider add-on identity.");
+    addonIdentityOutputs(this.cluster, output);
   }
 }

@@ -10,7 +10,7 @@ import { ClusterNetwork } from "../constructs/azure-network";
 import { PlatformResourceGroup } from "../constructs/azure-resource-group";
 import { StackState } from "../constructs/terraform";
 import { relaxPlatformForLab } from "./lab-profile";
-import { aksSettings, deployerAllowlist, grantWorkloads, waitingOutput } from "./cluster-parts";
+import { addonIdentityOutputs, aksSettings, deployerAllowlist, grantWorkloads, waitingOutput } from "./cluster-parts";
 import { PLATFORM_OUTPUTS } from "./platform-outputs";
 import { ReadableStack } from "./readable-stack";
 
@@ -113,10 +113,7 @@ export class PlatformStack extends ReadableStack {
     this.output(PLATFORM_OUTPUTS.keyVaultUri, this.vault.vaultUri, "Key Vault URI.");
     this.output(PLATFORM_OUTPUTS.keyVaultId, this.vault.vaultId, "Key Vault resource id.");
     this.output(PLATFORM_OUTPUTS.tenantId, deployer.tenantId, "Entra tenant id (SPC tenantID).");
-    this.output(PLATFORM_OUTPUTS.secretsProviderClientId, this.cluster.secretsProviderIdentity.clientId,
-      "Client id of the key_vault_secrets_provider add-on identity (SPC userAssignedIdentityID).");
-    this.output(PLATFORM_OUTPUTS.secretsProviderObjectId, this.cluster.secretsProviderIdentity.principalId,
-      "Object id of the key_vault_secrets_provider add-on identity.");
+    addonIdentityOutputs(this.cluster, (name, value, description) => this.output(name, value, description));
   }
 
   private vaultNetwork(config: AppConfig, network: ClusterNetwork): VaultNetwork {

@@ -3,8 +3,9 @@ import { TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { AppConfig } from "../config/types";
 import { ExternalSecretsCheck } from "../constructs/azure-keyvault";
-import { ClusterConnection, KubeconfigConnection, MountIdentity, SecretMountedApp, WorkloadNamespace } from "../constructs/kubernetes";
+import { MountIdentity, SecretMountedApp, WorkloadNamespace } from "../constructs/kubernetes";
 import { StackState } from "../constructs/terraform";
+import { connectCluster } from "./cluster-access";
 import { relaxWorkloadsForLab } from "./lab-profile";
 import { REQUIRED_TERRAFORM } from "./platform-stack";
 import { identityClientIdOutput, PLATFORM_OUTPUTS } from "./platform-outputs";
@@ -15,6 +16,12 @@ export interface WorkloadStackProps {
   readonly state: StackState;
   /** Deployed first; its outputs are read through remote state. */
   readonly platform: TerraformStack;
+  /**
+   * The self-managed driver's stack (helm driver only), deployed before this one: at plan time
+   * kubernetes_manifest asks the API server for the SecretProviderClass CRD, which the driver
+   * chart installs. @default - the AKS add-on provides the driver with the cluster
+   */
+  readonly csiDriver?: TerraformStack;
 }
 
 /**
@@ -31,6 +38,7 @@ export class WorkloadStack extends ReadableStack {
     props.state.attach(this, id);
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
     this.addDependency(props.platform);
+    if (props.csiDriver) this.addDependency(props.csiDriver);
     const connection = config.cluster.connection;
     const external = config.keyVault.secrets.filter((s) => s.source === "external").map((s) => s.name);
     const isExternal = (o: { objectName: string; objectType: string }) =>
@@ -42,17 +50,7 @@ export class WorkloadStack extends ReadableStack {
 
     const platform = props.state.remoteState(this, "platform", props.platform.node.id);
     const output = (name: string) => platform.getString(name);
-    if (connection.type === "kubeconfig") {
-      new KubeconfigConnection(this, "cluster", { path: connection.path, context: connection.context });
-    } else {
-      new ClusterConnection(this, "cluster", {
-        clusterName: output(PLATFORM_OUTPUTS.clusterName),
-        resourceGroupName: output(PLATFORM_OUTPUTS.resourceGroupName),
-        localAccountsDisabled: config.cluster.localAccountsDisabled,
-        kubeloginMode: config.cluster.kubeloginMode,
-        tenantId: output(PLATFORM_OUTPUTS.tenantId),
-      });
-    }
+    connectCluster(this, config.cluster, output);
 
     const externalCheck = mountedExternal.length === 0 ? undefined : new ExternalSecretsCheck(this, "external-secrets", {
       keyVaultId: output(PLATFORM_OUTPUTS.keyVaultId),

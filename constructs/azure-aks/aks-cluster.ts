@@ -59,6 +59,12 @@ export interface AksClusterProps {
   readonly skuTier?: "Free" | "Standard";
   /** @default "2m" - how often mounted secrets are re-read from the vault */
   readonly secretRotationInterval?: string;
+  /**
+   * The Key Vault secrets provider add-on. Off when the app installs the driver itself from its
+   * Helm charts (two drivers on one node would fight over the same CSI driver name).
+   * @default true
+   */
+  readonly secretsProviderAddon?: boolean;
   /** @default true */
   readonly oidcIssuerEnabled?: boolean;
   /** @default true - only Entra ID users can get cluster credentials */
@@ -93,15 +99,18 @@ export interface AksClusterProps {
 }
 
 /**
- * An AKS cluster with the Key Vault secrets provider add-on (rotation on), OIDC issuer and
+ * An AKS cluster with the Key Vault secrets provider add-on (rotation on; optional), OIDC issuer and
  * workload identity, Entra ID with Azure RBAC, network policy, Azure Policy and monitoring.
  */
 export class AksCluster extends Construct {
   readonly clusterName: string;
   readonly clusterId: string;
   readonly oidcIssuerUrl: string;
-  /** The add-on's managed identity, `key_vault_secrets_provider[0].secret_identity[0]`. */
-  readonly secretsProviderIdentity: SecretIdentity;
+  /**
+   * The add-on's managed identity, `key_vault_secrets_provider[0].secret_identity[0]`; undefined
+   * when the add-on is off.
+   */
+  readonly secretsProviderIdentity?: SecretIdentity;
 
   constructor(scope: Construct, id: string, props: AksClusterProps) {
     super(scope, id);
@@ -123,6 +132,7 @@ export class AksCluster extends Construct {
     }
     const poolZones = zones.length > 0 ? zones : undefined;
     const oidcIssuerEnabled = props.oidcIssuerEnabled ?? true;
+    const addonEnabled = props.secretsProviderAddon ?? true;
     const system = props.systemNodePool;
 
     const cluster = new KubernetesCluster(this, "cluster", {
@@ -146,7 +156,7 @@ export class AksCluster extends Construct {
         ...poolScaling(system),
         upgradeSettings: { maxSurge: "10%" },
       },
-      keyVaultSecretsProvider: { secretRotationEnabled: true, secretRotationInterval: rotation },
+      keyVaultSecretsProvider: addonEnabled ? { secretRotationEnabled: true, secretRotationInterval: rotation } : undefined,
       oidcIssuerEnabled,
       workloadIdentityEnabled: oidcIssuerEnabled,
       roleBasedAccessControlEnabled: true,
@@ -241,8 +251,10 @@ export class AksCluster extends Construct {
       principalId: props.deployerPrincipalId,
     });
 
-    const addon = cluster.keyVaultSecretsProvider.secretIdentity.get(0);
-    this.secretsProviderIdentity = SecretIdentity.addon(addon.objectId, addon.clientId);
+    if (addonEnabled) {
+      const addon = cluster.keyVaultSecretsProvider.secretIdentity.get(0);
+      this.secretsProviderIdentity = SecretIdentity.addon(addon.objectId, addon.clientId);
+    }
     this.clusterName = cluster.name;
     this.clusterId = cluster.id;
     this.oidcIssuerUrl = cluster.oidcIssuerUrl;

@@ -5,3 +5,4 @@ export * from "./secret-provider-class";
 export * from "./cluster-connection";
 export * from "./kubeconfig-connection";
 export * from "./workload-namespace";
+export * from "./secrets-store-csi-driver";

@@ -1,0 +1,20 @@
+/**
+ * The Helm charts of a self-managed Secrets Store CSI driver (cluster.driver.type "helm") and the
+ * versions pinned by default: the newest releases when this was written, and the pair the Azure
+ * chart itself bundles (its Chart.yaml pins secrets-store-csi-driver 1.5.6), so the two are known
+ * to work together.
+ * - https://github.com/kubernetes-sigs/secrets-store-csi-driver/tree/main/charts/secrets-store-csi-driver
+ * - https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/master/charts/csi-secrets-store-provider-azure/Chart.yaml
+ */
+export const DRIVER_CHARTS = {
+  driver: {
+    chart: "secrets-store-csi-driver",
+    repository: "https://kubernetes-sigs.github.io/secrets-store-csi-driver/charts",
+    version: "1.5.6",
+  },
+  provider: {
+    chart: "csi-secrets-store-provider-azure",
+    repository: "https://azure.github.io/secrets-store-csi-driver-provider-azure/charts",
+    version: "1.8.2",
+  },
+} as const;
