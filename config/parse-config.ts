@@ -535,7 +535,7 @@ function parseDriver(c: Checker, value: unknown): DriverConfig {
   const chosen = type ?? defaultAt<"addon">("cluster.driver.type");
   const allowedByType = variantKeysAt("cluster.driver");
   for (const key of Object.keys(raw)) {
-    if (!allowedByType[chosen].includes(key)) {
+    if (keysAt("cluster.driver").includes(key) && !allowedByType[chosen].includes(key)) {
       c.report(join("cluster.driver", key), `does not apply to driver type ${JSON.stringify(chosen)}; allowed keys: ${allowedByType[chosen].join(", ")}`);
     }
   }

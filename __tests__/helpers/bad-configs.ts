@@ -383,6 +383,51 @@ export const rows: Row[] = [
       { path: "cluster.connection.context", message: "does not apply to connection type \"aks\"; allowed keys: type" },
     ],
   },
+  // --- cluster.driver: who installs the Secrets Store CSI driver ---
+  {
+    name: "a helm-driver cluster has a workload that asks for the add-on identity",
+    mutate: (c) => { (c.cluster ??= {}).driver = { type: "helm" }; c.workloads[0].identity = "addon"; },
+    problems: [
+      { path: "workloads[0].identity", message: "\"addon\" is not available with cluster.driver.type \"helm\": the AKS add-on is off, so there is no " +
+        "add-on identity; must be \"workload\" (the default with the helm driver)" },
+    ],
+    schema: "accepts",
+  },
+  {
+    name: "a helm-driver lab cluster turns the OIDC issuer off",
+    mutate: (c) => { c.profile = "lab"; (c.cluster ??= {}).driver = { type: "helm" }; c.cluster.oidcIssuerEnabled = false; },
+    problems: [
+      { path: "cluster.oidcIssuerEnabled", message: "false cannot be combined with cluster.driver.type \"helm\": without the add-on, workloads read " +
+        "the vault through workload identity, which needs the OIDC issuer; must be true" },
+    ],
+    schema: "accepts",
+  },
+  {
+    name: "an add-on driver names a chart",
+    mutate: (c) => { (c.cluster ??= {}).driver = { type: "addon", providerChart: { version: "1.8.2" } }; },
+    problems: [
+      { path: "cluster.driver.providerChart", message: "does not apply to driver type \"addon\"; allowed keys: type" },
+    ],
+  },
+  {
+    name: "a helm driver's chart version is a range and its repository is plain http",
+    mutate: (c) => {
+      (c.cluster ??= {}).driver = { type: "helm", driverChart: { version: "^1.5.0", repository: "http://charts.example.com" } };
+    },
+    problems: [
+      { path: "cluster.driver.driverChart.repository", message: "\"http://charts.example.com\" is not allowed; must be an https:// chart repository URL " +
+        "or an oci:// registry path, such as \"oci://myregistry.azurecr.io/helm\"" },
+      { path: "cluster.driver.driverChart.version", message: "\"^1.5.0\" is not allowed; must be an exact chart version such as \"1.5.6\" " +
+        "(no ranges: the release must be reproducible)" },
+    ],
+  },
+  {
+    name: "the driver type is misspelt (its chart keys are then not judged against a guessed type)",
+    mutate: (c) => { (c.cluster ??= {}).driver = { type: "helmm", driverChart: { version: "1.5.6" } }; },
+    problems: [
+      { path: "cluster.driver.type", message: "\"helmm\" is not allowed; must be \"addon\" or \"helm\" (did you mean \"helm\"?)" },
+    ],
+  },
   {
     name: "the connection type is misspelt (its other keys are then not judged against a guessed type)",
     mutate: (c) => { (c.cluster ??= {}).connection = { type: "kubeconfg", context: "ci" }; },
