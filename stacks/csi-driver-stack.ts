@@ -39,7 +39,7 @@ export class CsiDriverStack extends ReadableStack {
     const platform = viaAks ? props.state.remoteState(this, "platform", props.platform.node.id) : undefined;
     connectCluster(this, config.cluster, (name) => platform!.getString(name));
 
-    this.driver = new SecretsStoreCsiDriver(this, "csi-driver", {
+    this.driver = new SecretsStoreCsiDriver(this, "csi", {
       driverChart: driver.driverChart,
       providerChart: driver.providerChart,
       rotationPollInterval: config.cluster.secretRotationInterval,
