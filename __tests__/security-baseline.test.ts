@@ -109,6 +109,19 @@ describe("SecurityBaseline", () => {
     expect(errors).toEqual([expect.stringContaining(`SecurityBaseline ${rule}:`)]);
   });
 
+  test("fails synthesis when a self-managed driver release turns rotation off, and passes it with rotation on", () => {
+    const helm = configFrom((raw) => { raw.cluster = { driver: { type: "helm" } }; });
+    const build = (values?: string) => (dir: string) => {
+      const built = buildApp(helm, { outdir: dir });
+      if (values !== undefined) built.csiDriver!.driver.driver.addOverride("values", [values]);
+      return built.app as SecureApp;
+    };
+    expect(baselineErrors(build())).toEqual([]);
+    expect(baselineErrors(build(JSON.stringify({ enableSecretRotation: false })))).toEqual([
+      expect.stringContaining("SecurityBaseline aks-secret-rotation: the secrets-store-csi-driver chart's values must set enableSecretRotation: true"),
+    ]);
+  });
+
   test.each(POD_ROWS)("fails synthesis when a user-added Deployment breaks %s", (rule, change) => {
     const errors = baselineErrors((dir) => {
       const built = buildApp(configFrom(), { outdir: dir });

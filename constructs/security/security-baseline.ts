@@ -24,6 +24,14 @@ const single = (value: any) => (Array.isArray(value) ? value[0] : value);
 const templateOf = (config: any): any => single(single(config.spec)?.template) ?? {};
 const podOf = (config: any): any => single(templateOf(config).spec) ?? {};
 const containersOf = (config: any): any[] => podOf(config).container ?? [];
+/** A helm_release values document this app wrote (JSON, which is YAML); undefined for any other. */
+const valuesOf = (value: unknown): any => {
+  try {
+    return typeof value === "string" ? JSON.parse(value) : undefined;
+  } catch {
+    return undefined;
+  }
+};
 /** The resource's own block of its synthesized configuration (tokens not yet resolved). */
 const configOf = (resource: TerraformResource): any => Object.values(Object.values((resource.toTerraform() as any).resource)[0] as object)[0];
 
@@ -70,9 +78,16 @@ export const BASELINE_RULES: readonly Rule[] = [
   { id: "aks-azure-policy", types: ["azurerm_kubernetes_cluster"], check: (c) => fail(c.azure_policy_enabled === true, "azure_policy_enabled must be true") },
   { id: "aks-monitoring", types: ["azurerm_kubernetes_cluster"], check: (c) => fail(Boolean(single(c.oms_agent)?.log_analytics_workspace_id), "oms_agent must send to a Log Analytics workspace") },
   {
+    // Whoever runs the driver rotates: the add-on, or (add-on off) the self-managed driver chart's release.
     id: "aks-secret-rotation",
-    types: ["azurerm_kubernetes_cluster"],
-    check: (c) => fail(single(c.key_vault_secrets_provider)?.secret_rotation_enabled === true, "key_vault_secrets_provider.secret_rotation_enabled must be true"),
+    types: ["azurerm_kubernetes_cluster", "helm_release"],
+    check: (c) => c.chart === undefined
+      ? fail(c.key_vault_secrets_provider === undefined || single(c.key_vault_secrets_provider)?.secret_rotation_enabled === true,
+        "key_vault_secrets_provider.secret_rotation_enabled must be true")
+      // Helm merges values documents in order, so the last one that sets the key decides.
+      : fail(c.chart !== "secrets-store-csi-driver"
+        || (c.values ?? []).map(valuesOf).filter((v: any) => v?.enableSecretRotation !== undefined).pop()?.enableSecretRotation === true,
+        "the secrets-store-csi-driver chart's values must set enableSecretRotation: true"),
   },
   { id: "aks-sla-tier", types: ["azurerm_kubernetes_cluster"], check: (c) => fail(["Standard", "Premium"].includes(c.sku_tier), "sku_tier must be Standard or Premium (uptime SLA)") },
   {
