@@ -156,3 +156,22 @@ test.each([["default", configFrom()], ["envs/example.json", loadConfig({ CONFIG:
       for (const o of Object.values<any>(json.output ?? {})) expect(o.description).toMatch(/\S/);
     }
   });
+
+describe("a helm-driver cluster's READMEs say why the csi-driver stack goes between platform and workload", () => {
+  const outdir = synthOutput(loadConfig({ CONFIG: "envs/helm-driver.json" }, ROOT), "json");
+
+  test("the csi-driver README reads the platform and installs the CRD the workload plans against", () => {
+    expect(readme(outdir, "csi-driver")).toContain("Apply `platform` first: this stack reads its outputs through `terraform_remote_state`. " +
+      "`workload` needs the CRD this stack installs when planned: apply it after this one, and destroy it before this one.");
+  });
+
+  test("the workload README applies csi-driver first for the CRD, not for outputs", () => {
+    expect(readme(outdir, "workload")).toContain("Apply `platform` first: this stack reads its outputs through `terraform_remote_state`. " +
+      "Apply `csi-driver` first too: it installs the SecretProviderClass CRD, which `kubernetes_manifest` needs when this stack is planned.");
+  });
+});
+
+test("a stack that reads no state says what it needs its predecessor for", () => {
+  const text = renderStackReadme({ name: "csi-driver", file: "cdk.tf.json", after: ["platform"], before: [], config: {} });
+  expect(text).toContain("Apply `platform` first: this stack works on the cluster it creates.");
+});

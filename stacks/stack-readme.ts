@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import type { KubeloginMode } from "../config/types";
+import { CsiDriverStack } from "./csi-driver-stack";
 
 /** What a stack folder's README describes: one synthesized stack and its place in the app. */
 export interface StackReadmeInput {
@@ -14,6 +15,14 @@ export interface StackReadmeInput {
   readonly after: readonly string[];
   /** Stacks that read this one's outputs and are applied after it. */
   readonly before: readonly string[];
+  /**
+   * Of `after`, the stacks applied first because they install the SecretProviderClass CRD this
+   * stack's manifests need at plan time (csi-driver), not because their outputs are read.
+   * @default - none
+   */
+  readonly crdFrom?: readonly string[];
+  /** This stack installs that CRD for the `before` stacks. @default false */
+  readonly installsCrd?: boolean;
 }
 
 /**
@@ -37,6 +46,8 @@ export function writeStackReadmes(app: App, outdir: string): void {
       file: hcl ? "cdk.tf" : "cdk.tf.json",
       after: stack.dependencies.map((d) => d.node.id),
       before: stacks.filter((s) => s.dependencies.includes(stack)).map((s) => s.node.id),
+      crdFrom: stack.dependencies.filter((d) => d instanceof CsiDriverStack).map((d) => d.node.id),
+      installsCrd: stack instanceof CsiDriverStack,
     }));
   }
 }
@@ -92,13 +103,22 @@ export function renderStackReadme(input: StackReadmeInput): string {
 
 function applyOrder(input: StackReadmeInput): string {
   const lines: string[] = [];
-  if (input.after.length > 0) {
-    lines.push(`Apply ${list(input.after)} first: this stack reads ${input.after.length === 1 ? "its" : "their"} outputs through \`terraform_remote_state\`.`);
-  } else {
-    lines.push("No other stack needs to be applied before this one.");
+  const crdFrom = input.crdFrom ?? [];
+  const read = input.after.filter((s) => !crdFrom.includes(s));
+  const readsState = Object.keys(input.config.data?.terraform_remote_state ?? {}).length > 0;
+  if (read.length > 0 && readsState) {
+    lines.push(`Apply ${list(read)} first: this stack reads ${read.length === 1 ? "its" : "their"} outputs through \`terraform_remote_state\`.`);
+  } else if (read.length > 0) {
+    lines.push(`Apply ${list(read)} first: this stack works on the cluster ${read.length === 1 ? "it creates" : "they create"}.`);
   }
+  if (crdFrom.length > 0) {
+    lines.push(`Apply ${list(crdFrom)} first too: it installs the SecretProviderClass CRD, which \`kubernetes_manifest\` needs when this stack is planned.`);
+  }
+  if (input.after.length === 0) lines.push("No other stack needs to be applied before this one.");
   if (input.before.length > 0) {
-    lines.push(`${list(input.before)} read${input.before.length === 1 ? "s" : ""} this stack's outputs: apply ${input.before.length === 1 ? "it" : "them"} after this one, and destroy ${input.before.length === 1 ? "it" : "them"} before this one.`);
+    const s = input.before.length === 1 ? "s" : "";
+    const what = input.installsCrd ? `need${s} the CRD this stack installs when planned` : `read${s} this stack's outputs`;
+    lines.push(`${list(input.before)} ${what}: apply ${input.before.length === 1 ? "it" : "them"} after this one, and destroy ${input.before.length === 1 ? "it" : "them"} before this one.`);
   }
   return lines.join(" ");
 }
