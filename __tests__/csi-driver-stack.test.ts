@@ -135,3 +135,16 @@ describe("a fleet mixing add-on and helm clusters", () => {
     expect(config.clusters!.map((c) => c.workloads[0].identity)).toEqual(["addon", "workload"]);
   });
 });
+
+describe("state of the csi-driver stack", () => {
+  test("with Terraform Cloud and named workspaces, it uses <namePrefix>-csi-driver", () => {
+    const s = synthAny(helmConfig((raw) => {
+      raw.backend = { type: "cloud", organization: "org", workspaces: { platform: "p-ws", workload: "w-ws" } };
+    }));
+    expect(s.stackJson("csi-driver").terraform.cloud.workspaces).toEqual({ name: "kvcsi-csi-driver" });
+    expect(s.stackJson("workload").terraform.cloud.workspaces).toEqual({ name: "w-ws" });
+    expect(dataOf(s.stackJson("csi-driver"), "terraform_remote_state")).toEqual([
+      expect.objectContaining({ backend: "remote", config: expect.objectContaining({ workspaces: { name: "p-ws" } }) }),
+    ]);
+  });
+});
