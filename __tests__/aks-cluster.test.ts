@@ -81,6 +81,14 @@ describe("AksCluster", () => {
     expect(synthesized(stack, "azurerm_kubernetes_cluster_node_pool")[0]).toEqual(expect.objectContaining({ host_encryption_enabled: true, os_disk_type: "Ephemeral" }));
   });
 
+  test("runs no secrets provider add-on and has no add-on identity when the driver is self-managed", () => {
+    const stack = azureStack();
+    const aks = new AksCluster(stack, "c", { ...CLUSTER, secretsProviderAddon: false });
+    const [cluster] = synthesized(stack, "azurerm_kubernetes_cluster");
+    expect(cluster).not.toHaveProperty("key_vault_secrets_provider");
+    expect(aks.secretsProviderIdentity).toBeUndefined();
+  });
+
   test("makes the API server private on request", () => {
     const stack = azureStack();
     new AksCluster(stack, "c", { ...CLUSTER, privateCluster: true });
@@ -110,7 +118,7 @@ describe("AksCluster minimal definition", () => {
     expect(cluster).not.toHaveProperty("tags");
   });
 
-  test("re-reads mounted secrets every 2 minutes", () => {
+  test("runs the secrets provider add-on, re-reading mounted secrets every 2 minutes", () => {
     expect(cluster.key_vault_secrets_provider).toEqual({ secret_rotation_enabled: true, secret_rotation_interval: "2m" });
   });
 
