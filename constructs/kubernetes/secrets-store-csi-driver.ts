@@ -6,9 +6,11 @@ import { durationSeconds, RULES } from "../../config/naming-rules";
 
 /**
  * Where the driver looks for provider sockets and the Azure provider puts its socket. Both charts
- * default to it; it is set on both so that a changed default in one chart cannot split them
- * (the driver would then find no provider and every mount would fail with "provider not found").
+ * default to it today, but the driver chart's default was /etc/kubernetes/secrets-store-csi-providers
+ * before 1.2.0: it is set on both so that a pinned or changed default in one chart cannot split
+ * them (the driver would find no provider and every mount would fail with "provider not found").
  * https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/master/charts/csi-secrets-store-provider-azure/values.yaml
+ * https://github.com/kubernetes-sigs/secrets-store-csi-driver/blob/main/charts/secrets-store-csi-driver/values.yaml
  */
 export const PROVIDERS_DIR = "/var/run/secrets-store-csi-providers";
 
