@@ -214,11 +214,6 @@ export interface FleetClusterConfig {
   readonly network: NetworkConfig;
   readonly cluster: ClusterConfig;
   readonly workloads: readonly WorkloadConfig[];
-  /**
-   * Set only for a fleet: the clusters sharing the vault. Then `network`, `cluster` and
-   * `workloads` above are unused defaults, and `location` and `resourceGroup` are the vault's.
-   */
-  readonly clusters?: readonly FleetClusterConfig[];
 }
 
 export interface AppConfig {

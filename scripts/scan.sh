@@ -246,6 +246,10 @@ for stack in "${STACKS[@]}"; do
     *) ERRORS=$((ERRORS + 1)); echo "   see $REPORTS/tflint-$stack.log" >&2 ;;
   esac
 done
+# tflint's plugin processes sometimes outlive it on a loaded machine; nothing this scan started may
+# outlive the scan (CI waits for its output to close).
+pkill -f "^$TFLINT --act-as-bundled-plugin" 2>/dev/null || true
+pkill -f "^$PLUGIN_DIR/" 2>/dev/null || true
 phase_end
 
 # ---- summary -------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { AppConfig } from "../config/types";
 import { AksCluster } from "../constructs/azure-aks";
-import { SecretsVault, uniqueVaultName, VaultNetwork } from "../constructs/azure-keyvault";
+import { SecretsVault, VaultNetwork } from "../constructs/azure-keyvault";
 import { LogWorkspace } from "../constructs/azure-monitoring";
 import { ClusterNetwork } from "../constructs/azure-network";
 import { PlatformResourceGroup } from "../constructs/azure-resource-group";
@@ -13,6 +13,7 @@ import { relaxPlatformForLab } from "./lab-profile";
 import { addonIdentityOutputs, aksSettings, deployerAllowlist, grantWorkloads, waitingOutput } from "./cluster-parts";
 import { PLATFORM_OUTPUTS } from "./platform-outputs";
 import { ReadableStack } from "./readable-stack";
+import { declareSecrets, vaultSettings } from "./vault-parts";
 
 /** Write-only attributes (value_wo) and ephemeral variables need Terraform 1.11. */
 export const REQUIRED_TERRAFORM = ">= 1.11";
@@ -62,28 +63,13 @@ export class PlatformStack extends ReadableStack {
       endpointSubnetPrefix: config.network.endpointSubnetPrefix,
     });
 
-    const kv = config.keyVault;
     this.vault = new SecretsVault(this, "key-vault", {
       ...common,
-      // Stable per subscription and resource group, different across subscriptions.
-      name: kv.name ?? uniqueVaultName(`kv-${config.namePrefix}-`, [deployer.subscriptionId, config.resourceGroup.name]),
-      tenantId: deployer.tenantId,
-      logWorkspaceId: logs.id,
-      deployerPrincipalId: deployer.objectId,
-      sku: kv.sku,
-      softDeleteRetentionDays: kv.softDeleteRetentionDays,
-      preventDestroy: kv.preventDestroy,
+      ...vaultSettings(config, deployer, logs.id),
       grantScope: config.cluster.grantScope,
-      rbacPropagationWait: kv.rbacPropagationWait,
       network: this.vaultNetwork(config, network),
     });
-    for (const secret of kv.secrets) {
-      if (secret.source === "managed") {
-        this.vault.addManagedSecret(secret.name, secret);
-      } else {
-        this.vault.addExternalSecret(secret.name);
-      }
-    }
+    declareSecrets(this.vault, config);
 
     this.cluster = new AksCluster(this, "aks", {
       ...common,

@@ -4,7 +4,7 @@ import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurer
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { AppConfig } from "../config/types";
-import { SecretsVault, uniqueVaultName, VaultNetwork } from "../constructs/azure-keyvault";
+import { SecretsVault, VaultNetwork } from "../constructs/azure-keyvault";
 import { LogWorkspace } from "../constructs/azure-monitoring";
 import { PlatformResourceGroup } from "../constructs/azure-resource-group";
 import { StackState } from "../constructs/terraform";
@@ -12,6 +12,7 @@ import { deployerAllowlist } from "./cluster-parts";
 import { relaxVaultForLab } from "./lab-profile";
 import { REQUIRED_TERRAFORM } from "./platform-stack";
 import { ReadableStack } from "./readable-stack";
+import { declareSecrets, vaultSettings } from "./vault-parts";
 
 /** What a fleet's cluster stacks read from the vault stack through remote state. */
 export const VAULT_OUTPUTS = {
@@ -60,21 +61,11 @@ export class VaultStack extends ReadableStack {
     const kv = config.keyVault;
     this.vault = new SecretsVault(this, "key-vault", {
       ...common,
-      name: kv.name ?? uniqueVaultName(`kv-${config.namePrefix}-`, [deployer.subscriptionId, config.resourceGroup.name]),
-      tenantId: deployer.tenantId,
-      logWorkspaceId: logs.id,
-      deployerPrincipalId: deployer.objectId,
-      sku: kv.sku,
-      softDeleteRetentionDays: kv.softDeleteRetentionDays,
-      preventDestroy: kv.preventDestroy,
-      rbacPropagationWait: kv.rbacPropagationWait,
+      ...vaultSettings(config, deployer, logs.id),
       // The parser refuses "private" for a fleet: this stack has no network to write from.
       network: kv.networkAccess === "public" ? VaultNetwork.public() : deployerAllowlist(this, kv, []),
     });
-    for (const secret of kv.secrets) {
-      if (secret.source === "managed") this.vault.addManagedSecret(secret.name, secret);
-      else this.vault.addExternalSecret(secret.name);
-    }
+    declareSecrets(this.vault, config);
     if (config.profile === "lab") relaxVaultForLab(this.vault);
 
     new TerraformOutput(this, VAULT_OUTPUTS.keyVaultName, { value: this.vault.vaultName, description: "Key Vault name (SPC keyvaultName)." });

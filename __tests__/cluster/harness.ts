@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { AppConfig } from "../../config/types";
 import { PLATFORM_OUTPUTS } from "../../stacks/platform-outputs";
-import { synthApp } from "../helpers/synth";
+import { synthAny } from "../helpers/synth";
 
 // Required untyped, like the other tests do with the project's plain-JS scripts.
 const { stackObjects } = require("../../scripts/k8s-manifests.js") as {
@@ -63,12 +63,12 @@ export function platformOutputValue(output: string): string {
 const REMOTE_OUTPUT = /\$\{data\.terraform_remote_state\.platform\.outputs\.([a-z0-9_]+)\}/g;
 
 /**
- * The workload stack's Kubernetes objects for `config`, as the API would receive them: converted
+ * A workload stack's Kubernetes objects for `config` (a fleet has one per cluster), as the API would receive them: converted
  * by scripts/k8s-manifests.js (the scan's converter), platform outputs filled in. Namespaces come
  * first, so everything else has a namespace to land in.
  */
-export function workloadObjects(config: AppConfig): any[] {
-  const workload = synthApp(config).stackJson("workload");
+export function workloadObjects(config: AppConfig, stack = "workload"): any[] {
+  const workload = synthAny(config).stackJson(stack);
   const { objects, errors } = stackObjects(workload);
   if (errors.length) throw new Error(`cannot convert: ${errors.join("; ")}`);
   const text = JSON.stringify(objects.map((o) => o.object)).replace(REMOTE_OUTPUT, (_, output) => platformOutputValue(output));

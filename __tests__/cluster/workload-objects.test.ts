@@ -4,6 +4,7 @@ import { DEFAULT_CONFIG } from "../../config/default-config";
 import { loadConfig } from "../../config/load-config";
 import { parseConfig } from "../../config/parse-config";
 import { AppConfig } from "../../config/types";
+import { stackNamesOf } from "../../stacks/build-app";
 import { asList, createDefaultServiceAccount, CRD_FILE, deleteNamespaces, kubectl, kubectlOk, liveObjects, podFromTemplate, resourceVersions, workloadObjects } from "./harness";
 
 // Required untyped, as in workload-stack.test.ts.
@@ -12,11 +13,15 @@ const Ajv = require("ajv").default as new (options: object) => { compile(schema:
 const validateSpc = new Ajv({ allErrors: true, strict: false }).compile(require("../schemas/secret-provider-class.schema.json"));
 
 const ROOT = path.resolve(__dirname, "../..");
-const CONFIGS: [string, () => AppConfig][] = [
+const SHIPPED: [string, () => AppConfig][] = [
   ["the embedded default config", () => parseConfig(DEFAULT_CONFIG)],
   ...fs.readdirSync(path.join(ROOT, "envs")).filter((f) => f.endsWith(".json")).sort()
     .map((f): [string, () => AppConfig] => [`envs/${f}`, () => loadConfig({ CONFIG: `envs/${f}` }, ROOT)]),
 ];
+/** Every workload stack of every shipped config: one for a single cluster, one per cluster of a fleet. */
+const CONFIGS: [string, () => AppConfig, string][] = SHIPPED.flatMap(([label, load]) => stackNamesOf(load())
+  .filter((stack) => stack === "workload" || stack.startsWith("workload-"))
+  .map((stack): [string, () => AppConfig, string] => [stack === "workload" ? label : `${label} ${stack}`, load, stack]));
 
 /** Server-side apply, as the provider's kubernetes_manifest does, with the API's strict field validation. */
 const APPLY = ["apply", "--server-side", "--field-manager=cluster-test", "--validate=strict", "-f", "-"];
@@ -26,13 +31,13 @@ beforeAll(() => {
   kubectlOk(["wait", "--for=condition=Established", "--timeout=60s", "crd/secretproviderclasses.secrets-store.csi.x-k8s.io"]);
 });
 
-describe.each(CONFIGS)("%s: the workload's objects on a real API server", (_label, load) => {
+describe.each(CONFIGS)("%s: the workload's objects on a real API server", (_label, load, stack) => {
   let objects: any[] = [];
   const namespaces = () => objects.filter((o) => o.kind === "Namespace");
   const deployments = () => objects.filter((o) => o.kind === "Deployment");
 
   beforeAll(() => {
-    objects = workloadObjects(load());
+    objects = workloadObjects(load(), stack);
   });
   afterAll(() => deleteNamespaces(objects));
 
