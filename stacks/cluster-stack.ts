@@ -13,8 +13,7 @@ import { StackState } from "../constructs/terraform";
 import { addonIdentityOutputs, aksSettings, grantWorkloads, waitingOutput } from "./cluster-parts";
 import { relaxClusterForLab } from "./lab-profile";
 import { PLATFORM_OUTPUTS } from "./platform-outputs";
-import { REQUIRED_TERRAFORM } from "./platform-stack";
-import { ReadableStack } from "./readable-stack";
+import { AppStack } from "./app-stack";
 import { VAULT_OUTPUTS } from "./vault-stack";
 
 export interface ClusterStackProps {
@@ -31,16 +30,13 @@ export interface ClusterStackProps {
  * workloads mount. It writes the same outputs as the single-cluster platform stack, so the
  * workload stack reads either alike.
  */
-export class ClusterStack extends ReadableStack {
+export class ClusterStack extends AppStack {
   readonly cluster: AksCluster;
   readonly vault: ImportedSecretsVault;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
-    super(scope, id);
+    super(scope, id, { state: props.state, after: [props.vault] });
     const { config, cluster: fleet } = props;
-    props.state.attach(this, id);
-    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
-    this.addDependency(props.vault);
     new AzurermProvider(this, "azurerm", { features: [{}] });
     new TimeProvider(this, "time", {});
 

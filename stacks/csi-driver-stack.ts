@@ -5,8 +5,7 @@ import { AppConfig } from "../config/types";
 import { SecretsStoreCsiDriver } from "../constructs/kubernetes";
 import { StackState } from "../constructs/terraform";
 import { connectCluster } from "./cluster-access";
-import { REQUIRED_TERRAFORM } from "./platform-stack";
-import { ReadableStack } from "./readable-stack";
+import { AppStack } from "./app-stack";
 
 export interface CsiDriverStackProps {
   /** The config as the cluster sees it; its `cluster.driver` must be the helm driver. */
@@ -22,17 +21,14 @@ export interface CsiDriverStackProps {
  * SecretProviderClass CRD when they are planned, and Terraform plans a whole stack before it
  * applies any of it, so the CRD must come from a stack applied earlier.
  */
-export class CsiDriverStack extends ReadableStack {
+export class CsiDriverStack extends AppStack {
   readonly driver: SecretsStoreCsiDriver;
 
   constructor(scope: Construct, id: string, props: CsiDriverStackProps) {
-    super(scope, id);
+    super(scope, id, { state: props.state, after: [props.platform] });
     const { config } = props;
     const driver = config.cluster.driver;
     if (driver.type !== "helm") throw new Error(`CsiDriverStack ${id}: cluster.driver.type is ${JSON.stringify(driver.type)}, not "helm"`);
-    props.state.attach(this, id);
-    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
-    this.addDependency(props.platform);
     // A kubeconfig connection reads nothing from Azure or the platform's state.
     const viaAks = config.cluster.connection.type === "aks";
     if (viaAks) new AzurermProvider(this, "azurerm", { features: [{}] });

@@ -12,11 +12,8 @@ import { StackState } from "../constructs/terraform";
 import { relaxPlatformForLab } from "./lab-profile";
 import { addonIdentityOutputs, aksSettings, deployerAllowlist, grantWorkloads, waitingOutput } from "./cluster-parts";
 import { PLATFORM_OUTPUTS } from "./platform-outputs";
-import { ReadableStack } from "./readable-stack";
+import { AppStack } from "./app-stack";
 import { declareSecrets, vaultSettings } from "./vault-parts";
-
-/** Write-only attributes (value_wo) and ephemeral variables need Terraform 1.11. */
-export const REQUIRED_TERRAFORM = ">= 1.11";
 
 export interface PlatformStackProps {
   readonly config: AppConfig;
@@ -27,15 +24,13 @@ export interface PlatformStackProps {
  * Resource group, network, logs, Key Vault with its secrets, and the AKS cluster with the
  * secrets provider add-on; every identity that mounts secrets is granted read on exactly them.
  */
-export class PlatformStack extends ReadableStack {
+export class PlatformStack extends AppStack {
   readonly vault: SecretsVault;
   readonly cluster: AksCluster;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
-    super(scope, id);
+    super(scope, id, { state: props.state });
     const { config } = props;
-    props.state.attach(this, "platform");
-    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
     new AzurermProvider(this, "azurerm", { features: [{}], storageUseAzuread: true });
     new TimeProvider(this, "time", {});
 

@@ -10,8 +10,7 @@ import { PlatformResourceGroup } from "../constructs/azure-resource-group";
 import { StackState } from "../constructs/terraform";
 import { deployerAllowlist } from "./cluster-parts";
 import { relaxVaultForLab } from "./lab-profile";
-import { REQUIRED_TERRAFORM } from "./platform-stack";
-import { ReadableStack } from "./readable-stack";
+import { AppStack } from "./app-stack";
 import { declareSecrets, vaultSettings } from "./vault-parts";
 
 /** What a fleet's cluster stacks read from the vault stack through remote state. */
@@ -33,14 +32,12 @@ export interface VaultStackProps {
  * private endpoint and holds its own grants, so adding or removing a cluster leaves this stack
  * unchanged. The firewall admits only the deployer's ranges (Terraform writes the secrets).
  */
-export class VaultStack extends ReadableStack {
+export class VaultStack extends AppStack {
   readonly vault: SecretsVault;
 
   constructor(scope: Construct, id: string, props: VaultStackProps) {
-    super(scope, id);
+    super(scope, id, { state: props.state });
     const { config } = props;
-    props.state.attach(this, id);
-    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
     new AzurermProvider(this, "azurerm", { features: [{}], storageUseAzuread: true });
     new TimeProvider(this, "time", {});
 

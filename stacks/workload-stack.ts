@@ -7,9 +7,8 @@ import { MountIdentity, SecretMountedApp, WorkloadNamespace } from "../construct
 import { StackState } from "../constructs/terraform";
 import { connectCluster } from "./cluster-access";
 import { relaxWorkloadsForLab } from "./lab-profile";
-import { REQUIRED_TERRAFORM } from "./platform-stack";
 import { identityClientIdOutput, PLATFORM_OUTPUTS } from "./platform-outputs";
-import { ReadableStack } from "./readable-stack";
+import { AppStack } from "./app-stack";
 
 export interface WorkloadStackProps {
   readonly config: AppConfig;
@@ -29,16 +28,12 @@ export interface WorkloadStackProps {
  * through terraform_remote_state, so this stack can be planned by a team that only has the
  * platform's state, and `cdktf deploy '*'` orders it after the platform.
  */
-export class WorkloadStack extends ReadableStack {
+export class WorkloadStack extends AppStack {
   readonly apps: SecretMountedApp[] = [];
 
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
-    super(scope, id);
+    super(scope, id, { state: props.state, after: [props.platform, props.csiDriver] });
     const { config } = props;
-    props.state.attach(this, id);
-    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
-    this.addDependency(props.platform);
-    if (props.csiDriver) this.addDependency(props.csiDriver);
     const connection = config.cluster.connection;
     const external = config.keyVault.secrets.filter((s) => s.source === "external").map((s) => s.name);
     const isExternal = (o: { objectName: string; objectType: string }) =>
