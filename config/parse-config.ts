@@ -195,21 +195,15 @@ function parseTags(c: Checker, value: unknown): Record<string, string> {
 function parseBackend(c: Checker, value: unknown, namePrefix: string): BackendConfig {
   const given = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   const withoutCredentials = given ? Object.fromEntries(Object.entries(given).filter(([k]) => !CREDENTIAL_KEYS.includes(k))) : value;
-  const raw = (c.object("backend", withoutCredentials, keysAt("backend")) ?? {});
+  const variant = readVariant<BackendConfig["type"]>(c, "backend", "backend", withoutCredentials);
   for (const key of CREDENTIAL_KEYS) {
     if (given && key in given) {
       c.report(join("backend", key), "credentials are never accepted in the config; sign in with `az login` " +
         "(azurerm uses Entra ID auth) or `terraform login` (cloud)");
     }
   }
-  const type = c.oneOf("backend.type", raw.type, enumAt<BackendConfig["type"]>("backend")) ?? defaultAt<"local">("backend.type");
-  const allowedByType = variantKeysAt("backend");
-  for (const key of Object.keys(raw)) {
-    const known = Object.values(allowedByType).some((keys) => keys.includes(key));
-    if (known && !allowedByType[type].includes(key)) {
-      c.report(join("backend", key), `does not apply to backend type ${JSON.stringify(type)}; allowed keys: ${allowedByType[type].join(", ")}`);
-    }
-  }
+  if (!variant) return { type: "local", stateDir: defaultAt<string>("backend.stateDir") };
+  const { type, raw } = variant;
   const required = (key: string, rule: { pattern: RegExp; allowed: string }): string => {
     const v = c.string(join("backend", key), raw[key], rule);
     if (raw[key] === undefined) c.report(join("backend", key), `is required for backend type ${JSON.stringify(type)}; must be ${rule.allowed}`);
@@ -528,23 +522,32 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
 }
 
 function parseDriver(c: Checker, value: unknown): DriverConfig {
-  const raw = c.object("cluster.driver", value, keysAt("cluster.driver")) ?? {};
-  const type = c.oneOf("cluster.driver.type", raw.type, enumAt<DriverConfig["type"]>("cluster.driver"));
-  // A misspelt type is already reported; judging chart keys against a guessed type would add noise.
-  if (type === undefined && raw.type !== undefined) return { type: "addon" };
-  const chosen = type ?? defaultAt<"addon">("cluster.driver.type");
-  const allowedByType = variantKeysAt("cluster.driver");
+  const variant = readVariant<DriverConfig["type"]>(c, "cluster.driver", "driver", value);
+  if (variant?.type !== "helm") return { type: "addon" };
+  return {
+    type: "helm",
+    driverChart: parseChartSource(c, "cluster.driver.driverChart", variant.raw.driverChart, DRIVER_CHARTS.driver),
+    providerChart: parseChartSource(c, "cluster.driver.providerChart", variant.raw.providerChart, DRIVER_CHARTS.provider),
+  };
+}
+
+/**
+ * An object whose `type` picks one variant of the schema's union at `path`; keys of another
+ * variant are reported as not applying. Undefined when the type itself is misspelt: that is
+ * reported already, and judging the other keys against a guessed type would only add noise.
+ */
+function readVariant<T extends string>(c: Checker, path: string, noun: string, value: unknown): { type: T; raw: Record<string, unknown> } | undefined {
+  const raw = c.object(path, value, keysAt(path)) ?? {};
+  const type = c.oneOf(`${path}.type`, raw.type, enumAt<T>(path));
+  if (type === undefined && raw.type !== undefined) return undefined;
+  const chosen = type ?? defaultAt<T>(`${path}.type`);
+  const allowed = variantKeysAt(path)[chosen];
   for (const key of Object.keys(raw)) {
-    if (keysAt("cluster.driver").includes(key) && !allowedByType[chosen].includes(key)) {
-      c.report(join("cluster.driver", key), `does not apply to driver type ${JSON.stringify(chosen)}; allowed keys: ${allowedByType[chosen].join(", ")}`);
+    if (keysAt(path).includes(key) && !allowed.includes(key)) {
+      c.report(join(path, key), `does not apply to ${noun} type ${JSON.stringify(chosen)}; allowed keys: ${allowed.join(", ")}`);
     }
   }
-  if (chosen === "addon") return { type: chosen };
-  return {
-    type: chosen,
-    driverChart: parseChartSource(c, "cluster.driver.driverChart", raw.driverChart, DRIVER_CHARTS.driver),
-    providerChart: parseChartSource(c, "cluster.driver.providerChart", raw.providerChart, DRIVER_CHARTS.provider),
-  };
+  return { type: chosen, raw };
 }
 
 function parseChartSource(c: Checker, path: string, value: unknown, defaults: ChartSourceConfig): ChartSourceConfig {
@@ -556,22 +559,13 @@ function parseChartSource(c: Checker, path: string, value: unknown, defaults: Ch
 }
 
 function parseConnection(c: Checker, value: unknown): ClusterConnectionConfig {
-  const raw = c.object("cluster.connection", value, keysAt("cluster.connection")) ?? {};
-  const type = c.oneOf("cluster.connection.type", raw.type, enumAt<ClusterConnectionConfig["type"]>("cluster.connection"));
-  // A misspelt type is already reported; judging path/context against a guessed type would add noise.
-  if (type === undefined && raw.type !== undefined) return { type: "aks" };
-  const chosen = type ?? defaultAt<"aks">("cluster.connection.type");
-  const allowedByType = variantKeysAt("cluster.connection");
-  for (const key of Object.keys(raw)) {
-    if (allowedByType.kubeconfig.includes(key) && !allowedByType[chosen].includes(key)) {
-      c.report(join("cluster.connection", key), `does not apply to connection type ${JSON.stringify(chosen)}; allowed keys: ${allowedByType[chosen].join(", ")}`);
-    }
-  }
-  if (chosen === "aks") return { type: chosen };
+  const variant = readVariant<ClusterConnectionConfig["type"]>(c, "cluster.connection", "connection", value);
+  if (variant?.type !== "kubeconfig") return { type: "aks" };
+  const raw = variant.raw;
   // A kubeconfig's current context changes with `kubectl config use-context`; naming the context
   // keeps a plan from silently targeting whichever cluster was selected last.
   return {
-    type: chosen,
+    type: "kubeconfig",
     path: c.string("cluster.connection.path", raw.path, RULES.kubeconfigPath) ?? defaultAt<string>("cluster.connection.path"),
     context: c.requiredString("cluster.connection.context", raw.context, RULES.kubeconfigContext) ?? "",
   };
