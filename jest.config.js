@@ -10,8 +10,9 @@ module.exports = {
   workerIdleMemoryLimit: "600MB",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  // Need a running API server; `npm run test:cluster` runs them (jest.cluster.config.js).
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/cluster/"],
+  // Need a running API server (`npm run test:cluster`, jest.cluster.config.js) or a whole node
+  // (`npm run test:e2e`, jest.e2e.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/cluster/", "<rootDir>/__tests__/e2e/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.dev.json", diagnostics: false }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },

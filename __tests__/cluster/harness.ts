@@ -67,11 +67,11 @@ const REMOTE_OUTPUT = /\$\{data\.terraform_remote_state\.platform\.outputs\.([a-
  * by scripts/k8s-manifests.js (the scan's converter), platform outputs filled in. Namespaces come
  * first, so everything else has a namespace to land in.
  */
-export function workloadObjects(config: AppConfig, stack = "workload"): any[] {
+export function workloadObjects(config: AppConfig, stack = "workload", outputValue: (output: string) => string = platformOutputValue): any[] {
   const workload = synthAny(config).stackJson(stack);
   const { objects, errors } = stackObjects(workload);
   if (errors.length) throw new Error(`cannot convert: ${errors.join("; ")}`);
-  const text = JSON.stringify(objects.map((o) => o.object)).replace(REMOTE_OUTPUT, (_, output) => platformOutputValue(output));
+  const text = JSON.stringify(objects.map((o) => o.object)).replace(REMOTE_OUTPUT, (_, output) => outputValue(output));
   const unresolved = /\$\{[^}]*\}/.exec(text);
   if (unresolved) throw new Error(`unresolved Terraform expression ${unresolved[0]} in a workload object`);
   const items: any[] = JSON.parse(text);

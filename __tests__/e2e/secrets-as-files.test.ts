@@ -1,0 +1,246 @@
+import { ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { parseConfig } from "../../config/parse-config";
+import { AppConfig } from "../../config/types";
+import { PLATFORM_OUTPUTS } from "../../stacks/platform-outputs";
+import { synthAny } from "../helpers/synth";
+import { asList, kubectl, kubectlOk, workloadObjects } from "../cluster/harness";
+import { FakeAzure, startFakeAzure } from "./fake-azure";
+import {
+  containerPid, E2E_DIR, eventsOf, eventually, fileInContainer, filesInContainer, getJson, podsOf, podState,
+  ROTATION_POLL_MS, startAzureProvider, stopProcess,
+} from "./node";
+
+/**
+ * The seed's three promises, proven with the real Secrets Store CSI driver, its Azure provider,
+ * kubelet and containerd, against a fake Azure on loopback (issue 15):
+ *   1. secrets arrive as files, never as Kubernetes objects;
+ *   2. a rotated secret reaches the pod without a redeploy;
+ *   3. the identity the vault grants is the identity the pod uses.
+ * The objects applied are the app's own: the workload stack synthesized from E2E_CONFIG.
+ */
+
+/** The platform's outputs as Azure would fill them in; the fake Azure serves exactly these. */
+const TENANT_ID = "6b2e4c1d-8f3a-4e5b-9c7d-0a1b2c3d4e5f";
+const VAULT_NAME = "kv-kve2e-1a2b3c4d";
+const ADDON_CLIENT_ID = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+/** A client id per federated identity, so a pod presenting another workload's id is caught. */
+const workloadClientId = (workload: string) => {
+  const hex = Buffer.from(workload.padEnd(16, "-")).toString("hex").slice(0, 32);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+};
+/** The OIDC issuer of scripts/control-plane.sh's API server: what the cluster's oidc_issuer_url output says here. */
+const OIDC_ISSUER = "https://kubernetes.default.svc.cluster.local";
+
+const IMAGE = "e2e.local/secret-reader:1";
+const MOUNT = "/mnt/secrets-store";
+
+function outputValue(output: string): string {
+  if (output === PLATFORM_OUTPUTS.keyVaultName) return VAULT_NAME;
+  if (output === PLATFORM_OUTPUTS.tenantId) return TENANT_ID;
+  if (output === PLATFORM_OUTPUTS.secretsProviderClientId) return ADDON_CLIENT_ID;
+  const workload = /^workload_identity_client_id_(.+)$/.exec(output);
+  if (workload) return workloadClientId(workload[1].replace(/_/g, "-"));
+  throw new Error(`no value for platform output ${output}`);
+}
+
+/** The test config: the lab profile, the locally built image, and the fake vault's cloud environment. */
+function e2eConfig(cloudEnvFile: string): AppConfig {
+  const app = (name: string, identity: "workload" | "addon", objects: object[], extra: object = {}) => ({
+    name, namespace: name, identity, image: IMAGE, imagePullPolicy: "Never", command: ["/secret-reader"],
+    probe: { exec: ["/secret-reader", "check", `${MOUNT}/${(objects[0] as any).objectAlias ?? (objects[0] as any).objectName}`] },
+    cloudName: "AzureStackCloud", cloudEnvFileName: cloudEnvFile, objects, ...extra,
+  });
+  return parseConfig({
+    profile: "lab",
+    namePrefix: "kve2e",
+    keyVault: {
+      secrets: [{ name: "db-password" }, { name: "api-key" }, { name: "report-token" }, { name: "not-yet-set" }],
+    },
+    workloads: [
+      app("orders", "workload", [{ objectName: "db-password", filePermission: "0444" }, { objectName: "api-key", objectAlias: "api-key.txt" }]),
+      app("billing", "addon", [{ objectName: "db-password" }]),
+      app("reports", "workload", [{ objectName: "report-token" }], {
+        syncToKubernetesSecret: { secretName: "reports-env", items: [{ objectName: "report-token", key: "token", envVar: "REPORT_TOKEN" }] },
+      }),
+      app("pending", "workload", [{ objectName: "not-yet-set" }]),
+    ],
+  }, "e2e config");
+}
+
+/**
+ * The federated credentials the platform stack declares, keyed to the client id its output
+ * gives: subject and audience as synthesized, issuer as the cluster's OIDC issuer output.
+ */
+function federatedCredentials(platform: any): { clientId: string; subject: string; issuer: string; audience: string }[] {
+  const identityOf = (ref: string) => /\$\{azurerm_user_assigned_identity\.([a-z0-9_]+)\.(?:client_id|id)\}/.exec(ref)?.[1];
+  const credentials = Object.values(platform.resource.azurerm_federated_identity_credential ?? {}) as any[];
+  return Object.entries(platform.output as Record<string, { value: string }>)
+    .filter(([name]) => name.startsWith("workload_identity_client_id_"))
+    .flatMap(([name, { value }]) => credentials.filter((c) => identityOf(c.parent_id) === identityOf(value)).map((c) => {
+      expect(c.issuer).toMatch(/oidc_issuer_url\}$/);
+      return { clientId: outputValue(name), subject: c.subject, issuer: OIDC_ISSUER, audience: c.audience[0] };
+    }));
+}
+
+const VALUES = { "db-password": "correct horse battery staple", "api-key": "ak-0001", "report-token": "rt-0001" } as const;
+
+let fake: FakeAzure;
+let provider: ChildProcess;
+let config: AppConfig;
+let objects: any[];
+const deployment = (name: string) => objects.find((o) => o.kind === "Deployment" && o.metadata.name === name);
+
+/** The one pod of a Deployment once it runs and is ready, with its app container's PID. */
+async function runningPod(name: string): Promise<{ pod: any; pid: number }> {
+  const d = deployment(name);
+  const pod = await eventually(`a ready pod of Deployment ${d.metadata.namespace}/${name}`, 90_000, () => podsOf(d).find((p) =>
+    p.status.phase === "Running" && p.status.conditions?.some((c: any) => c.type === "Ready" && c.status === "True")),
+  () => podsOf(d).map((p) => podState(p.metadata.namespace, p.metadata.name)).join("\n") || "no pod");
+  return { pod, pid: containerPid(pod.status.containerStatuses[0].containerID) };
+}
+
+beforeAll(async () => {
+  const saKey = fs.readFileSync(path.join(E2E_DIR, "pki", "sa.pub"), "utf8");
+  const platformPreview = synthAny(e2eConfig("/placeholder")).stackJson("platform");
+  fake = await startFakeAzure({
+    dir: fs.mkdtempSync(path.join(E2E_DIR, "fake-azure-")),
+    tenantId: TENANT_ID,
+    vaultName: VAULT_NAME,
+    workloadIdentities: federatedCredentials(platformPreview),
+    managedIdentityClientIds: [ADDON_CLIENT_ID],
+    serviceAccountIssuerPublicKey: saKey,
+  });
+  for (const [name, value] of Object.entries(VALUES)) fake.setSecret(name, value);
+  provider = await startAzureProvider(fake.proxyUrl, fake.caFile);
+  config = e2eConfig(fake.cloudEnvFile);
+  objects = workloadObjects(config, "workload", outputValue);
+  kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList(objects));
+});
+
+afterAll(async () => {
+  if (provider) await stopProcess(provider);
+  if (fake) await fake.close();
+});
+
+describe("1. the app's own objects run", () => {
+  test("every Deployment the config declares but the one waiting for a missing secret has a running, ready pod", async () => {
+    for (const name of ["orders", "billing", "reports"]) await runningPod(name);
+  });
+});
+
+describe("2. secrets arrive as files, not as Kubernetes objects", () => {
+  test("each object is a file at the mount path, named by its alias, with its permission and the vault's value", async () => {
+    const { pid } = await runningPod("orders");
+    expect(filesInContainer(pid, MOUNT).sort()).toEqual(["api-key.txt", "db-password"]);
+    expect(fileInContainer(pid, `${MOUNT}/db-password`)).toEqual({ content: VALUES["db-password"], mode: "0444" });
+    expect(fileInContainer(pid, `${MOUNT}/api-key.txt`)).toEqual({ content: VALUES["api-key"], mode: "0644" });
+  });
+
+  test("the mount is read-only in the container", async () => {
+    const { pid } = await runningPod("orders");
+    expect(() => fs.writeFileSync(`/proc/${pid}/root${MOUNT}/db-password`, "x")).toThrow(/EROFS|read-only/i);
+  });
+
+  test("no Kubernetes Secret holds a value in a namespace that does not opt in to sync", async () => {
+    await runningPod("orders");
+    expect(getJson(["secrets", "-n", "orders"]).items).toEqual([]);
+  });
+
+  test("a workload that opts in to sync gets exactly its Secret, holding the configured keys", async () => {
+    await runningPod("reports");
+    const secrets = getJson(["secrets", "-n", "reports"]).items;
+    expect(secrets.map((s: any) => s.metadata.name)).toEqual(["reports-env"]);
+    expect(Object.keys(secrets[0].data)).toEqual(["token"]);
+    expect(Buffer.from(secrets[0].data.token, "base64").toString()).toBe(VALUES["report-token"]);
+  });
+});
+
+describe("3. a rotated secret reaches the pod without a redeploy", () => {
+  test("a new value in the vault replaces the file within the poll interval, with no restart and no new generation", async () => {
+    const { pod, pid } = await runningPod("orders");
+    const generation = getJson(["deployment", "-n", "orders", "orders"]).metadata.generation;
+    const rotated = "rotated horse battery staple";
+    const changedAt = Date.now();
+    fake.setSecret("db-password", rotated);
+    await eventually("the rotated value in the file", ROTATION_POLL_MS + 20_000,
+      () => (fileInContainer(pid, `${MOUNT}/db-password`)?.content === rotated ? true : undefined));
+    const tookMs = Date.now() - changedAt;
+    expect(tookMs).toBeLessThan(ROTATION_POLL_MS + 20_000);
+    const after = await runningPod("orders");
+    expect(after.pod.metadata.uid).toBe(pod.metadata.uid);
+    expect(after.pid).toBe(pid);
+    expect(after.pod.status.containerStatuses[0].restartCount).toBe(0);
+    expect(getJson(["deployment", "-n", "orders", "orders"]).metadata.generation).toBe(generation);
+  });
+});
+
+describe("4. the identity the vault grants is the identity the pod uses", () => {
+  test("the workload's service-account token was exchanged for exactly its federated identity", async () => {
+    await runningPod("orders");
+    const exchanges = fake.log.filter((r) => r.kind === "token-exchange" && r.clientId === workloadClientId("orders"));
+    expect(exchanges.length).toBeGreaterThan(0);
+    expect(exchanges.every((r) => r.accepted && r.subject === "system:serviceaccount:orders:orders" && r.tenantId === TENANT_ID)).toBe(true);
+  });
+
+  test("the ServiceAccount and the SecretProviderClass name the same client id as the platform output", () => {
+    const sa = getJson(["serviceaccount", "-n", "orders", "orders"]);
+    const spc = getJson(["secretproviderclass", "-n", "orders", "orders-secrets"]);
+    expect(sa.metadata.annotations["azure.workload.identity/client-id"]).toBe(workloadClientId("orders"));
+    expect(spc.spec.parameters.clientID).toBe(workloadClientId("orders"));
+  });
+
+  test("a pod running as another ServiceAccount with the same client id cannot mount", async () => {
+    const original = deployment("orders");
+    const impostorSa = { ...objects.find((o) => o.kind === "ServiceAccount" && o.metadata.namespace === "orders") };
+    impostorSa.metadata = { ...impostorSa.metadata, name: "impostor" };
+    const impostor = JSON.parse(JSON.stringify(original));
+    impostor.metadata.name = "impostor";
+    impostor.spec.selector.matchLabels["app.kubernetes.io/name"] = "impostor";
+    impostor.spec.template.metadata.labels["app.kubernetes.io/name"] = "impostor";
+    impostor.spec.template.spec.serviceAccountName = "impostor";
+    kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList([impostorSa, impostor]));
+    const pod = await eventually("the impostor's pod", 30_000, () => podsOf(impostor)[0]);
+    const failure = await eventually("a FailedMount event naming the refused subject", 60_000,
+      () => eventsOf("orders", pod.metadata.name).find((e) => e.startsWith("FailedMount") && e.includes("system:serviceaccount:orders:impostor")),
+      () => podState("orders", pod.metadata.name));
+    expect(failure).toMatch(/AADSTS700213/);
+    expect(getJson(["pod", "-n", "orders", pod.metadata.name]).status.phase).toBe("Pending");
+    kubectlOk(["delete", "deployment", "-n", "orders", "impostor", "--wait=false"]);
+  });
+
+  test("the add-on identity reads through the instance metadata endpoint, for its client id only", async () => {
+    const { pid } = await runningPod("billing");
+    expect(fileInContainer(pid, `${MOUNT}/db-password`)?.content).toBeDefined();
+    const imds = fake.log.filter((r) => r.kind === "imds");
+    expect(imds.length).toBeGreaterThan(0);
+    expect(imds.every((r) => r.clientId === ADDON_CLIENT_ID && r.accepted)).toBe(true);
+  });
+});
+
+describe("5. a missing secret", () => {
+  test("leaves the pod in ContainerCreating with the provider's error in its events", async () => {
+    const d = deployment("pending");
+    const pod = await eventually("the pending pod", 30_000, () => podsOf(d)[0]);
+    const failure = await eventually("a FailedMount event", 60_000,
+      () => eventsOf("pending", pod.metadata.name).find((e) => e.startsWith("FailedMount") && e.includes("SecretNotFound")),
+      () => podState("pending", pod.metadata.name));
+    expect(failure).toContain("A secret with (name/id) not-yet-set was not found in this key vault");
+    const live = getJson(["pod", "-n", "pending", pod.metadata.name]);
+    expect(live.status.phase).toBe("Pending");
+    expect(live.status.containerStatuses[0].state.waiting.reason).toBe("ContainerCreating");
+  });
+
+  test("the file appears once the secret is set, without touching the Deployment", async () => {
+    fake.setSecret("not-yet-set", "now-set");
+    const { pid } = await runningPod("pending");
+    expect(fileInContainer(pid, `${MOUNT}/not-yet-set`)?.content).toBe("now-set");
+  });
+});
+
+describe("nothing left the machine", () => {
+  test("every request the fake saw was for a name it serves; none was refused as unknown", () => {
+    expect(fake.log.filter((r) => r.kind === "refused-host")).toEqual([]);
+  });
+});
