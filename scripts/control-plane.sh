@@ -20,11 +20,6 @@ K8S_STAGING_VERSION=v0.34.2
 K8S_MINOR=34
 # kube-apiserver 1.34 supports etcd 3.5 and 3.6: https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/setup-ha-etcd-with-kubeadm/
 ETCD_VERSION=v3.6.16
-CSI_DRIVER_MODULE=sigs.k8s.io/secrets-store-csi-driver
-CSI_DRIVER_VERSION=v1.5.3
-# go.sum line of the module (h1: hash of its zip). `go mod download` verifies the zip against the
-# Go checksum database; this pin also holds where GOSUMDB=off or GONOSUMDB switch that off.
-CSI_DRIVER_SUM="h1:SBsYaGmuQN9EIHwi32gaf0k94hyjjeaQ5eWeyqC0lWQ="
 CRD_FILE=deploy/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml
 
 CACHE=${K8S_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/aks-keyvault-csi/k8s-${K8S_VERSION}}

@@ -1,6 +1,13 @@
-# Helpers shared by the scripts that build binaries from Go modules (scripts/control-plane.sh,
-# scripts/e2e/build.sh). Sourced, not run. The sourcing script sets LOG_NAME (the prefix of its
-# log lines) before sourcing.
+# Go modules and helpers shared by the scripts that build binaries from Go modules
+# (scripts/control-plane.sh, scripts/e2e/build.sh). Sourced, not run. The sourcing script sets
+# LOG_NAME (the prefix of its log lines) first.
+
+# The Secrets Store CSI driver: its CRD for the cluster tests, its binary for the e2e run.
+CSI_DRIVER_MODULE=sigs.k8s.io/secrets-store-csi-driver
+CSI_DRIVER_VERSION=v1.5.3
+# go.sum line of the module (h1: hash of its zip). `go mod download` verifies the zip against the
+# Go checksum database; this pin also holds where GOSUMDB=off or GONOSUMDB switch that off.
+CSI_DRIVER_SUM="h1:SBsYaGmuQN9EIHwi32gaf0k94hyjjeaQ5eWeyqC0lWQ="
 
 # Builds yield the CPU to other work on shared machines and CI runners.
 NICE=(nice -n 10)
