@@ -3,6 +3,7 @@
 # (`npm run test:cluster`). No Docker, no internet beyond the Go module proxy, loopback only.
 #
 #   scripts/control-plane.sh build          build (or reuse) etcd, kube-apiserver and (unless a fitting one is on the PATH) kubectl
+#   scripts/control-plane.sh build --node   the same, plus kubelet, kube-scheduler and kube-controller-manager (for the e2e run)
 #   scripts/control-plane.sh crd            print the path of the SecretProviderClass CRD (Go module, hash-checked)
 #   scripts/control-plane.sh start <dir>    start on random free loopback ports; writes <dir>/kubeconfig, <dir>/*.pid
 #   scripts/control-plane.sh stop <dir>     stop exactly the processes whose PID files are in <dir>
@@ -19,44 +20,13 @@ K8S_STAGING_VERSION=v0.34.2
 K8S_MINOR=34
 # kube-apiserver 1.34 supports etcd 3.5 and 3.6: https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/setup-ha-etcd-with-kubeadm/
 ETCD_VERSION=v3.6.16
-CSI_DRIVER_MODULE=sigs.k8s.io/secrets-store-csi-driver
-CSI_DRIVER_VERSION=v1.5.3
-# go.sum line of the module (h1: hash of its zip). `go mod download` verifies the zip against the
-# Go checksum database; this pin also holds where GOSUMDB=off or GONOSUMDB switch that off.
-CSI_DRIVER_SUM="h1:SBsYaGmuQN9EIHwi32gaf0k94hyjjeaQ5eWeyqC0lWQ="
 CRD_FILE=deploy/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml
 
 CACHE=${K8S_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/aks-keyvault-csi/k8s-${K8S_VERSION}}
-# Builds yield the CPU to other work on shared machines and CI runners.
-NICE=(nice -n 10)
 
-log() { echo "control-plane: $*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-# `go mod download -json <module>@<version>` -> its Dir (read-only module cache copy), after checking Sum.
-module_dir() {
-  local json dir sum
-  json=$(GOFLAGS=-mod=mod go mod download -json "$1@$2") || die "go mod download $1@$2 failed (is the Go module proxy reachable? GOPROXY=$(go env GOPROXY))"
-  dir=$(node -e 'const j=JSON.parse(process.argv[1]); if (j.Error) { console.error(j.Error); process.exit(1) } console.log(j.Dir)' "$json") || die "go mod download $1@$2: no module"
-  sum=$(node -e 'console.log(JSON.parse(process.argv[1]).Sum)' "$json")
-  if [[ -n "${3:-}" && "$sum" != "$3" ]]; then die "$1@$2 has hash $sum, expected $3"; fi
-  echo "$dir"
-}
-
-# A writable copy of a module (the module cache is read-only).
-writable_copy() {
-  local src=$1 dest=$2
-  rm -rf "$dest"
-  mkdir -p "$(dirname "$dest")"
-  cp -r "$src" "$dest"
-  chmod -R u+w "$dest"
-}
-
-# `<binary> --version` contains the wanted version string?
-has_version() {
-  local out
-  [[ -x "$1" ]] && out=$("$1" "${@:3}" 2>/dev/null) && [[ "$out" == *"$2"* ]]
-}
+LOG_NAME=control-plane
+# shellcheck source=scripts/lib-go-modules.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib-go-modules.sh"
 
 build_etcd() {
   if has_version "$CACHE/etcd" "etcd Version: ${ETCD_VERSION#v}" --version; then return; fi
@@ -92,13 +62,20 @@ path_kubectl() {
 
 # The kubectl the tests use: the one on the PATH if it fits, else the one built into the cache.
 kubectl_binary() {
-  path_kubectl || { has_version "$CACHE/kubectl" "Client Version: $K8S_VERSION" version --client && echo "$CACHE/kubectl"; }
+  path_kubectl || { has_k8s_binary kubectl && echo "$CACHE/kubectl"; }
 }
 
+# A binary of k8s.io/kubernetes in the cache that reports $K8S_VERSION?
+has_k8s_binary() {
+  if [[ "$1" == kubectl ]]; then has_version "$CACHE/kubectl" "Client Version: $K8S_VERSION" version --client
+  else has_version "$CACHE/$1" "Kubernetes $K8S_VERSION" --version; fi
+}
+
+# Builds the named commands of k8s.io/kubernetes (./cmd/<name>) that the cache lacks, in one `go build`.
 build_kubernetes() {
-  local targets=(./cmd/kube-apiserver)
-  path_kubectl >/dev/null || targets+=(./cmd/kubectl)
-  if has_version "$CACHE/kube-apiserver" "Kubernetes $K8S_VERSION" --version && kubectl_binary >/dev/null; then return; fi
+  local targets=() name
+  for name in "$@"; do has_k8s_binary "$name" || targets+=("./cmd/$name"); done
+  ((${#targets[@]})) || return 0
   log "building ${targets[*]#./cmd/} $K8S_VERSION (k8s.io/kubernetes; cold: minutes, ~2 GB RAM)"
   local src work=$CACHE/src/kubernetes
   src=$(module_dir k8s.io/kubernetes "$K8S_VERSION")
@@ -124,14 +101,22 @@ build_kubernetes() {
       -ldflags "$ldflags" -o "$CACHE/bin.new/" "${targets[@]}") || die "kubernetes build failed"
   mv "$CACHE"/bin.new/* "$CACHE/"
   rmdir "$CACHE/bin.new"
-  has_version "$CACHE/kube-apiserver" "Kubernetes $K8S_VERSION" --version || die "built kube-apiserver does not report $K8S_VERSION"
+  for name in "$@"; do has_k8s_binary "$name" || die "built $name does not report $K8S_VERSION"; done
 }
 
+# --node: also the node and controller binaries the e2e run needs (scripts/e2e/build.sh).
 cmd_build() {
   command -v go >/dev/null || die "go is not installed (needed to build etcd and kube-apiserver)"
+  local k8s=(kube-apiserver)
+  path_kubectl >/dev/null || k8s+=(kubectl)
+  case "${1:-}" in
+    "") ;;
+    --node) k8s+=(kubelet kube-scheduler kube-controller-manager) ;;
+    *) die "usage: $0 build [--node]" ;;
+  esac
   mkdir -p "$CACHE"
   build_etcd
-  build_kubernetes
+  build_kubernetes "${k8s[@]}"
   rm -rf "$CACHE/src"
   echo "$CACHE"
 }
@@ -291,10 +276,10 @@ cmd_test() {
 }
 
 case "${1:-}" in
-  build) cmd_build ;;
+  build) cmd_build "${2:-}" ;;
   crd) cmd_crd ;;
   start) cmd_start "${2:-}" ;;
   stop) cmd_stop "${2:-}" ;;
   test) shift; cmd_test "$@" ;;
-  *) die "usage: $0 build|crd|start <dir>|stop <dir>|test [jest args]" ;;
+  *) die "usage: $0 build [--node]|crd|start <dir>|stop <dir>|test [jest args]" ;;
 esac
