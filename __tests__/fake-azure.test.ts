@@ -190,7 +190,7 @@ describe("Entra ID token exchange", () => {
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ token_type: "Bearer", expires_in: expect.any(Number), access_token: expect.any(String) });
     });
-    expect(log.map((l) => l.outcome)).toEqual([`token issued to ${CLIENT} for ${VAULT_RESOURCE}`]);
+    expect(log.map((l) => l.outcome)).toEqual([`token issued to ${CLIENT} for ${VAULT_RESOURCE} (subject '${SUBJECT}')`]);
   });
 
   test.each([

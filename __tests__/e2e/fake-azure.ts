@@ -261,7 +261,7 @@ export async function startFakeAzure(opts: FakeAzureOptions): Promise<FakeAzure>
       expires_in: TOKEN_LIFETIME_SECONDS,
       ext_expires_in: TOKEN_LIFETIME_SECONDS,
       access_token: issueToken(clientId, resource),
-    }, `token issued to ${clientId} for ${resource}`);
+    }, `token issued to ${clientId} for ${resource} (subject '${sub}')`);
   }
 
   // ---- IMDS ----------------------------------------------------------------------------------

@@ -80,6 +80,15 @@ cgroup_roots() {
   for d in /sys/fs/cgroup/*/; do [[ -f "$d/cgroup.procs" ]] && echo "${d%/}"; done
 }
 
+# Every cgroup folder under CGROUP_PARENT, in every hierarchy.
+cgroup_folders() {
+  local root
+  for root in $(cgroup_roots); do
+    [[ -d "$root/$CGROUP_PARENT" ]] && find "$root/$CGROUP_PARENT" -type d
+  done
+  return 0
+}
+
 wait_for() {
   local what=$1 tries=$2; shift 2
   local i
@@ -206,7 +215,8 @@ start_csi_driver() {
   local dir=$1 bins=$2 ports
   read -r -a ports < <(free_ports 1)
   mkdir -p "$dir/kubelet/plugins/csi-secrets-store" "$dir/kubelet/plugins_registry" "$dir/providers"
-  KUBECONFIG=$dir/kubeconfig spawn "$dir" secrets-store-csi-driver "$bins/secrets-store-csi-driver" \
+  # The rotation reconciler reads KUBECONFIG, not --kubeconfig (pkg/rotation/reconciler.go buildConfig).
+  KUBECONFIG=$dir/kubeconfig spawn "$dir" secrets-store-csi-driver "$bins/secrets-store-csi-driver" --kubeconfig "$dir/kubeconfig" \
     --endpoint "unix://$dir/kubelet/plugins/csi-secrets-store/csi.sock" --nodeid "$NODE_NAME" \
     --provider-volume "$dir/providers" --enable-secret-rotation --rotation-poll-interval "$ROTATION_POLL" \
     --metrics-addr "127.0.0.1:${ports[0]}"
@@ -221,17 +231,15 @@ cmd_start() {
   local dir=${1:?usage: $0 start <dir>}
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
-  local k8s bins crd
-  k8s=$("$CONTROL_PLANE" build --node)
+  local bins crd
   bins=$("$HERE/build.sh")
   crd=$("$CONTROL_PLANE" crd)
-  trap 'cmd_stop "$dir"' ERR
-  cgroup_roots | while read -r root; do [[ -d "$root/$CGROUP_PARENT" ]] && echo "$root/$CGROUP_PARENT"; done >"$dir/cgroups.before" || true
+  cgroup_folders >"$dir/cgroups.before"
 
   "$CONTROL_PLANE" start "$dir"
   start_containerd "$dir"
   import_images "$dir" "$bins/images"
-  start_controllers "$dir" "$k8s"
+  start_controllers "$dir" "$bins"
   # The driver's CRDs and CSIDriver object, as its Helm chart installs them with workload
   # identity: the kubelet asks for a service-account token for the Azure audience on every mount.
   kubectl_ apply --server-side -f "$crd" -f "$(dirname "$crd")/secrets-store.csi.x-k8s.io_secretproviderclasspodstatuses.yaml" >/dev/null
@@ -248,7 +256,7 @@ spec:
   - audience: api://AzureADTokenExchange
   requiresRepublish: true
 YAML
-  start_kubelet "$dir" "$k8s"
+  start_kubelet "$dir" "$bins"
   start_csi_driver "$dir" "$bins"
   wait_for "node $NODE_NAME" 120 kubectl_ wait --for=condition=Ready "node/$NODE_NAME" --timeout=1s
   wait_for "CSI driver registration" 60 kubectl_ get csinode "$NODE_NAME" -o "jsonpath={.spec.drivers[?(@.name=='$DRIVER_NAME')].name}"
@@ -261,7 +269,6 @@ E2E_PROVIDER_SOCKET_DIR=$dir/providers
 E2E_ROTATION_POLL=$ROTATION_POLL
 E2E_NODE=$NODE_NAME
 ENV
-  trap - ERR
   log "node $NODE_NAME ready (state: $dir)"
 }
 
@@ -306,13 +313,10 @@ cmd_stop() {
   local mount
   while read -r mount; do umount -l "$mount" 2>/dev/null || true; done < <(
     awk -v d="$dir/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
-  # The cgroups the pods got, unless they were there before (another run's, left running).
-  local root cg
-  for root in $(cgroup_roots); do
-    [[ -d "$root/$CGROUP_PARENT" ]] || continue
-    grep -qxF "$root/$CGROUP_PARENT" "$dir/cgroups.before" 2>/dev/null && continue
-    find "$root/$CGROUP_PARENT" -depth -type d -exec rmdir {} + 2>/dev/null || true
-  done
+  # The cgroup folders the pods got, deepest first; those that were there before stay.
+  local folder
+  while read -r folder; do rmdir "$folder" 2>/dev/null || true; done < <(
+    cgroup_folders | grep -vxF -f "$dir/cgroups.before" 2>/dev/null | sort -r)
   ip link del "$E2E_BRIDGE" 2>/dev/null || true
   return 0
 }
@@ -321,7 +325,6 @@ cmd_test() {
   cmd_check
   cd "$ROOT"
   local started=$SECONDS bins
-  "$CONTROL_PLANE" build --node >/dev/null
   bins=$("$HERE/build.sh")
   log "binaries ready in $((SECONDS - started)) s ($bins)"
   E2E_RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX")
@@ -345,7 +348,8 @@ cmd_test() {
 [[ "${BASH_SOURCE[0]}" == "$0" ]] || return 0
 case "${1:-}" in
   check) cmd_check ;;
-  start) cmd_start "${2:-}" ;;
+  # A failed start leaves nothing running.
+  start) trap 'status=$?; ((status == 0)) || cmd_stop "$2"' EXIT; cmd_start "${2:-}" ;;
   stop) cmd_stop "${2:-}" ;;
   test) shift; cmd_test "$@" ;;
   *) die "usage: $0 check|start <dir>|stop <dir>|test [jest args]" ;;
