@@ -35,6 +35,11 @@ describe("SecretMountedApp", () => {
     expect(() => new SecretMountedApp(stack, "a", appProps(stack, { mountPath: "secrets" }))).toThrow('SecretMountedApp mountPath "secrets" is invalid');
   });
 
+  test("pulls the image with the given policy, for an image pre-loaded on the node", () => {
+    expect(containerOf({ imagePullPolicy: "Never" }).image_pull_policy).toBe("Never");
+    expect(containerOf({ imagePullPolicy: "IfNotPresent" }).image_pull_policy).toBe("IfNotPresent");
+  });
+
   test("runs the image's entrypoint unless a command is given", () => {
     expect(containerOf({})).not.toHaveProperty("command");
     expect(containerOf({ command: ["/app/server"] }).command).toEqual(["/app/server"]);
@@ -95,8 +100,9 @@ describe("SecretMountedApp minimal definition", () => {
     expect(deployment.spec.replicas).toBe("1");
   });
 
-  test("leaves the cloud to the provider's default", () => {
+  test("leaves the cloud to the provider's default, with no environment file", () => {
     expect(spc.manifest.spec.parameters).not.toHaveProperty("cloudName");
+    expect(spc.manifest.spec.parameters).not.toHaveProperty("cloudEnvFileName");
   });
 
   test("creates no Kubernetes Secret and sets no environment variable", () => {

@@ -21,11 +21,36 @@ describe("SecretProviderClass", () => {
     );
   });
 
+  test("passes an Azure Stack Hub cloud's environment file to the provider as a string parameter", () => {
+    const stack = kubernetesStack();
+    new SecretProviderClass(stack, "s", {
+      ...base, objects: [{ objectName: "a", objectType: "secret" }],
+      cloudName: "AzureStackCloud", cloudEnvFileName: "/etc/kubernetes/azurestackcloud.json",
+    });
+    const [resource] = synthesized(stack, "kubernetes_manifest");
+    expect(resource.manifest.spec.parameters).toEqual(expect.objectContaining({
+      cloudName: "AzureStackCloud", cloudEnvFileName: "/etc/kubernetes/azurestackcloud.json",
+    }));
+    expect(Object.values(resource.manifest.spec.parameters).every((v) => typeof v === "string")).toBe(true);
+  });
+
+  test.each([
+    [{ cloudName: "AzureStackCloud" }, 'SecretProviderClass spc: cloudEnvFileName is required with cloudName "AzureStackCloud"'],
+    [{ cloudEnvFileName: "/etc/env.json" }, 'SecretProviderClass spc: cloudEnvFileName is only allowed with cloudName "AzureStackCloud", got no cloudName'],
+    [{ cloudName: "AzureChinaCloud", cloudEnvFileName: "/etc/env.json" },
+      'SecretProviderClass spc: cloudEnvFileName is only allowed with cloudName "AzureStackCloud", got "AzureChinaCloud"'],
+    [{ cloudName: "AzureStackCloud", cloudEnvFileName: "env.json" }, 'SecretProviderClass spc: cloudEnvFileName "env.json" is invalid: must be an absolute path'],
+  ])("fails when the cloud and its environment file do not match (%j)", (cloud, message) => {
+    expect(() => new SecretProviderClass(kubernetesStack(), "s", { ...base, objects: [{ objectName: "a", objectType: "secret" }], ...cloud }))
+      .toThrow(message);
+  });
+
   test("takes no cloud, no Kubernetes Secret and no dependencies unless given", () => {
     const stack = kubernetesStack();
     new SecretProviderClass(stack, "s", { ...base, objects: [{ objectName: "a", objectType: "secret" }] });
     const [resource] = synthesized(stack, "kubernetes_manifest");
     expect(resource.manifest.spec.parameters).not.toHaveProperty("cloudName");
+    expect(resource.manifest.spec.parameters).not.toHaveProperty("cloudEnvFileName");
     expect(resource.manifest.spec).not.toHaveProperty("secretObjects");
     expect(resource).not.toHaveProperty("depends_on");
   });

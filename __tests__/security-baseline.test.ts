@@ -58,6 +58,7 @@ const AZURE_ROWS: [rule: string, type: string, attribute: string, value: unknown
 const GOOD_CONTAINER = {
   name: "app",
   image: "registry.example/app:1@sha256:" + "a".repeat(64),
+  imagePullPolicy: "Always",
   resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
   securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
   livenessProbe: { exec: { command: ["true"] } },
@@ -80,6 +81,7 @@ const POD_ROWS: [rule: string, change: (pod: any, container: any, labels: Record
   ["pod-resources", (_p, c) => delete c.resources],
   ["pod-probes", (_p, c) => delete c.readinessProbe],
   ["pod-image-digest", (_p, c) => (c.image = "registry.example/app:latest")],
+  ["pod-image-pull-always", (_p, c) => (c.imagePullPolicy = "IfNotPresent")],
   ["pod-no-service-account-token", (pod) => (pod.automountServiceAccountToken = true)],
   // The CSI driver gets its own token, so a workload-identity label is no reason to mount one.
   ["pod-no-service-account-token", (pod, _c, labels) => {

@@ -273,6 +273,38 @@ describe("workload stack, several workloads and options", () => {
     expect(validateSpc(spc) ? [] : validateSpc.errors).toEqual([]);
   });
 
+  test("points an Azure Stack Hub workload's SecretProviderClass at the cloud's environment file, and no other", () => {
+    const config = configFrom((raw) => {
+      raw.workloads[0].cloudName = "AzureStackCloud";
+      raw.workloads[0].cloudEnvFileName = "/etc/kubernetes/azurestackcloud.json";
+      raw.workloads.push({ name: "billing", namespace: "billing", objects: [{ objectName: "api-key" }] });
+    });
+    const workload = synthApp(config).stackJson("workload");
+    const spc = spcOf(workload);
+    expect(spc.spec.parameters.cloudName).toBe("AzureStackCloud");
+    expect(spc.spec.parameters.cloudEnvFileName).toBe("/etc/kubernetes/azurestackcloud.json");
+    expect(validateSpc(spc) ? [] : validateSpc.errors).toEqual([]);
+    expect(spcOf(workload, "billing-secrets").spec.parameters).not.toHaveProperty("cloudEnvFileName");
+  });
+
+  test("pulls the image at every start by default and in the hardened profile", () => {
+    expect(deploymentOf(synthApp().stackJson("workload")).spec.template.spec.container[0].image_pull_policy).toBe("Always");
+    expect(() => configFrom((raw) => { raw.workloads[0].imagePullPolicy = "IfNotPresent"; })).toThrow(
+      'workloads[0].imagePullPolicy: "IfNotPresent" is only allowed in the lab profile; the hardened profile needs "Always"',
+    );
+  });
+
+  test("lets the lab profile run an image pre-loaded on the node (imagePullPolicy Never), with a warning", () => {
+    const s = synthApp(configFrom((raw) => {
+      raw.profile = "lab";
+      raw.workloads[0].imagePullPolicy = "Never";
+    }));
+    expect(deploymentOf(s.stackJson("workload")).spec.template.spec.container[0].image_pull_policy).toBe("Never");
+    const warnings = (s.manifest().stacks.workload.annotations as { level: string; message: string }[])
+      .filter((a) => a.level === AnnotationMetadataEntryType.WARN).map((a) => a.message);
+    expect(warnings).toContainEqual(expect.stringContaining("SecurityBaseline pod-image-pull-always relaxed"));
+  });
+
   test("runs a custom image's own entrypoint, or the configured command, with the configured probe", () => {
     const config = configFrom((raw) => {
       raw.workloads[0].image = "registry.example/shop/api:2.1@sha256:" + "b".repeat(64);

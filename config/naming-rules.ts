@@ -138,5 +138,11 @@ export function durationSeconds(value: string): number {
  */
 export const KUBELOGIN_MODES = ["azurecli", "workloadidentity", "spn", "msi", "azurepipelines", "azd"] as const;
 
+/**
+ * Kubernetes' image pull policies (https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy).
+ * Always comes first: it is the default and the only one the hardened profile allows.
+ */
+export const IMAGE_PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
+
 /** Availability zones a node pool can span. */
 export const AVAILABILITY_ZONES = ["1", "2", "3"] as const;

@@ -8,6 +8,7 @@ import { durationSeconds, MAX_TAGS, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } fr
 import { defaultAt, enumAt, keysAt, rangeAt, variantKeysAt } from "./shape";
 import {
   AVAILABILITY_ZONES,
+  AZURE_STACK_CLOUD,
   AppConfig,
   AvailabilityZone,
   BackendConfig,
@@ -16,6 +17,7 @@ import {
   ChartSourceConfig,
   DriverConfig,
   FleetClusterConfig,
+  ImagePullPolicy,
   KeyVaultConfig,
   NetworkConfig,
   NodePoolConfig,
@@ -663,6 +665,13 @@ function parseWorkloads(
     if (!ctx.lab && !image.includes("@sha256:")) {
       c.report(`${path}.image`, `${show(image)} is not pinned; the hardened profile needs an image pinned by digest (…@sha256:<64 hex>)`);
     }
+    const imagePullPolicy = c.oneOf(`${path}.imagePullPolicy`, w.imagePullPolicy, enumAt<ImagePullPolicy>("workloads[].imagePullPolicy"))
+      ?? defaultAt<ImagePullPolicy>("workloads[].imagePullPolicy");
+    // With a cached image, a pod on the same node could run a private image it has no pull rights for (CKV_K8S_15).
+    if (!ctx.lab) {
+      reportRelaxations(c, [[`${path}.imagePullPolicy`, imagePullPolicy !== "Always", imagePullPolicy,
+        "\"Always\" (the registry authorizes every pod start)"]]);
+    }
 
     const objects: SecretObjectConfig[] = [];
     const files = new Map<string, number>();
@@ -702,6 +711,21 @@ function parseWorkloads(
       c.report(`${path}.serviceAccountName`, "only applies to identity \"workload\"; add-on identity pods run without a token");
     }
     const cloudName = c.oneOf(`${path}.cloudName`, w.cloudName, enumAt<NonNullable<WorkloadConfig["cloudName"]>>("workloads[].cloudName"));
+    const cloudEnvFileName = c.string(`${path}.cloudEnvFileName`, w.cloudEnvFileName, RULES.absolutePath);
+    // The provider hands AzureStackCloud to go-autorest, which reads that cloud's endpoints from the file named by
+    // AZURE_ENVIRONMENT_FILEPATH (the provider sets it from cloudEnvFileName) and fails without one; every other
+    // cloud ignores the file. The provider's docs require it for AzureStackCloud:
+    // https://azure.github.io/secrets-store-csi-driver-provider-azure/docs/configurations/custom-environments
+    if (cloudName === AZURE_STACK_CLOUD && w.cloudEnvFileName === undefined) {
+      c.report(`${path}.cloudEnvFileName`, `is required when cloudName is "${AZURE_STACK_CLOUD}": the provider reads that cloud's endpoints from it; ` +
+        `must be ${RULES.absolutePath.allowed}, the file as the provider's pods see it`);
+    }
+    // An unknown cloudName is reported above already; the file is then neither required nor refused.
+    const cloudKnown = w.cloudName === undefined || cloudName !== undefined;
+    if (cloudKnown && cloudName !== AZURE_STACK_CLOUD && w.cloudEnvFileName !== undefined) {
+      c.report(`${path}.cloudEnvFileName`, `is only allowed with cloudName "${AZURE_STACK_CLOUD}" (other clouds ignore the file), got ` +
+        `${cloudName === undefined ? "no cloudName (the public cloud)" : `cloudName ${show(cloudName)}`}; leave it out or set cloudName to "${AZURE_STACK_CLOUD}"`);
+    }
 
     const replicas = c.integer(`${path}.replicas`, w.replicas, ...rangeAt("workloads[].replicas")) ?? defaultAt<number>("workloads[].replicas");
     const command = w.command === undefined
@@ -719,7 +743,10 @@ function parseWorkloads(
       }
     }
     if (name) {
-      out.push({ name, namespace, serviceAccountName, identity, mountPath, image, replicas, command, probe, cloudName, objects, syncToKubernetesSecret: sync });
+      out.push({
+        name, namespace, serviceAccountName, identity, mountPath, image, imagePullPolicy, replicas, command, probe, cloudName, cloudEnvFileName,
+        objects, syncToKubernetesSecret: sync,
+      });
     }
   });
   return out;

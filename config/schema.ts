@@ -12,7 +12,7 @@ import { Type, type Static, type TProperties, type TSchema } from "@sinclair/typ
 import { AZURE_REGIONS } from "./azure-regions";
 import { DRIVER_CHARTS } from "./driver-charts";
 import { DEFAULT_RBAC_PROPAGATION_WAIT } from "./key-vault-defaults";
-import { AVAILABILITY_ZONES, KUBELOGIN_MODES, MAX_TAGS, NamingRule, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
+import { AVAILABILITY_ZONES, IMAGE_PULL_POLICIES, KUBELOGIN_MODES, MAX_TAGS, NamingRule, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
 
 const text = (rule: NamingRule, description: string, extra: object = {}) =>
   Type.String({ pattern: rule.pattern.source, description: `${description} Must be ${rule.allowed}.`, ...extra });
@@ -184,11 +184,16 @@ const Workload = closed({
   identity: opt(choice(["addon", "workload"] as const, "addon: the secrets provider's identity (add-on driver only); workload: a federated identity per workload. Default: addon, or workload with the helm driver.", { default: "addon" })),
   mountPath: opt(text(RULES.absolutePath, "Where the files appear; not under /tmp.", { default: "/mnt/secrets-store" })),
   image: opt(text(RULES.image, "Container image; pinned by digest in the hardened profile. Default: the demo image.")),
+  imagePullPolicy: opt(choice(IMAGE_PULL_POLICIES,
+    "When the kubelet pulls the image. Always: the registry authorizes every pod start. Never or IfNotPresent (lab profile only) run an image pre-loaded on a node without registry access (air-gapped or test nodes).",
+    { default: "Always" })),
   replicas: opt(whole(1, 50, "Pod count.", { default: 1 })),
   command: opt(Type.Array(text(RULES.nonEmpty, "An argument."), { minItems: 1, description: "Overrides the image's entrypoint." })),
   probe: opt(Probe),
   cloudName: opt(choice(["AzurePublicCloud", "AzureUSGovernmentCloud", "AzureChinaCloud", "AzureGermanCloud", "AzureStackCloud"] as const,
     "Azure cloud of the vault; default: the public cloud.")),
+  cloudEnvFileName: opt(text(RULES.absolutePath,
+    "Custom Azure environment JSON file, as the Azure provider's pods see it; required with cloudName AzureStackCloud (Azure Stack Hub, air-gapped clouds) and only allowed with it.")),
   objects: Type.Array(SecretObject, { minItems: 1, description: "Key Vault objects to mount." }),
   syncToKubernetesSecret: opt(closed({
     secretName: text(RULES.dns1123Label, "Kubernetes Secret the driver creates while a pod mounts the volume."),

@@ -187,6 +187,16 @@ export type ProbeConfig =
   | { readonly httpGet: { readonly path: string; readonly port: number } }
   | { readonly tcpSocket: { readonly port: number } };
 
+/**
+ * The one cloud whose endpoints the Azure provider reads from a custom environment file
+ * (`cloudEnvFileName`): Azure Stack Hub, or any air-gapped or on-premises Azure cloud.
+ * https://azure.github.io/secrets-store-csi-driver-provider-azure/docs/configurations/custom-environments
+ */
+export const AZURE_STACK_CLOUD = "AzureStackCloud" satisfies NonNullable<RawWorkload["cloudName"]>;
+
+/** When the kubelet pulls the workload's image; anything but "Always" only in the lab profile. */
+export type ImagePullPolicy = RawWorkload["imagePullPolicy"];
+
 export interface WorkloadConfig {
   readonly name: string;
   readonly namespace: string;
@@ -194,12 +204,15 @@ export interface WorkloadConfig {
   readonly identity: RawWorkload["identity"];
   readonly mountPath: string;
   readonly image: string;
+  readonly imagePullPolicy: ImagePullPolicy;
   readonly replicas: number;
   /** Overrides the image's entrypoint; defaults to the demo loop for the demo image. */
   readonly command?: readonly string[];
   /** Liveness and readiness check; the default needs `sh` and `ls` in the image. */
   readonly probe?: ProbeConfig;
   readonly cloudName?: RawWorkload["cloudName"];
+  /** Custom Azure environment file as the provider's pods see it; set exactly when cloudName is AzureStackCloud. */
+  readonly cloudEnvFileName?: string;
   readonly objects: readonly SecretObjectConfig[];
   readonly syncToKubernetesSecret?: SecretSyncConfig;
 }

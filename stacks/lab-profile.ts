@@ -25,5 +25,7 @@ export function relaxClusterForLab(cluster: IConstruct): void {
 export function relaxWorkloadsForLab(apps: readonly IConstruct[]): void {
   for (const app of apps) {
     SecurityBaseline.allowException(app, "pod-image-digest", "lab profile, for a quick try-out; never for production: the image may float on a tag");
+    SecurityBaseline.allowException(app, "pod-image-pull-always",
+      `${reason}: a pod may run an image cached on its node (a pre-loaded image on a node without registry access)`);
   }
 }

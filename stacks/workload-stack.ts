@@ -70,11 +70,13 @@ export class WorkloadStack extends AppStack {
         tenantId: output(PLATFORM_OUTPUTS.tenantId),
         objects: workload.objects,
         image: workload.image,
+        imagePullPolicy: workload.imagePullPolicy,
         mountPath: workload.mountPath,
         replicas: workload.replicas,
         command: workload.command,
         probe: workload.probe,
         cloudName: workload.cloudName,
+        cloudEnvFileName: workload.cloudEnvFileName,
         syncToKubernetesSecret: workload.syncToKubernetesSecret,
         preconditions: externalCheck && workload.objects.some(isExternal)
           ? [externalCheck.requireSecrets(workload.objects.filter(isExternal).map((o) => o.objectName))] : undefined,

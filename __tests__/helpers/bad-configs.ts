@@ -531,6 +531,56 @@ export const rows: Row[] = [
     mutate: (c) => { c.workloads[0].image = "nginx:1.27"; },
     problems: [{ path: "workloads[0].image", message: "\"nginx:1.27\" is not pinned; the hardened profile needs an image pinned by digest (…@sha256:<64 hex>)" }],
   },
+  {
+    name: "the hardened profile runs an image cached on the node (imagePullPolicy Never)",
+    schema: "accepts",
+    mutate: (c) => { c.workloads[0].imagePullPolicy = "Never"; },
+    problems: [{ path: "workloads[0].imagePullPolicy", message: "\"Never\" is only allowed in the lab profile; the hardened profile needs \"Always\" " +
+      "(the registry authorizes every pod start) (or set \"profile\": \"lab\" for a throwaway lab)" }],
+  },
+  {
+    name: "a hardened fleet cluster's workload pulls only if not present",
+    schema: "accepts",
+    mutate: (c) => {
+      c.clusters = [{ name: "east", workloads: [{ ...c.workloads[0], imagePullPolicy: "IfNotPresent" }] }];
+      delete c.workloads;
+    },
+    problems: [{ path: "clusters[0].workloads[0].imagePullPolicy", message: "\"IfNotPresent\" is only allowed in the lab profile; the hardened profile needs \"Always\" " +
+      "(the registry authorizes every pod start) (or set \"profile\": \"lab\" for a throwaway lab)" }],
+  },
+  {
+    name: "the image pull policy is not a Kubernetes one",
+    mutate: (c) => { c.profile = "lab"; c.workloads[0].imagePullPolicy = "always"; },
+    problems: [{ path: "workloads[0].imagePullPolicy", message: "\"always\" is not allowed; must be \"Always\", \"IfNotPresent\" or \"Never\" (did you mean \"Always\"?)" }],
+  },
+
+  // --- custom Azure environments (Azure Stack Hub) ---
+  {
+    name: "cloudName is AzureStackCloud without the environment file",
+    schema: "accepts",
+    mutate: (c) => { c.workloads[0].cloudName = "AzureStackCloud"; },
+    problems: [{ path: "workloads[0].cloudEnvFileName", message: "is required when cloudName is \"AzureStackCloud\": the provider reads that cloud's endpoints " +
+      `from it; must be ${ABS_PATH}, the file as the provider's pods see it` }],
+  },
+  {
+    name: "an environment file is given without a cloudName",
+    schema: "accepts",
+    mutate: (c) => { c.workloads[0].cloudEnvFileName = "/etc/kubernetes/azurestackcloud.json"; },
+    problems: [{ path: "workloads[0].cloudEnvFileName", message: "is only allowed with cloudName \"AzureStackCloud\" (other clouds ignore the file), " +
+      "got no cloudName (the public cloud); leave it out or set cloudName to \"AzureStackCloud\"" }],
+  },
+  {
+    name: "an environment file is given for a built-in cloud",
+    schema: "accepts",
+    mutate: (c) => { c.workloads[0].cloudName = "AzureChinaCloud"; c.workloads[0].cloudEnvFileName = "/etc/kubernetes/azurestackcloud.json"; },
+    problems: [{ path: "workloads[0].cloudEnvFileName", message: "is only allowed with cloudName \"AzureStackCloud\" (other clouds ignore the file), " +
+      "got cloudName \"AzureChinaCloud\"; leave it out or set cloudName to \"AzureStackCloud\"" }],
+  },
+  {
+    name: "the environment file is a relative path",
+    mutate: (c) => { c.workloads[0].cloudName = "AzureStackCloud"; c.workloads[0].cloudEnvFileName = "azurestackcloud.json"; },
+    problems: [{ path: "workloads[0].cloudEnvFileName", message: `"azurestackcloud.json" is not allowed; must be ${ABS_PATH}` }],
+  },
 
   // --- mount paths ---
   {

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { RULES } from "../../config/naming-rules";
-import { ProbeConfig, SecretObjectConfig, SecretSyncConfig } from "../../config/types";
+import { ImagePullPolicy, ProbeConfig, SecretObjectConfig, SecretSyncConfig } from "../../config/types";
 import { MountIdentity } from "./mount-identity";
 import { SecretProviderClass } from "./secret-provider-class";
 import { WorkloadNamespace } from "./workload-namespace";
@@ -22,12 +22,20 @@ export interface SecretMountedAppProps {
   readonly tenantId: string;
   readonly objects: readonly SecretObjectConfig[];
   readonly image: string;
+  /**
+   * When the kubelet pulls the image. Only a pre-loaded image on a node without registry access
+   * (air-gapped or test nodes) needs "IfNotPresent" or "Never".
+   * @default "Always"
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
   /** @default "/mnt/secrets-store" */
   readonly mountPath?: string;
   /** @default 1 */
   readonly replicas?: number;
   /** @default - the provider's default cloud */
   readonly cloudName?: string;
+  /** Custom Azure environment file, with cloudName AzureStackCloud only (see SecretProviderClassProps). @default - none */
+  readonly cloudEnvFileName?: string;
   /** @default - no Kubernetes Secret and no environment variables */
   readonly syncToKubernetesSecret?: SecretSyncConfig;
   /**
@@ -87,6 +95,7 @@ export class SecretMountedApp extends Construct {
       identity,
       objects: props.objects,
       cloudName: props.cloudName,
+      cloudEnvFileName: props.cloudEnvFileName,
       syncToKubernetesSecret: props.syncToKubernetesSecret,
       dependsOn: [props.namespace.ready],
     });
@@ -119,7 +128,7 @@ export class SecretMountedApp extends Construct {
               // The registry authorizes every start: with IfNotPresent, a pod on the same node could run a
               // cached private image without pull rights. The digest already fixes which image runs.
               // https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#alwayspullimages (CKV_K8S_15)
-              imagePullPolicy: "Always",
+              imagePullPolicy: props.imagePullPolicy ?? "Always",
               command: props.command ? [...props.command] : undefined,
               env: env.length > 0 ? env : undefined,
               resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },

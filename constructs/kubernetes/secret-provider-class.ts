@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
-import { Annotations, ITerraformDependable } from "cdktf";
+import { Annotations, ITerraformDependable, Token } from "cdktf";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
-import { fileNameOf, SecretObjectConfig, SecretSyncConfig } from "../../config/types";
+import { RULES } from "../../config/naming-rules";
+import { AZURE_STACK_CLOUD, fileNameOf, SecretObjectConfig, SecretSyncConfig } from "../../config/types";
 import { MountIdentity } from "./mount-identity";
 import { renderObjectsParameter } from "./provider-objects";
 
@@ -16,6 +17,13 @@ export interface SecretProviderClassProps {
   readonly objects: readonly SecretObjectConfig[];
   /** @default - the provider's default, AzurePublicCloud */
   readonly cloudName?: string;
+  /**
+   * Custom Azure environment JSON file, as the provider's pods see it (the provider chart mounts
+   * it from the node). Required with cloudName AzureStackCloud and only allowed with it:
+   * https://azure.github.io/secrets-store-csi-driver-provider-azure/docs/configurations/custom-environments
+   * @default - none (a built-in cloud)
+   */
+  readonly cloudEnvFileName?: string;
   /**
    * Also copy mounted files into a Kubernetes Secret (secretObjects).
    * @default - no Kubernetes Secret: values exist only in the vault and the pod's tmpfs mount
@@ -40,6 +48,8 @@ export class SecretProviderClass extends Construct {
     const duplicate = files.find((f, i) => files.indexOf(f) !== i);
     if (duplicate) throw new Error(`SecretProviderClass ${props.name}: two objects land on file ${JSON.stringify(duplicate)}`);
 
+    checkCloudEnvFile(props);
+
     const parameters: Record<string, string> = {
       ...props.identity.spcParameters(),
       keyvaultName: props.keyVaultName,
@@ -47,6 +57,7 @@ export class SecretProviderClass extends Construct {
       objects: renderObjectsParameter(props.objects),
     };
     if (props.cloudName) parameters.cloudName = props.cloudName;
+    if (props.cloudEnvFileName) parameters.cloudEnvFileName = props.cloudEnvFileName;
 
     const spec: Record<string, unknown> = { provider: "azure", parameters };
     const sync = props.syncToKubernetesSecret;
@@ -70,5 +81,25 @@ export class SecretProviderClass extends Construct {
     this.resource = new Manifest(this, "manifest", { manifest: this.manifest, dependsOn: props.dependsOn });
     this.name = props.name;
     this.namespace = props.namespace;
+  }
+}
+
+/**
+ * go-autorest reads AzureStackCloud's endpoints only from the environment file, and every other
+ * cloud ignores it, so the two props come together or not at all.
+ */
+function checkCloudEnvFile(props: SecretProviderClassProps): void {
+  const { cloudName, cloudEnvFileName } = props;
+  if ([cloudName, cloudEnvFileName].some((v) => v !== undefined && Token.isUnresolved(v))) return;
+  if (cloudName === AZURE_STACK_CLOUD && !cloudEnvFileName) {
+    throw new Error(`SecretProviderClass ${props.name}: cloudEnvFileName is required with cloudName ${JSON.stringify(AZURE_STACK_CLOUD)}`);
+  }
+  if (cloudEnvFileName === undefined) return;
+  if (cloudName !== AZURE_STACK_CLOUD) {
+    throw new Error(`SecretProviderClass ${props.name}: cloudEnvFileName is only allowed with cloudName ${JSON.stringify(AZURE_STACK_CLOUD)}, ` +
+      `got ${cloudName === undefined ? "no cloudName" : JSON.stringify(cloudName)}`);
+  }
+  if (!RULES.absolutePath.pattern.test(cloudEnvFileName)) {
+    throw new Error(`SecretProviderClass ${props.name}: cloudEnvFileName ${JSON.stringify(cloudEnvFileName)} is invalid: must be ${RULES.absolutePath.allowed}`);
   }
 }

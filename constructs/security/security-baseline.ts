@@ -126,6 +126,12 @@ export const BASELINE_RULES: readonly Rule[] = [
   { id: "pod-probes", types: DEPLOYMENTS, check: (c) => fail(containersOf(c).every((x) => x.liveness_probe && x.readiness_probe), "containers must have liveness and readiness probes") },
   { id: "pod-image-digest", types: DEPLOYMENTS, check: (c) => fail(containersOf(c).every((x) => /@sha256:[0-9a-f]{64}$/.test(x.image ?? "")), "images must be pinned by digest") },
   {
+    // With a cached image, a pod on the same node could run a private image it has no pull rights for (CKV_K8S_15).
+    id: "pod-image-pull-always",
+    types: DEPLOYMENTS,
+    check: (c) => fail(containersOf(c).every((x) => x.image_pull_policy === "Always"), "containers must set image_pull_policy \"Always\" so the registry authorizes every start"),
+  },
+  {
     // The CSI driver gets its own token with each mount request, in both identity modes (see MountIdentity).
     id: "pod-no-service-account-token",
     types: DEPLOYMENTS,
