@@ -5,7 +5,7 @@ import { parseConfig } from "../../config/parse-config";
 import { AppConfig } from "../../config/types";
 import { PLATFORM_OUTPUTS } from "../../stacks/platform-outputs";
 import { synthAny } from "../helpers/synth";
-import { asList, kubectl, kubectlOk, workloadObjects } from "../cluster/harness";
+import { asList, kubectlOk, workloadObjects } from "../cluster/harness";
 import { FakeAzure, startFakeAzure, VAULT_RESOURCE } from "./fake-azure";
 import {
   containerPid, E2E_DIR, eventsOf, eventually, fileInContainer, filesInContainer, getJson, podsOf, podState,
@@ -124,9 +124,14 @@ afterAll(async () => {
   if (fake) await fake.close();
 });
 
+/** The workload whose secret the vault does not have yet (point 5). */
+const WAITING = "pending";
+
 describe("1. the app's own objects run", () => {
   test("every Deployment the config declares but the one waiting for a missing secret has a running, ready pod", async () => {
-    for (const name of ["orders", "billing", "reports"]) await runningPod(name);
+    const names = config.workloads.map((w) => w.name).filter((name) => name !== WAITING);
+    expect(names).toEqual(["orders", "billing", "reports"]);
+    for (const name of names) await runningPod(name);
   });
 });
 
@@ -138,14 +143,42 @@ describe("2. secrets arrive as files, not as Kubernetes objects", () => {
     expect(fileInContainer(pid, `${MOUNT}/api-key.txt`)).toEqual({ content: VALUES["api-key"], mode: "0644" });
   });
 
+  test("every running workload has exactly the files its config names, with the vault's values", async () => {
+    for (const workload of config.workloads.filter((w) => w.name !== WAITING)) {
+      const { pid } = await runningPod(workload.name);
+      const files = workload.objects.map((o) => o.objectAlias ?? o.objectName);
+      expect({ workload: workload.name, files: filesInContainer(pid, workload.mountPath).sort() }).toEqual({ workload: workload.name, files: [...files].sort() });
+      for (const o of workload.objects) {
+        expect(fileInContainer(pid, `${workload.mountPath}/${o.objectAlias ?? o.objectName}`)).toEqual({
+          content: (VALUES as Record<string, string>)[o.objectName],
+          // The driver's default mode when the config sets none.
+          mode: o.filePermission ?? "0644",
+        });
+      }
+    }
+  });
+
   test("the mount is read-only in the container", async () => {
     const { pid } = await runningPod("orders");
     expect(() => fs.writeFileSync(`/proc/${pid}/root${MOUNT}/db-password`, "x")).toThrow(/EROFS|read-only/i);
   });
 
   test("no Kubernetes Secret holds a value in a namespace that does not opt in to sync", async () => {
+    for (const workload of config.workloads.filter((w) => !w.syncToKubernetesSecret)) {
+      expect({ namespace: workload.namespace, secrets: getJson(["secrets", "-n", workload.namespace]).items }).toEqual({ namespace: workload.namespace, secrets: [] });
+    }
+  });
+
+  test("no object anywhere in the cluster holds a vault value, but the Secret a workload opted in to", async () => {
     await runningPod("orders");
-    expect(getJson(["secrets", "-n", "orders"]).items).toEqual([]);
+    const all = getJson(["secrets,configmaps,secretproviderclasspodstatuses,events", "--all-namespaces"]).items
+      .filter((o: any) => !(o.kind === "Secret" && o.metadata.namespace === "reports" && o.metadata.name === "reports-env"));
+    const text = JSON.stringify(all);
+    expect(all.length).toBeGreaterThan(0);
+    for (const value of Object.values(VALUES)) {
+      expect(text).not.toContain(value);
+      expect(text).not.toContain(Buffer.from(value).toString("base64"));
+    }
   });
 
   test("a workload that opts in to sync gets exactly its Secret, holding the configured keys", async () => {
@@ -222,11 +255,30 @@ describe("4. the identity the vault grants is the identity the pod uses", () => 
     expect(imds.length).toBeGreaterThan(0);
     expect(imds.map((r) => r.outcome)).toEqual(imds.map(() => `managed identity token issued to ${ADDON_CLIENT_ID} for ${VAULT_RESOURCE}`));
   });
+
+  test("an identity the node does not have cannot mount, and the refusal names it", async () => {
+    const spc = JSON.parse(JSON.stringify(objects.find((o) => o.kind === "SecretProviderClass" && o.metadata.namespace === "billing")));
+    spc.metadata.name = "stranger-secrets";
+    spc.spec.parameters.userAssignedIdentityID = workloadClientId("stranger");
+    const stranger = JSON.parse(JSON.stringify(deployment("billing")));
+    stranger.metadata.name = "stranger";
+    stranger.spec.selector.matchLabels["app.kubernetes.io/name"] = "stranger";
+    stranger.spec.template.metadata.labels["app.kubernetes.io/name"] = "stranger";
+    stranger.spec.template.spec.volumes.find((v: any) => v.csi).csi.volumeAttributes.secretProviderClass = "stranger-secrets";
+    kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList([spc, stranger]));
+    const pod = await eventually("the stranger's pod", 30_000, () => podsOf(stranger)[0]);
+    const failure = await eventually("a FailedMount event", 60_000,
+      () => eventsOf("billing", pod.metadata.name).find((e) => e.startsWith("FailedMount") && e.includes("ManagedIdentityCredential")),
+      () => podState("billing", pod.metadata.name));
+    expect(failure).toContain("the requested identity isn't assigned to this resource");
+    expect(fake.log.some((r) => r.outcome === `refused: managed identity '${workloadClientId("stranger")}' is not assigned`)).toBe(true);
+    kubectlOk(["delete", "deployment", "-n", "billing", "stranger", "--wait=false"]);
+  });
 });
 
 describe("5. a missing secret", () => {
   test("leaves the pod in ContainerCreating with the provider's error in its events", async () => {
-    const d = deployment("pending");
+    const d = deployment(WAITING);
     const pod = await eventually("the pending pod", 30_000, () => podsOf(d)[0]);
     const failure = await eventually("a FailedMount event", 60_000,
       () => eventsOf("pending", pod.metadata.name).find((e) => e.startsWith("FailedMount") && e.includes("SecretNotFound")),
@@ -238,9 +290,11 @@ describe("5. a missing secret", () => {
   });
 
   test("the file appears once the secret is set, without touching the Deployment", async () => {
+    const generation = getJson(["deployment", "-n", WAITING, WAITING]).metadata.generation;
     fake.setSecret("not-yet-set", "now-set");
-    const { pid } = await runningPod("pending");
+    const { pid } = await runningPod(WAITING);
     expect(fileInContainer(pid, `${MOUNT}/not-yet-set`)?.content).toBe("now-set");
+    expect(getJson(["deployment", "-n", WAITING, WAITING]).metadata.generation).toBe(generation);
   });
 });
 

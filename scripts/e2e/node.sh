@@ -148,6 +148,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
       runtime_type = "io.containerd.runc.v2"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
         SystemdCgroup = false
+        Root = "$dir/containerd/runc"
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "$CNI_BIN"
     conf_dir = "$dir/cni/net.d"
@@ -235,6 +236,8 @@ cmd_start() {
   bins=$("$HERE/build.sh")
   crd=$("$CONTROL_PLANE" crd)
   cgroup_folders >"$dir/cgroups.before"
+  local path
+  for path in "${HOST_PATHS[@]}"; do [[ -e "$path" ]] || echo "$path"; done >"$dir/host-paths.created"
 
   "$CONTROL_PLANE" start "$dir"
   start_containerd "$dir"
@@ -272,39 +275,38 @@ ENV
   log "node $NODE_NAME ready (state: $dir)"
 }
 
-# Stops a process from its PID file if it still runs the binary named in <dir>/<name>.exe or any binary.
+# Stops a process from its PID file, only while it is still ours: every process this script or
+# the tests start names <dir> on its command line, so a recycled PID is left alone.
 stop_pid() {
   local dir=$1 name=$2 pid i
   [[ -f "$dir/$name.pid" ]] || return 0
   pid=$(cat "$dir/$name.pid")
-  if kill -0 "$pid" 2>/dev/null; then
+  if { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF "$dir/"; then
     kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
   fi
   rm -f "$dir/$name.pid"
 }
 
+# Host paths outside <dir> that containerd and the CNI plugins use whatever their config says
+# (shim sockets, the CNI result cache); removed at stop only when the start created them.
+HOST_PATHS=(/run/containerd /var/lib/cni)
+
 cmd_stop() {
   local dir=${1:?usage: $0 stop <dir>} name
   [[ -d "$dir" ]] || return 0
   dir=$(cd "$dir" && pwd)
-  # The pods first, while containerd still runs: their processes live outside containerd's own PID.
-  if [[ -S "$dir/containerd.sock" ]]; then
-    stop_pid "$dir" kubelet
-    local id
-    for id in $(ctr --address "$dir/containerd.sock" -n k8s.io tasks ls -q 2>/dev/null); do
-      ctr --address "$dir/containerd.sock" -n k8s.io tasks kill -a -s SIGKILL "$id" >/dev/null 2>&1 || true
-    done
-    for id in $(ctr --address "$dir/containerd.sock" -n k8s.io tasks ls -q 2>/dev/null); do
-      ctr --address "$dir/containerd.sock" -n k8s.io tasks delete -f "$id" >/dev/null 2>&1 || true
-    done
-  fi
-  for name in azure-provider csi-node-registrar secrets-store-csi-driver kubelet kube-scheduler kube-controller-manager containerd; do
+  # kubelet first, so it restarts nothing; then every process in the pods' cgroups.
+  stop_pid "$dir" kubelet
+  local folder pid
+  for folder in $(cgroup_folders | grep -vxF -f "$dir/cgroups.before" 2>/dev/null); do
+    for pid in $(cat "$folder/cgroup.procs" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+  done
+  for name in azure-provider csi-node-registrar secrets-store-csi-driver kube-scheduler kube-controller-manager containerd; do
     stop_pid "$dir" "$name"
   done
   # The shims outlive containerd by design; ours name our socket on their command line.
-  local pid
   for pid in $(pgrep -f "containerd-shim-runc-v2 .*-address $dir/containerd.sock" || true); do
     kill -KILL "$pid" 2>/dev/null || true
   done
@@ -313,11 +315,19 @@ cmd_stop() {
   local mount
   while read -r mount; do umount -l "$mount" 2>/dev/null || true; done < <(
     awk -v d="$dir/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
-  # The cgroup folders the pods got, deepest first; those that were there before stay.
-  local folder
-  while read -r folder; do rmdir "$folder" 2>/dev/null || true; done < <(
-    cgroup_folders | grep -vxF -f "$dir/cgroups.before" 2>/dev/null | sort -r)
+  # The cgroup folders the pods got, deepest first (a folder goes once its processes are gone).
+  local i left
+  for ((i = 0; i < 50; i++)); do
+    left=0
+    while read -r folder; do rmdir "$folder" 2>/dev/null || left=1; done < <(
+      cgroup_folders | grep -vxF -f "$dir/cgroups.before" 2>/dev/null | sort -r)
+    ((left == 0)) && break
+    sleep 0.1
+  done
   ip link del "$E2E_BRIDGE" 2>/dev/null || true
+  local path
+  while read -r path; do rm -rf "$path"; done < <(cat "$dir/host-paths.created" 2>/dev/null)
+  rm -f "$dir/host-paths.created"
   return 0
 }
 
