@@ -284,6 +284,10 @@ describe("5. a missing secret", () => {
       () => eventsOf("pending", pod.metadata.name).find((e) => e.startsWith("FailedMount") && e.includes("SecretNotFound")),
       () => podState("pending", pod.metadata.name));
     expect(failure).toContain("A secret with (name/id) not-yet-set was not found in this key vault");
+    // The README's troubleshooting section quotes this error; it must stay what the provider says.
+    const message = /"message": "[^"]*"/.exec(failure)?.[0];
+    expect(message).toBeDefined();
+    expect(fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8")).toContain(message);
     const live = getJson(["pod", "-n", "pending", pod.metadata.name]);
     expect(live.status.phase).toBe("Pending");
     expect(live.status.containerStatuses[0].state.waiting.reason).toBe("ContainerCreating");

@@ -331,6 +331,29 @@ cmd_stop() {
   return 0
 }
 
+# What a stop left behind under <dir>, one line each; nothing when it is clean.
+leftovers() {
+  local dir=$1
+  pgrep -af -- "$dir/" | grep -v "pgrep" | sed 's/^/process: /' || true
+  awk -v d="$dir/" 'index($5, d) == 1 { print "mount: " $5 }' /proc/self/mountinfo
+  cgroup_folders | grep -vxF -f "$dir/cgroups.before" 2>/dev/null | sed 's/^/cgroup: /' || true
+  ip link show "$E2E_BRIDGE" >/dev/null 2>&1 && echo "bridge: $E2E_BRIDGE"
+  return 0
+}
+
+# Stops everything, then checks that nothing is left; a leftover fails the run.
+stop_and_check() {
+  local dir=$1 status=$2 left
+  cmd_stop "$dir"
+  left=$(leftovers "$dir")
+  if [[ -n "$left" ]]; then
+    while IFS= read -r line; do log "ERROR: left after stop: $line"; done <<<"$left"
+    status=1
+  fi
+  rm -rf "$dir"
+  exit "$status"
+}
+
 cmd_test() {
   cmd_check
   cd "$ROOT"
@@ -339,7 +362,7 @@ cmd_test() {
   log "binaries ready in $((SECONDS - started)) s ($bins)"
   E2E_RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX")
   JEST_PID=
-  trap 'cmd_stop "$E2E_RUN_DIR"; rm -rf "$E2E_RUN_DIR"' EXIT
+  trap 'stop_and_check "$E2E_RUN_DIR" $?' EXIT
   trap '[[ -n "$JEST_PID" ]] && kill -TERM "$JEST_PID" 2>/dev/null; exit 130' INT TERM HUP
   started=$SECONDS
   cmd_start "$E2E_RUN_DIR"
