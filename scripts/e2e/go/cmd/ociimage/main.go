@@ -142,7 +142,7 @@ func main() {
 			// containerd's own exporter writes both: the full name for containerd (ctr import uses
 			// it), the tag alone as the OCI reference name (the OCI layout's meaning of it).
 			Annotations: map[string]string{
-				"io.containerd.image.name":         *name,
+				"io.containerd.image.name":          *name,
 				"org.opencontainers.image.ref.name": tag,
 			},
 		}},
