@@ -103,9 +103,12 @@ async function runningPod(name: string): Promise<{ pod: any; pid: number }> {
 
 beforeAll(async () => {
   const saKey = fs.readFileSync(path.join(E2E_DIR, "pki", "sa.pub"), "utf8");
+  // Inside the node's folder, which `node.sh` removes with everything else.
+  const fakeDir = path.join(E2E_DIR, "fake-azure");
+  fs.mkdirSync(fakeDir, { recursive: true });
   const platformPreview = synthAny(e2eConfig("/placeholder")).stackJson("platform");
   fake = await startFakeAzure({
-    dir: fs.mkdtempSync(path.join(E2E_DIR, "fake-azure-")),
+    dir: fakeDir,
     tenantId: TENANT_ID,
     vaultName: VAULT_NAME,
     workloadIdentities: federatedCredentials(platformPreview),
