@@ -128,25 +128,6 @@ cmd_crd() {
   echo "$dir/$CRD_FILE"
 }
 
-# N distinct free TCP ports on 127.0.0.1, chosen by the kernel (bound together, then released; the
-# short window before etcd and kube-apiserver bind them is accepted).
-free_ports() {
-  node -e '
-    const net = require("net");
-    const servers = Array.from({ length: Number(process.argv[1]) }, () => net.createServer());
-    Promise.all(servers.map((s) => new Promise((ok) => s.listen(0, "127.0.0.1", ok)))).then(() => {
-      console.log(servers.map((s) => s.address().port).join(" "));
-      servers.forEach((s) => s.close());
-    });' "$1"
-}
-
-# Starts a binary in the background with its output in <dir>/<name>.log and its PID in <dir>/<name>.pid.
-spawn() {
-  local dir=$1 name=$2; shift 2
-  "$@" >"$dir/$name.log" 2>&1 &
-  echo $! >"$dir/$name.pid"
-}
-
 cmd_start() {
   local dir=${1:?usage: $0 start <dir>}
   local kubectl
@@ -242,7 +223,7 @@ cmd_stop() {
     if [[ -n "$exe" && "${exe% (deleted)}" == "$(readlink -f "$CACHE/$name")" ]]; then
       kill -TERM "$pid" 2>/dev/null || true
       for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+      kill -KILL "$pid" 2>/dev/null || true
     fi
     rm -f "$dir/$name.pid"
   done

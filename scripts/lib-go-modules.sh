@@ -12,8 +12,8 @@ CSI_DRIVER_SUM="h1:SBsYaGmuQN9EIHwi32gaf0k94hyjjeaQ5eWeyqC0lWQ="
 # Builds yield the CPU to other work on shared machines and CI runners.
 NICE=(nice -n 10)
 
-log() { echo "${LOG_NAME:-build}: $*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=scripts/lib-shell.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib-shell.sh"
 
 # `go mod download -json <module>@<version>` -> its Dir (read-only module cache copy), after checking
 # Sum against the optional third argument (a go.sum `h1:` hash).

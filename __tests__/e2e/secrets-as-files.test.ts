@@ -6,11 +6,10 @@ import { AppConfig } from "../../config/types";
 import { PLATFORM_OUTPUTS } from "../../stacks/platform-outputs";
 import { synthAny } from "../helpers/synth";
 import { asList, kubectlOk, workloadObjects } from "../cluster/harness";
-import { FakeAzure, startFakeAzure, VAULT_RESOURCE } from "./fake-azure";
-import {
-  containerPid, E2E_DIR, eventsOf, eventually, fileInContainer, filesInContainer, getJson, podsOf, podState,
-  ROTATION_POLL_MS, startAzureProvider, stopProcess,
-} from "./node";
+import { FakeAzure, startFakeAzure, VAULT_DNS_SUFFIX, VAULT_RESOURCE } from "./fake-azure";
+import { startAzureProvider, stopProcess } from "./azure-provider";
+import { containerPid, fileInContainer, filesInContainer } from "./container";
+import { E2E_DIR, eventsOf, eventually, getJson, podsOf, podState, ROTATION_POLL_MS } from "./node";
 
 /**
  * The seed's three promises, proven with the real Secrets Store CSI driver, its Azure provider,
@@ -84,6 +83,7 @@ function federatedCredentials(platform: any): { clientId: string; subject: strin
     }));
 }
 
+const ROTATED = "rotated horse battery staple";
 const VALUES = { "db-password": "correct horse battery staple", "api-key": "ak-0001", "report-token": "rt-0001" } as const;
 
 let fake: FakeAzure;
@@ -92,10 +92,18 @@ let config: AppConfig;
 let objects: any[];
 const deployment = (name: string) => objects.find((o) => o.kind === "Deployment" && o.metadata.name === name);
 
+/** The README's fenced block that contains `marker`, without its list indentation. */
+function readmeQuote(marker: string): string {
+  const readme = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8");
+  const block = readme.split(/^ *```[a-z]*\n/m).find((b, i) => i % 2 === 1 && b.includes(marker));
+  if (!block) throw new Error(`README has no fenced block with ${marker}`);
+  return block.split("\n").map((line) => line.replace(/^ {2}/, "")).join("\n").trimEnd();
+}
+
 /** The one pod of a Deployment once it runs and is ready, with its app container's PID. */
-async function runningPod(name: string): Promise<{ pod: any; pid: number }> {
+async function runningPod(name: string, timeoutMs = 90_000): Promise<{ pod: any; pid: number }> {
   const d = deployment(name);
-  const pod = await eventually(`a ready pod of Deployment ${d.metadata.namespace}/${name}`, 90_000, () => podsOf(d).find((p) =>
+  const pod = await eventually(`a ready pod of Deployment ${d.metadata.namespace}/${name}`, timeoutMs, () => podsOf(d).find((p) =>
     p.status.phase === "Running" && p.status.conditions?.some((c: any) => c.type === "Ready" && c.status === "True")),
   () => podsOf(d).map((p) => podState(p.metadata.namespace, p.metadata.name)).join("\n") || "no pod");
   return { pod, pid: containerPid(pod.status.containerStatuses[0].containerID) };
@@ -194,16 +202,17 @@ describe("2. secrets arrive as files, not as Kubernetes objects", () => {
 });
 
 describe("3. a rotated secret reaches the pod without a redeploy", () => {
-  test("a new value in the vault replaces the file within the poll interval, with no restart and no new generation", async () => {
+  test("a new value in the vault replaces the file within the poll interval, by the driver's rotation, with no restart and no new generation", async () => {
     const { pod, pid } = await runningPod("orders");
     const generation = getJson(["deployment", "-n", "orders", "orders"]).metadata.generation;
-    const rotated = "rotated horse battery staple";
-    const changedAt = Date.now();
-    fake.setSecret("db-password", rotated);
-    await eventually("the rotated value in the file", ROTATION_POLL_MS + 20_000,
-      () => (fileInContainer(pid, `${MOUNT}/db-password`)?.content === rotated ? true : undefined));
-    const tookMs = Date.now() - changedAt;
-    expect(tookMs).toBeLessThan(ROTATION_POLL_MS + 20_000);
+    fake.setSecret("db-password", ROTATED);
+    // The margin covers the provider's round trip; kubelet's own republish (requiresRepublish)
+    // comes only every minute, so a change this fast is the driver's rotation poll.
+    await eventually("the rotated value in the file", ROTATION_POLL_MS + 5_000,
+      () => (fileInContainer(pid, `${MOUNT}/db-password`)?.content === ROTATED ? true : undefined));
+    const rotation = `MountRotationComplete: successfully rotated mounted contents for spc orders/orders-secrets`;
+    await eventually("the driver's rotation event on the pod", 10_000,
+      () => eventsOf("orders", pod.metadata.name).find((e) => e === rotation));
     const after = await runningPod("orders");
     expect(after.pod.metadata.uid).toBe(pod.metadata.uid);
     expect(after.pid).toBe(pid);
@@ -253,7 +262,9 @@ describe("4. the identity the vault grants is the identity the pod uses", () => 
 
   test("the add-on identity reads through the instance metadata endpoint, for its client id only", async () => {
     const { pid } = await runningPod("billing");
-    expect(fileInContainer(pid, `${MOUNT}/db-password`)?.content).toBeDefined();
+    // Point 3 rotated db-password, so this also shows rotation in add-on mode.
+    await eventually("the rotated value in billing's file", ROTATION_POLL_MS + 5_000,
+      () => (fileInContainer(pid, `${MOUNT}/db-password`)?.content === ROTATED ? true : undefined));
     const imds = fake.log.filter((r) => r.host.startsWith("169.254.169.254"));
     expect(imds.length).toBeGreaterThan(0);
     expect(imds.map((r) => r.outcome)).toEqual(imds.map(() => `managed identity token issued to ${ADDON_CLIENT_ID} for ${VAULT_RESOURCE}`));
@@ -287,10 +298,12 @@ describe("5. a missing secret", () => {
       () => eventsOf("pending", pod.metadata.name).find((e) => e.startsWith("FailedMount") && e.includes("SecretNotFound")),
       () => podState("pending", pod.metadata.name));
     expect(failure).toContain("A secret with (name/id) not-yet-set was not found in this key vault");
-    // The README's troubleshooting section quotes this error; it must stay what the provider says.
-    const message = /"message": "[^"]*"/.exec(failure)?.[0];
-    expect(message).toBeDefined();
-    expect(fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8")).toContain(message);
+    // The README's troubleshooting section quotes this event, with this run's names made generic.
+    const generic = failure.replace(/^FailedMount: /, "")
+      .replace(`for pod ${WAITING}/${pod.metadata.name},`, "for pod <namespace>/<pod>,")
+      .replace(`https://${VAULT_NAME}.${VAULT_DNS_SUFFIX}/`, "https://<key_vault_name>.vault.azure.net/")
+      .replaceAll("not-yet-set", "<name>");
+    expect(readmeQuote("ERROR CODE: SecretNotFound")).toBe(generic.trimEnd());
     const live = getJson(["pod", "-n", "pending", pod.metadata.name]);
     expect(live.status.phase).toBe("Pending");
     expect(live.status.containerStatuses[0].state.waiting.reason).toBe("ContainerCreating");
@@ -299,14 +312,16 @@ describe("5. a missing secret", () => {
   test("the file appears once the secret is set, without touching the Deployment", async () => {
     const generation = getJson(["deployment", "-n", WAITING, WAITING]).metadata.generation;
     fake.setSecret("not-yet-set", "now-set");
-    const { pid } = await runningPod(WAITING);
+    // kubelet retries a failed mount with a growing back-off, up to about 2 minutes.
+    const { pid } = await runningPod(WAITING, 150_000);
     expect(fileInContainer(pid, `${MOUNT}/not-yet-set`)?.content).toBe("now-set");
     expect(getJson(["deployment", "-n", WAITING, WAITING]).metadata.generation).toBe(generation);
   });
 });
 
-describe("nothing left the machine", () => {
-  test("every request the fake saw was for a name it serves; none was refused as unknown", () => {
-    expect(fake.log.filter((r) => r.outcome.startsWith("refused: not served"))).toEqual([]);
+describe("the fake Azure", () => {
+  test("every request it saw was for a name it serves: the provider asked for nothing else through its proxy", () => {
+    expect(fake.log.length).toBeGreaterThan(0);
+    expect(fake.log.filter((r) => /^refused: .*not served/.test(r.outcome))).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@
 #     csi-node-registrar                        go/cmd/csi-node-registrar (node-driver-registrar is not served)
 #     images/secret-reader.oci.tar              e2e.local/secret-reader:1 (go/cmd/secret-reader)
 #     images/pause.oci.tar                      e2e.local/pause:1 (go/cmd/pause)
-#     etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl
+#     kube-controller-manager kube-scheduler kubelet
 #                                               links into the cache of `scripts/control-plane.sh build --node`
 #     versions.json                             what was built, from which module versions
 #
@@ -31,10 +31,13 @@ AZURE_PROVIDER_VERSION=v1.7.0
 AZURE_PROVIDER_SUM="h1:AH0E+WUChxfWKUIXf8EE+1OI/gNBJONSIfRzfsuIkFE="
 GO_SRC=$HERE/go
 IMAGES=("secret-reader e2e.local/secret-reader:1 65532" "pause e2e.local/pause:1 65535")
-K8S_BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kubelet)
+K8S_BINARIES=(kube-controller-manager kube-scheduler kubelet)
+# The newest `go` line among the modules built here (the provider v1.7.0's go.mod); an older
+# toolchain refuses them under GOTOOLCHAIN=local, so it is checked before minutes of building.
+GO_MIN=1.24.2
 
-# Static binaries (as upstream builds them), reproducible, with the installed toolchain only
-# (the modules' go.mod may ask for a newer patch release).
+# Static binaries (as upstream builds them), reproducible, with the installed toolchain only:
+# GOTOOLCHAIN=local never downloads another Go (see GO_MIN).
 go_build() {
   (cd "$1" && shift && CGO_ENABLED=0 GOTOOLCHAIN=local "${NICE[@]}" go build -trimpath -buildvcs=false "$@")
 }
@@ -79,15 +82,20 @@ build_own() {
   mv "$bin/csi-node-registrar" "$OUT/csi-node-registrar"
 }
 
-# Links the Kubernetes binaries into the folder (on every run: the control-plane cache may move).
+# Links the node's Kubernetes binaries into the folder (on every run: the control-plane cache may move).
 link_kubernetes() {
-  local k8s=$1 name kubectl
+  local k8s=$1 name
   for name in "${K8S_BINARIES[@]}"; do
     [[ "$(readlink "$OUT/$name" 2>/dev/null)" == "$k8s/$name" ]] || ln -sfn "$k8s/$name" "$OUT/$name"
   done
-  # control-plane.sh builds no kubectl when the one on the PATH fits.
-  if [[ -x "$k8s/kubectl" ]]; then kubectl=$k8s/kubectl; else kubectl=$(command -v kubectl) || die "no kubectl"; fi
-  [[ "$(readlink "$OUT/kubectl" 2>/dev/null)" == "$kubectl" ]] || ln -sfn "$kubectl" "$OUT/kubectl"
+}
+
+# The installed Go is at least GO_MIN?
+go_is_new_enough() {
+  local have
+  have=$(go env GOVERSION) || return 1
+  have=${have#go}
+  [[ "$(printf '%s\n%s\n' "$GO_MIN" "${have%%[-+ ]*}" | sort -V | head -1)" == "$GO_MIN" ]]
 }
 
 write_versions() {
@@ -121,6 +129,7 @@ step() {
 
 main() {
   command -v go >/dev/null || die "go is not installed (needed to build the e2e binaries)"
+  go_is_new_enough || die "$(go env GOVERSION) is older than go$GO_MIN, which the Azure provider's go.mod needs"
   local k8s started=$SECONDS
   k8s=$("$ROOT/scripts/control-plane.sh" build --node) || die "building the Kubernetes binaries failed (see above)"
   HASH=$(source_hash)

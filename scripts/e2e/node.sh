@@ -5,10 +5,10 @@
 # registrar. The Azure provider and the fake Azure it talks to are started by the tests
 # (__tests__/e2e/), which own the fake's proxy address.
 #
-#   scripts/e2e/node.sh check            exit 3 with the reason when this machine cannot run it (not root, packages missing)
+#   scripts/e2e/node.sh check            exit 3 with the reasons when this machine cannot run it (not root, packages missing)
 #   scripts/e2e/node.sh start <dir>      start everything with its state in <dir>; writes <dir>/e2e.env
-#   scripts/e2e/node.sh stop <dir>       stop everything started in <dir> (by PID file), unmount, delete its cgroups and bridge
-#   scripts/e2e/node.sh test [args]      check, build, start, run jest -c jest.e2e.config.js [args], stop
+#   scripts/e2e/node.sh stop <dir>       stop everything started in <dir>, unmount, delete its cgroups, bridge and host paths
+#   scripts/e2e/node.sh test [args]      check, build, start, run jest -c jest.e2e.config.js [args], stop, check nothing is left
 #
 # Everything listens on 127.0.0.1 or on unix sockets in <dir>; pods get a bridge of their own
 # (E2E_BRIDGE) with an address range that is not routed anywhere.
@@ -16,27 +16,41 @@ set -Eeuo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
+LOG_NAME=e2e
+# shellcheck source=scripts/lib-shell.sh
+source "$ROOT/scripts/lib-shell.sh"
 CONTROL_PLANE=$ROOT/scripts/control-plane.sh
 NODE_NAME=e2e-node
 DRIVER_NAME=secrets-store.csi.k8s.io
-# Names the kernel sees outside <dir>: one bridge, one cgroup subtree per controller.
+# Names the kernel sees outside <dir>: a bridge and its address range. So one run at a time per
+# machine: `test` holds LOCK_FILE, and `start` refuses while a test holds it.
 E2E_BRIDGE=kvcsi-e2e0
 POD_CIDR=10.244.77.0/24
+LOCK_FILE=${TMPDIR:-/tmp}/aks-keyvault-csi-e2e.lock
 # Without QoS cgroups kubelet gives containerd no cgroup parent, and containerd puts each
 # container under /<namespace>/<id>.
 CGROUP_PARENT=k8s.io
+# Host paths that containerd and the CNI plugins use whatever their config says (shim sockets,
+# the CNI result cache, network namespaces): removed at stop only when the start created them.
+HOST_PATHS=(/run/containerd /var/lib/cni /run/netns)
 # Short enough for the driver's rotation to show within a test's patience, long enough that the
 # driver does not spend the run polling (issue 15 measured 8 s for a 10 s poll).
-ROTATION_POLL=5s
+ROTATION_POLL_SECONDS=5
+# .ci/run installs the same list.
 PACKAGES=(containerd runc containernetworking-plugins)
 CNI_BIN=/usr/lib/cni
 
-log() { echo "e2e: $*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
 # Why this machine cannot run the end-to-end test, one reason per line; nothing when it can.
 missing_prerequisites() {
-  [[ $(id -u) -eq 0 ]] || echo "not root (containerd, kubelet and the CSI driver mount file systems and create cgroups)"
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "not root (containerd, kubelet and the CSI driver mount file systems and create cgroups)"
+  elif (( (0x$(awk '/^CapEff:/ { print $2 }' /proc/self/status) >> 21 & 1) == 0 )); then
+    echo "root without CAP_SYS_ADMIN (an unprivileged container): nothing can be mounted"
+  fi
+  if awk '$2 == "/sys/fs/cgroup" && $4 ~ /^ro(,|$)/ { found = 1 } END { exit !found }' /proc/mounts; then
+    echo "/sys/fs/cgroup is mounted read-only: kubelet cannot create the pods' cgroups"
+  fi
+  [[ -d /sys/fs/cgroup/memory || -f /sys/fs/cgroup/cgroup.controllers ]] || echo "no cgroup file system under /sys/fs/cgroup"
   local cmd
   for cmd in containerd containerd-shim-runc-v2 runc ctr; do
     command -v "$cmd" >/dev/null || echo "no $cmd on the PATH (Debian packages: ${PACKAGES[*]})"
@@ -44,9 +58,12 @@ missing_prerequisites() {
   for cmd in bridge host-local loopback; do
     [[ -x $CNI_BIN/$cmd ]] || echo "no CNI plugin $CNI_BIN/$cmd (Debian package containernetworking-plugins)"
   done
+  for cmd in ip umount flock; do
+    command -v "$cmd" >/dev/null || echo "no $cmd on the PATH (Debian packages iproute2, mount, util-linux)"
+  done
   command -v go >/dev/null || echo "no go on the PATH (the binaries are built from Go modules)"
+  grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null || true
   grep -qw overlay /proc/filesystems || echo "the kernel has no overlay file system (containerd's snapshotter)"
-  [[ -d /sys/fs/cgroup/memory || -f /sys/fs/cgroup/cgroup.controllers ]] || echo "no cgroup file system under /sys/fs/cgroup"
 }
 
 cmd_check() {
@@ -57,27 +74,12 @@ cmd_check() {
   exit 3
 }
 
-free_ports() {
-  node -e '
-    const net = require("net");
-    const servers = Array.from({ length: Number(process.argv[1]) }, () => net.createServer());
-    Promise.all(servers.map((s) => new Promise((ok) => s.listen(0, "127.0.0.1", ok)))).then(() => {
-      console.log(servers.map((s) => s.address().port).join(" "));
-      servers.forEach((s) => s.close());
-    });' "$1"
-}
-
-spawn() {
-  local dir=$1 name=$2; shift 2
-  "$@" >"$dir/$name.log" 2>&1 &
-  echo $! >"$dir/$name.pid"
-}
-
 # The cgroup hierarchies of this machine: every v1 controller folder, or the one v2 root.
 cgroup_roots() {
   if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then echo /sys/fs/cgroup; return; fi
   local d
   for d in /sys/fs/cgroup/*/; do [[ -f "$d/cgroup.procs" ]] && echo "${d%/}"; done
+  return 0
 }
 
 # Every cgroup folder under CGROUP_PARENT, in every hierarchy.
@@ -87,6 +89,26 @@ cgroup_folders() {
     [[ -d "$root/$CGROUP_PARENT" ]] && find "$root/$CGROUP_PARENT" -type d
   done
   return 0
+}
+
+# PIDs of the processes whose command line contains <text> (a fixed string, not a pattern).
+pids_naming() {
+  local file pid
+  for file in $(grep -alF -- "$1" /proc/[0-9]*/cmdline 2>/dev/null); do
+    pid=${file#/proc/}
+    pid=${pid%/cmdline}
+    # grep itself named the text, and is gone by now.
+    [[ -d /proc/$pid && $pid != "$$" && $pid != "$BASHPID" ]] && echo "$pid"
+  done
+  return 0
+}
+
+# Mount points under <dir>, deepest first, decoded from /proc/self/mountinfo's octal escapes.
+mounts_under() {
+  local prefix mount
+  prefix=$(printf '%s/' "$1" | sed 's/ /\\040/g')
+  PREFIX=$prefix awk 'index($5, ENVIRON["PREFIX"]) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
+    while read -r mount; do printf '%b\n' "$mount"; done
 }
 
 wait_for() {
@@ -127,7 +149,9 @@ start_containerd() {
 }
 CNI
   # restrict_oom_score_adj: runc cannot lower its own oom_score_adj on this kind of VM and fails
-  # with "can't get final child's PID from pipe: EOF" (issue 15). cgroupfs on both sides: no systemd.
+  # with "can't get final child's PID from pipe: EOF" (issue 15). cgroupfs on both sides: no
+  # systemd. Network namespaces are mounted under the state folder, so stop unmounts them with
+  # everything else (the default, /run/netns, kept a namespace and its veth per pod).
   cat >"$dir/containerd/config.toml" <<TOML
 version = 2
 root = "$dir/containerd/root"
@@ -141,6 +165,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
   sandbox_image = "e2e.local/pause:1"
   restrict_oom_score_adj = true
   enable_selinux = false
+  netns_mounts_under_state_dir = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
@@ -161,25 +186,25 @@ TOML
 import_images() {
   local dir=$1 images=$2 archive
   for archive in "$images"/*.oci.tar; do
-    ctr --address "$dir/containerd.sock" -n k8s.io images import --no-unpack=false "$archive" >/dev/null ||
+    ctr --address "$dir/containerd.sock" -n k8s.io images import "$archive" >/dev/null ||
       die "ctr could not import $archive"
   done
 }
 
 start_controllers() {
-  local dir=$1 k8s=$2
+  local dir=$1 bins=$2
   # Only what the test needs: Deployments become ReplicaSets become pods, and the node's
   # not-ready taint is lifted once the node is Ready.
-  spawn "$dir" kube-controller-manager "$k8s/kube-controller-manager" --kubeconfig "$dir/kubeconfig" \
+  spawn "$dir" kube-controller-manager "$bins/kube-controller-manager" --kubeconfig "$dir/kubeconfig" \
     --controllers=deployment,replicaset,nodelifecycle --leader-elect=false \
     --bind-address 127.0.0.1 --secure-port 0 --node-monitor-grace-period=40s
-  spawn "$dir" kube-scheduler "$k8s/kube-scheduler" --kubeconfig "$dir/kubeconfig" \
+  spawn "$dir" kube-scheduler "$bins/kube-scheduler" --kubeconfig "$dir/kubeconfig" \
     --authentication-kubeconfig "$dir/kubeconfig" --authorization-kubeconfig "$dir/kubeconfig" \
     --leader-elect=false --bind-address 127.0.0.1 --secure-port 0
 }
 
 start_kubelet() {
-  local dir=$1 k8s=$2 port
+  local dir=$1 bins=$2 port
   read -r port < <(free_ports 1)
   mkdir -p "$dir/kubelet" "$dir/pod-logs"
   # cgroup v1 (hybrid) on this kind of VM: kubelet 1.34 refuses it unless told otherwise; no
@@ -206,37 +231,43 @@ registerNode: true
 evictionHard: {memory.available: "1Mi", nodefs.available: "1%", imagefs.available: "1%"}
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
-syncFrequency: 10s
 YAML
-  spawn "$dir" kubelet "$k8s/kubelet" --config "$dir/kubelet.yaml" --kubeconfig "$dir/kubeconfig" \
+  spawn "$dir" kubelet "$bins/kubelet" --config "$dir/kubelet.yaml" --kubeconfig "$dir/kubeconfig" \
     --root-dir "$dir/kubelet" --hostname-override "$NODE_NAME" --node-ip 127.0.0.1 --v=2
 }
 
 start_csi_driver() {
-  local dir=$1 bins=$2 ports
-  read -r -a ports < <(free_ports 1)
+  local dir=$1 bins=$2 port
+  read -r port < <(free_ports 1)
   mkdir -p "$dir/kubelet/plugins/csi-secrets-store" "$dir/kubelet/plugins_registry" "$dir/providers"
   # The rotation reconciler reads KUBECONFIG, not --kubeconfig (pkg/rotation/reconciler.go buildConfig).
   KUBECONFIG=$dir/kubeconfig spawn "$dir" secrets-store-csi-driver "$bins/secrets-store-csi-driver" --kubeconfig "$dir/kubeconfig" \
     --endpoint "unix://$dir/kubelet/plugins/csi-secrets-store/csi.sock" --nodeid "$NODE_NAME" \
-    --provider-volume "$dir/providers" --enable-secret-rotation --rotation-poll-interval "$ROTATION_POLL" \
-    --metrics-addr "127.0.0.1:${ports[0]}"
+    --provider-volume "$dir/providers" --enable-secret-rotation --rotation-poll-interval "${ROTATION_POLL_SECONDS}s" \
+    --metrics-addr "127.0.0.1:$port"
   spawn "$dir" csi-node-registrar "$bins/csi-node-registrar" --driver-name "$DRIVER_NAME" \
     --csi-address "$dir/kubelet/plugins/csi-secrets-store/csi.sock" \
     --registration-socket "$dir/kubelet/plugins_registry/$DRIVER_NAME-reg.sock"
 }
 
-kubectl_() { "$dir/kubectl" --kubeconfig "$dir/kubeconfig" "$@"; }
+# kubectl against the node's API server: kubectl_in <dir> <args...>
+kubectl_in() { local dir=$1; shift; "$dir/kubectl" --kubeconfig "$dir/kubeconfig" "$@"; }
 
+# kubelet has registered the driver (its CSINode lists it).
+driver_registered() {
+  [[ -n $(kubectl_in "$1" get csinode "$NODE_NAME" -o "jsonpath={.spec.drivers[?(@.name=='$DRIVER_NAME')].name}") ]]
+}
+
+# Starts the node in <dir>, with the binaries in E2E_BINARIES and the CRD in SPC_CRD_FILE when
+# the caller has them already.
 cmd_start() {
-  local dir=${1:?usage: $0 start <dir>}
+  local dir=$1
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
-  local bins crd
-  bins=$("$HERE/build.sh")
-  crd=$("$CONTROL_PLANE" crd)
+  local bins=${E2E_BINARIES:-} crd=${SPC_CRD_FILE:-} path
+  [[ -n "$bins" ]] || bins=$("$HERE/build.sh")
+  [[ -n "$crd" ]] || crd=$("$CONTROL_PLANE" crd)
   cgroup_folders >"$dir/cgroups.before"
-  local path
   for path in "${HOST_PATHS[@]}"; do [[ -e "$path" ]] || echo "$path"; done >"$dir/host-paths.created"
 
   "$CONTROL_PLANE" start "$dir"
@@ -245,8 +276,8 @@ cmd_start() {
   start_controllers "$dir" "$bins"
   # The driver's CRDs and CSIDriver object, as its Helm chart installs them with workload
   # identity: the kubelet asks for a service-account token for the Azure audience on every mount.
-  kubectl_ apply --server-side -f "$crd" -f "$(dirname "$crd")/secrets-store.csi.x-k8s.io_secretproviderclasspodstatuses.yaml" >/dev/null
-  kubectl_ apply --server-side -f - >/dev/null <<YAML
+  kubectl_in "$dir" apply --server-side -f "$crd" -f "$(dirname "$crd")/secrets-store.csi.x-k8s.io_secretproviderclasspodstatuses.yaml" >/dev/null
+  kubectl_in "$dir" apply --server-side -f - >/dev/null <<YAML
 apiVersion: storage.k8s.io/v1
 kind: CSIDriver
 metadata:
@@ -261,16 +292,15 @@ spec:
 YAML
   start_kubelet "$dir" "$bins"
   start_csi_driver "$dir" "$bins"
-  wait_for "node $NODE_NAME" 120 kubectl_ wait --for=condition=Ready "node/$NODE_NAME" --timeout=1s
-  wait_for "CSI driver registration" 60 kubectl_ get csinode "$NODE_NAME" -o "jsonpath={.spec.drivers[?(@.name=='$DRIVER_NAME')].name}"
+  wait_for "node $NODE_NAME" 120 kubectl_in "$dir" wait --for=condition=Ready "node/$NODE_NAME" --timeout=1s
+  wait_for "CSI driver registration" 60 driver_registered "$dir"
   check_alive "$dir" containerd kubelet kube-scheduler kube-controller-manager secrets-store-csi-driver csi-node-registrar
   cat >"$dir/e2e.env" <<ENV
 E2E_DIR=$dir
 E2E_BINARIES=$bins
 E2E_CONTAINERD=$dir/containerd.sock
 E2E_PROVIDER_SOCKET_DIR=$dir/providers
-E2E_ROTATION_POLL=$ROTATION_POLL
-E2E_NODE=$NODE_NAME
+E2E_ROTATION_POLL_MS=$((ROTATION_POLL_SECONDS * 1000))
 ENV
   log "node $NODE_NAME ready (state: $dir)"
 }
@@ -281,85 +311,111 @@ stop_pid() {
   local dir=$1 name=$2 pid i
   [[ -f "$dir/$name.pid" ]] || return 0
   pid=$(cat "$dir/$name.pid")
-  if { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF "$dir/"; then
-    kill -TERM "$pid" 2>/dev/null || true
+  if { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$dir/"; then
+    kill -TERM "$pid" 2>/dev/null
     for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
+    kill -KILL "$pid" 2>/dev/null
   fi
   rm -f "$dir/$name.pid"
 }
 
-# Host paths outside <dir> that containerd and the CNI plugins use whatever their config says
-# (shim sockets, the CNI result cache); removed at stop only when the start created them.
-HOST_PATHS=(/run/containerd /var/lib/cni)
-
-cmd_stop() {
-  local dir=${1:?usage: $0 stop <dir>} name
-  [[ -d "$dir" ]] || return 0
-  dir=$(cd "$dir" && pwd)
-  # kubelet first, so it restarts nothing; then every process in the pods' cgroups.
-  stop_pid "$dir" kubelet
-  local folder pid
-  for folder in $(cgroup_folders | grep -vxF -f "$dir/cgroups.before" 2>/dev/null); do
-    for pid in $(cat "$folder/cgroup.procs" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+# Kills every process of the containers this node's containerd knows (their cgroups are
+# <hierarchy>/k8s.io/<container id>), or, when containerd no longer answers, of the cgroup
+# folders that appeared since the start.
+kill_containers() {
+  local dir=$1 folders=() ids id root folder pid
+  if ids=$(ctr --address "$dir/containerd.sock" -n k8s.io containers ls -q 2>/dev/null); then
+    for id in $ids; do
+      for root in $(cgroup_roots); do folders+=("$root/$CGROUP_PARENT/$id"); done
+    done
+  else
+    mapfile -t folders < <(cgroup_folders | grep -vxF -f "$dir/cgroups.before")
+  fi
+  printf '%s\n' "${folders[@]}" >>"$dir/cgroups.ours"
+  for folder in "${folders[@]}"; do
+    for pid in $(cat "$folder/cgroup.procs" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
   done
+}
+
+# Best effort throughout (a subshell without errexit): one step that fails must not keep the
+# others from cleaning up.
+cmd_stop() (
+  set +e
+  dir=$1
+  [[ -d "$dir" ]] || exit 0
+  dir=$(cd "$dir" && pwd)
+  # kubelet first, so it restarts nothing; then the containers' processes.
+  stop_pid "$dir" kubelet
+  kill_containers "$dir"
   for name in azure-provider csi-node-registrar secrets-store-csi-driver kube-scheduler kube-controller-manager containerd; do
     stop_pid "$dir" "$name"
   done
   # The shims outlive containerd by design; ours name our socket on their command line.
-  for pid in $(pgrep -f "containerd-shim-runc-v2 .*-address $dir/containerd.sock" || true); do
-    kill -KILL "$pid" 2>/dev/null || true
-  done
+  for pid in $(pids_naming "-address $dir/containerd.sock"); do kill -KILL "$pid" 2>/dev/null; done
   "$CONTROL_PLANE" stop "$dir"
-  # Mounts under <dir> (pod volumes, the driver's tmpfs, overlay snapshots), deepest first.
-  local mount
-  while read -r mount; do umount -l "$mount" 2>/dev/null || true; done < <(
-    awk -v d="$dir/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
-  # The cgroup folders the pods got, deepest first (a folder goes once its processes are gone).
-  local i left
+  # Pod volumes, the driver's tmpfs, overlay snapshots, network namespaces.
+  while read -r mount; do umount -l "$mount"; done < <(mounts_under "$dir")
+  # The containers' cgroup folders (a folder goes once its processes are gone), then the parent
+  # if this run made it.
   for ((i = 0; i < 50; i++)); do
     left=0
-    while read -r folder; do rmdir "$folder" 2>/dev/null || left=1; done < <(
-      cgroup_folders | grep -vxF -f "$dir/cgroups.before" 2>/dev/null | sort -r)
+    while read -r folder; do
+      [[ -d "$folder" ]] && { rmdir "$folder" 2>/dev/null || left=1; }
+    done < <(sort -u "$dir/cgroups.ours" 2>/dev/null)
     ((left == 0)) && break
     sleep 0.1
   done
-  ip link del "$E2E_BRIDGE" 2>/dev/null || true
-  local path
+  for root in $(cgroup_roots); do
+    grep -qxF "$root/$CGROUP_PARENT" "$dir/cgroups.before" 2>/dev/null || rmdir "$root/$CGROUP_PARENT" 2>/dev/null
+  done
+  ip link del "$E2E_BRIDGE" 2>/dev/null
   while read -r path; do rm -rf "$path"; done < <(cat "$dir/host-paths.created" 2>/dev/null)
-  rm -f "$dir/host-paths.created"
-  return 0
-}
+  exit 0
+)
 
-# What a stop left behind under <dir>, one line each; nothing when it is clean.
+# What a stop left behind of the run in <dir>, one line each; nothing when it is clean.
 leftovers() {
-  local dir=$1
-  pgrep -af -- "$dir/" | grep -v "pgrep" | sed 's/^/process: /' || true
-  awk -v d="$dir/" 'index($5, d) == 1 { print "mount: " $5 }' /proc/self/mountinfo
-  cgroup_folders | grep -vxF -f "$dir/cgroups.before" 2>/dev/null | sed 's/^/cgroup: /' || true
-  ip link show "$E2E_BRIDGE" >/dev/null 2>&1 && echo "bridge: $E2E_BRIDGE"
+  local dir=$1 pid
+  for pid in $(pids_naming "$dir/"); do echo "process: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"; done
+  mounts_under "$dir" | sed 's/^/mount: /'
+  cgroup_folders | { grep -vxF -f "$dir/cgroups.before" 2>/dev/null || true; } | sed 's/^/cgroup: /'
+  if ip link show "$E2E_BRIDGE" >/dev/null 2>&1; then echo "bridge: $E2E_BRIDGE"; fi
+  local path
+  while read -r path; do [[ -e "$path" ]] && echo "host path: $path"; done < <(cat "$dir/host-paths.created" 2>/dev/null)
   return 0
 }
 
-# Stops everything, then checks that nothing is left; a leftover fails the run.
+# Stops everything and checks that nothing is left; a leftover fails the run. The logs of a
+# failed run are kept (and their ends printed), since the run's folder goes.
 stop_and_check() {
-  local dir=$1 status=$2 left
+  local dir=$1 status=$2 left keep name
   cmd_stop "$dir"
   left=$(leftovers "$dir")
   if [[ -n "$left" ]]; then
     while IFS= read -r line; do log "ERROR: left after stop: $line"; done <<<"$left"
     status=1
   fi
-  rm -rf "$dir"
+  if ((status != 0)); then
+    keep=$(mktemp -d "${TMPDIR:-/tmp}/e2e-logs.XXXXXX")
+    cp "$dir"/*.log "$keep/" 2>/dev/null
+    for name in kubelet secrets-store-csi-driver azure-provider; do
+      [[ -f "$keep/$name.log" ]] && { log "last lines of $name.log:"; tail -15 "$keep/$name.log" >&2; }
+    done
+    log "logs of this run: $keep"
+  fi
+  rm -rf --one-file-system "$dir"
   exit "$status"
 }
 
 cmd_test() {
   cmd_check
   cd "$ROOT"
-  local started=$SECONDS bins
-  bins=$("$HERE/build.sh")
-  log "binaries ready in $((SECONDS - started)) s ($bins)"
+  exec 9>"$LOCK_FILE"
+  flock -w 900 9 || die "another e2e run on this machine still holds $LOCK_FILE after 15 min"
+  local started=$SECONDS
+  E2E_BINARIES=$("$HERE/build.sh")
+  SPC_CRD_FILE=$("$CONTROL_PLANE" crd)
+  log "binaries ready in $((SECONDS - started)) s ($E2E_BINARIES)"
   E2E_RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX")
   JEST_PID=
   trap 'stop_and_check "$E2E_RUN_DIR" $?' EXIT
@@ -370,7 +426,8 @@ cmd_test() {
   started=$SECONDS
   local status=0
   # The cluster tests' kubectl helpers are reused: they find the API server through CLUSTER_TEST_DIR.
-  E2E_ENV_FILE=$E2E_RUN_DIR/e2e.env CLUSTER_TEST_DIR=$E2E_RUN_DIR SPC_CRD_FILE=$("$CONTROL_PLANE" crd) node node_modules/jest/bin/jest.js -c jest.e2e.config.js "$@" &
+  E2E_ENV_FILE=$E2E_RUN_DIR/e2e.env CLUSTER_TEST_DIR=$E2E_RUN_DIR SPC_CRD_FILE=$SPC_CRD_FILE \
+    node node_modules/jest/bin/jest.js -c jest.e2e.config.js "$@" 9>&- &
   JEST_PID=$!
   wait "$JEST_PID" || status=$?
   log "tests ran in $((SECONDS - started)) s"
@@ -381,9 +438,15 @@ cmd_test() {
 [[ "${BASH_SOURCE[0]}" == "$0" ]] || return 0
 case "${1:-}" in
   check) cmd_check ;;
-  # A failed start leaves nothing running.
-  start) trap 'status=$?; ((status == 0)) || cmd_stop "$2"' EXIT; cmd_start "${2:-}" ;;
-  stop) cmd_stop "${2:-}" ;;
+  start)
+    [[ -n "${2:-}" ]] || die "usage: $0 start <dir>"
+    exec 9>"$LOCK_FILE"
+    flock -n 9 || die "an e2e test run holds $LOCK_FILE; start a node when it has finished"
+    # A failed start leaves nothing running.
+    trap 'status=$?; ((status == 0)) || cmd_stop "$2"' EXIT
+    cmd_start "$2"
+    ;;
+  stop) [[ -n "${2:-}" ]] || die "usage: $0 stop <dir>"; cmd_stop "$2" ;;
   test) shift; cmd_test "$@" ;;
   *) die "usage: $0 check|start <dir>|stop <dir>|test [jest args]" ;;
 esac

@@ -12,7 +12,7 @@ source "$HERE/../lib-go-modules.sh"
 
 dir=$(bash "$HERE/build.sh") || die "build.sh failed"
 k8s_version=$(node -p 'require(process.argv[1]).kubernetes.version' "$dir/versions.json")
-for name in kubelet kube-apiserver kube-scheduler kube-controller-manager; do
+for name in kubelet kube-scheduler kube-controller-manager; do
   has_version "$dir/$name" "Kubernetes $k8s_version" --version || die "$name does not report Kubernetes $k8s_version"
 done
 has_version "$dir/secrets-store-csi-driver" "\"BuildVersion\":\"$CSI_DRIVER_VERSION\"" --version || die "secrets-store-csi-driver does not report $CSI_DRIVER_VERSION"

@@ -1,5 +1,6 @@
-// Command ociimage packs one static binary into a single-layer linux/amd64 OCI image archive
-// that `ctr -n k8s.io images import <file>` loads under the given name. The e2e run is offline,
+// Command ociimage packs one static binary into a single-layer OCI image archive for Linux on this
+// machine's architecture (the e2e node runs here), which `ctr -n k8s.io images import <file>`
+// loads under the given name. The e2e run is offline,
 // so its images are built here rather than pulled. The archive is deterministic: the same
 // binary gives the same bytes (fixed times, owners and order; no creation date).
 //
@@ -17,6 +18,7 @@ import (
 	"log"
 	"os"
 	"path"
+	"runtime"
 	"strings"
 	"time"
 )
@@ -99,7 +101,7 @@ func must(err error) {
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("ociimage: ")
-	binary := flag.String("binary", "", "the static linux/amd64 program to pack")
+	binary := flag.String("binary", "", "the static Linux program to pack, built for this machine's architecture")
 	inImage := flag.String("path", "", "its absolute path in the image, also the entrypoint (e.g. /secret-reader)")
 	name := flag.String("name", "", "image name, with tag (e.g. e2e.local/secret-reader:1)")
 	user := flag.String("user", "", "user the container runs as (numeric: the image has no /etc/passwd)")
@@ -116,7 +118,7 @@ func main() {
 	// Uncompressed, so the layer's digest is also its diff ID.
 	layer := newBlob(tarFiles([]tarFile{{name: strings.TrimPrefix(*inImage, "/"), mode: 0o755, data: program}}))
 	config := newBlob(mustJSON(map[string]any{
-		"architecture": "amd64",
+		"architecture": runtime.GOARCH,
 		"os":           "linux",
 		"config": map[string]any{
 			"User":       *user,
@@ -138,7 +140,7 @@ func main() {
 		"mediaType":     mediaTypeIndex,
 		"manifests": []descriptor{{
 			MediaType: mediaTypeManifest, Digest: manifest.digest, Size: len(manifest.data),
-			Platform: &platform{Architecture: "amd64", OS: "linux"},
+			Platform: &platform{Architecture: runtime.GOARCH, OS: "linux"},
 			// containerd's own exporter writes both: the full name for containerd (ctr import uses
 			// it), the tag alone as the OCI reference name (the OCI layout's meaning of it).
 			Annotations: map[string]string{
