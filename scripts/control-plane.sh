@@ -43,7 +43,7 @@ build_etcd() {
     drops+=("-dropreplace=$m")
   done
   (cd "$work" && go mod edit "${drops[@]}")
-  # Its go.mod asks for a newer Go patch release than may be installed; the local toolchain builds it.
+  # Its go.mod suggests a newer toolchain patch release (`toolchain`); the local Go (>= GO_MIN) builds it.
   (cd "$work" && GOTOOLCHAIN=local "${NICE[@]}" go build -mod=mod -trimpath -o "$CACHE/etcd.new" .) || die "etcd build failed"
   mv "$CACHE/etcd.new" "$CACHE/etcd"
   has_version "$CACHE/etcd" "etcd Version: ${ETCD_VERSION#v}" --version || die "built etcd does not report $ETCD_VERSION"
@@ -106,7 +106,7 @@ build_kubernetes() {
 
 # --node: also the node and controller binaries the e2e run needs (scripts/e2e/build.sh).
 cmd_build() {
-  command -v go >/dev/null || die "go is not installed (needed to build etcd and kube-apiserver)"
+  require_go
   local k8s=(kube-apiserver)
   path_kubectl >/dev/null || k8s+=(kubectl)
   case "${1:-}" in

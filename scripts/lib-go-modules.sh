@@ -9,6 +9,20 @@ CSI_DRIVER_VERSION=v1.5.3
 # Go checksum database; this pin also holds where GOSUMDB=off or GONOSUMDB switch that off.
 CSI_DRIVER_SUM="h1:SBsYaGmuQN9EIHwi32gaf0k94hyjjeaQ5eWeyqC0lWQ="
 
+# The newest `go` line among the modules built here (etcd v3.6.16's go.mod). Builds run with
+# GOTOOLCHAIN=local, which never downloads another Go, so an older one is refused up front
+# rather than after minutes of building.
+GO_MIN=1.26.0
+
+require_go() {
+  command -v go >/dev/null || die "go is not installed (the binaries are built from Go modules)"
+  local have
+  have=$(go env GOVERSION)
+  have=${have#go}
+  [[ "$(printf '%s\n%s\n' "$GO_MIN" "${have%%[-+ ]*}" | sort -V | head -1)" == "$GO_MIN" ]] ||
+    die "go $have is older than go $GO_MIN, which etcd's go.mod needs (GOTOOLCHAIN=local: no Go is downloaded)"
+}
+
 # Builds yield the CPU to other work on shared machines and CI runners.
 NICE=(nice -n 10)
 

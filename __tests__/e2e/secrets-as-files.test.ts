@@ -206,8 +206,8 @@ describe("3. a rotated secret reaches the pod without a redeploy", () => {
     const { pod, pid } = await runningPod("orders");
     const generation = getJson(["deployment", "-n", "orders", "orders"]).metadata.generation;
     fake.setSecret("db-password", ROTATED);
-    // The margin covers the provider's round trip; kubelet's own republish (requiresRepublish)
-    // comes only every minute, so a change this fast is the driver's rotation poll.
+    // The margin covers the provider's round trip. Only the driver's rotation poll rewrites a
+    // mounted volume (kubelet's republish finds it mounted and changes nothing), and its event says so.
     await eventually("the rotated value in the file", ROTATION_POLL_MS + 5_000,
       () => (fileInContainer(pid, `${MOUNT}/db-password`)?.content === ROTATED ? true : undefined));
     const rotation = `MountRotationComplete: successfully rotated mounted contents for spc orders/orders-secrets`;

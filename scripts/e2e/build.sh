@@ -32,12 +32,9 @@ AZURE_PROVIDER_SUM="h1:AH0E+WUChxfWKUIXf8EE+1OI/gNBJONSIfRzfsuIkFE="
 GO_SRC=$HERE/go
 IMAGES=("secret-reader e2e.local/secret-reader:1 65532" "pause e2e.local/pause:1 65535")
 K8S_BINARIES=(kube-controller-manager kube-scheduler kubelet)
-# The newest `go` line among the modules built here (the provider v1.7.0's go.mod); an older
-# toolchain refuses them under GOTOOLCHAIN=local, so it is checked before minutes of building.
-GO_MIN=1.24.2
 
 # Static binaries (as upstream builds them), reproducible, with the installed toolchain only:
-# GOTOOLCHAIN=local never downloads another Go (see GO_MIN).
+# GOTOOLCHAIN=local never downloads another Go (see GO_MIN in lib-go-modules.sh).
 go_build() {
   (cd "$1" && shift && CGO_ENABLED=0 GOTOOLCHAIN=local "${NICE[@]}" go build -trimpath -buildvcs=false "$@")
 }
@@ -90,14 +87,6 @@ link_kubernetes() {
   done
 }
 
-# The installed Go is at least GO_MIN?
-go_is_new_enough() {
-  local have
-  have=$(go env GOVERSION) || return 1
-  have=${have#go}
-  [[ "$(printf '%s\n%s\n' "$GO_MIN" "${have%%[-+ ]*}" | sort -V | head -1)" == "$GO_MIN" ]]
-}
-
 write_versions() {
   local k8s=$1 kubelet
   kubelet=$("$k8s/kubelet" --version) || die "$k8s/kubelet does not run"
@@ -128,8 +117,7 @@ step() {
 }
 
 main() {
-  command -v go >/dev/null || die "go is not installed (needed to build the e2e binaries)"
-  go_is_new_enough || die "$(go env GOVERSION) is older than go$GO_MIN, which the Azure provider's go.mod needs"
+  require_go
   local k8s started=$SECONDS
   k8s=$("$ROOT/scripts/control-plane.sh" build --node) || die "building the Kubernetes binaries failed (see above)"
   HASH=$(source_hash)

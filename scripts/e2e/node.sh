@@ -22,11 +22,15 @@ source "$ROOT/scripts/lib-shell.sh"
 CONTROL_PLANE=$ROOT/scripts/control-plane.sh
 NODE_NAME=e2e-node
 DRIVER_NAME=secrets-store.csi.k8s.io
-# Names the kernel sees outside <dir>: a bridge and its address range. So one run at a time per
-# machine: `test` holds LOCK_FILE, and `start` refuses while a test holds it.
+# Names the kernel sees outside <dir>: a bridge and its address range. So one node at a time per
+# machine: start, stop and test hold LOCK_FILE while they work, and a node left running by
+# `start` is named in NODE_MARKER, which `test` and another `start` refuse to run beside.
 E2E_BRIDGE=kvcsi-e2e0
 POD_CIDR=10.244.77.0/24
-LOCK_FILE=${TMPDIR:-/tmp}/aks-keyvault-csi-e2e.lock
+LOCK_DIR=/run/lock
+[[ -d $LOCK_DIR ]] || LOCK_DIR=/tmp
+LOCK_FILE=$LOCK_DIR/aks-keyvault-csi-e2e.lock
+NODE_MARKER=$LOCK_DIR/aks-keyvault-csi-e2e.node
 # Without QoS cgroups kubelet gives containerd no cgroup parent, and containerd puts each
 # container under /<namespace>/<id>.
 CGROUP_PARENT=k8s.io
@@ -36,8 +40,8 @@ HOST_PATHS=(/run/containerd /var/lib/cni /run/netns)
 # Short enough for the driver's rotation to show within a test's patience, long enough that the
 # driver does not spend the run polling (issue 15 measured 8 s for a 10 s poll).
 ROTATION_POLL_SECONDS=5
-# .ci/run installs the same list.
-PACKAGES=(containerd runc containernetworking-plugins)
+# .ci/run installs the same list (the last three are in most Debian images, not in minimal ones).
+PACKAGES=(containerd runc containernetworking-plugins iproute2 mount util-linux)
 CNI_BIN=/usr/lib/cni
 
 # Why this machine cannot run the end-to-end test, one reason per line; nothing when it can.
@@ -47,8 +51,10 @@ missing_prerequisites() {
   elif (( (0x$(awk '/^CapEff:/ { print $2 }' /proc/self/status) >> 21 & 1) == 0 )); then
     echo "root without CAP_SYS_ADMIN (an unprivileged container): nothing can be mounted"
   fi
-  if awk '$2 == "/sys/fs/cgroup" && $4 ~ /^ro(,|$)/ { found = 1 } END { exit !found }' /proc/mounts; then
-    echo "/sys/fs/cgroup is mounted read-only: kubelet cannot create the pods' cgroups"
+  # The cgroup file systems themselves: systemd mounts the tmpfs that holds v1 controllers read-only.
+  if awk '($3 == "cgroup" || $3 == "cgroup2") && index($2, "/sys/fs/cgroup") == 1 && $4 ~ /^ro(,|$)/ { found = 1 }
+          END { exit !found }' /proc/mounts; then
+    echo "a cgroup file system under /sys/fs/cgroup is mounted read-only: kubelet cannot create the pods' cgroups"
   fi
   [[ -d /sys/fs/cgroup/memory || -f /sys/fs/cgroup/cgroup.controllers ]] || echo "no cgroup file system under /sys/fs/cgroup"
   local cmd
@@ -59,7 +65,7 @@ missing_prerequisites() {
     [[ -x $CNI_BIN/$cmd ]] || echo "no CNI plugin $CNI_BIN/$cmd (Debian package containernetworking-plugins)"
   done
   for cmd in ip umount flock; do
-    command -v "$cmd" >/dev/null || echo "no $cmd on the PATH (Debian packages iproute2, mount, util-linux)"
+    command -v "$cmd" >/dev/null || echo "no $cmd on the PATH (Debian packages: ${PACKAGES[*]})"
   done
   command -v go >/dev/null || echo "no go on the PATH (the binaries are built from Go modules)"
   grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null || true
@@ -91,7 +97,8 @@ cgroup_folders() {
   return 0
 }
 
-# PIDs of the processes whose command line contains <text> (a fixed string, not a pattern).
+# PIDs of the processes with an argument that contains <text> (a fixed string, not a pattern;
+# arguments are NUL-separated in /proc/<pid>/cmdline, so <text> cannot span two).
 pids_naming() {
   local file pid
   for file in $(grep -alF -- "$1" /proc/[0-9]*/cmdline 2>/dev/null); do
@@ -101,6 +108,11 @@ pids_naming() {
     [[ -d /proc/$pid && $pid != "$$" && $pid != "$BASHPID" ]] && echo "$pid"
   done
   return 0
+}
+
+# The host's veth links, by name (a pod's leaked network namespace keeps its pair alive).
+veth_links() {
+  ip -o link show type veth 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | sort
 }
 
 # Mount points under <dir>, deepest first, decoded from /proc/self/mountinfo's octal escapes.
@@ -245,6 +257,9 @@ start_csi_driver() {
     --endpoint "unix://$dir/kubelet/plugins/csi-secrets-store/csi.sock" --nodeid "$NODE_NAME" \
     --provider-volume "$dir/providers" --enable-secret-rotation --rotation-poll-interval "${ROTATION_POLL_SECONDS}s" \
     --metrics-addr "127.0.0.1:$port"
+  # kubelet dials the driver as soon as the registrar answers, once; the upstream registrar also
+  # waits for the driver's socket first.
+  wait_for "the CSI driver's socket" 60 test -S "$dir/kubelet/plugins/csi-secrets-store/csi.sock"
   spawn "$dir" csi-node-registrar "$bins/csi-node-registrar" --driver-name "$DRIVER_NAME" \
     --csi-address "$dir/kubelet/plugins/csi-secrets-store/csi.sock" \
     --registration-socket "$dir/kubelet/plugins_registry/$DRIVER_NAME-reg.sock"
@@ -252,6 +267,10 @@ start_csi_driver() {
 
 # kubectl against the node's API server: kubectl_in <dir> <args...>
 kubectl_in() { local dir=$1; shift; "$dir/kubectl" --kubeconfig "$dir/kubeconfig" "$@"; }
+
+node_ready() {
+  [[ $(kubectl_in "$1" get node "$NODE_NAME" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}') == True ]]
+}
 
 # kubelet has registered the driver (its CSINode lists it).
 driver_registered() {
@@ -268,6 +287,7 @@ cmd_start() {
   [[ -n "$bins" ]] || bins=$("$HERE/build.sh")
   [[ -n "$crd" ]] || crd=$("$CONTROL_PLANE" crd)
   cgroup_folders >"$dir/cgroups.before"
+  veth_links >"$dir/veths.before"
   for path in "${HOST_PATHS[@]}"; do [[ -e "$path" ]] || echo "$path"; done >"$dir/host-paths.created"
 
   "$CONTROL_PLANE" start "$dir"
@@ -292,7 +312,7 @@ spec:
 YAML
   start_kubelet "$dir" "$bins"
   start_csi_driver "$dir" "$bins"
-  wait_for "node $NODE_NAME" 120 kubectl_in "$dir" wait --for=condition=Ready "node/$NODE_NAME" --timeout=1s
+  wait_for "node $NODE_NAME" 120 node_ready "$dir"
   wait_for "CSI driver registration" 60 driver_registered "$dir"
   check_alive "$dir" containerd kubelet kube-scheduler kube-controller-manager secrets-store-csi-driver csi-node-registrar
   cat >"$dir/e2e.env" <<ENV
@@ -351,7 +371,7 @@ cmd_stop() (
     stop_pid "$dir" "$name"
   done
   # The shims outlive containerd by design; ours name our socket on their command line.
-  for pid in $(pids_naming "-address $dir/containerd.sock"); do kill -KILL "$pid" 2>/dev/null; done
+  for pid in $(pids_naming "$dir/containerd.sock"); do kill -KILL "$pid" 2>/dev/null; done
   "$CONTROL_PLANE" stop "$dir"
   # Pod volumes, the driver's tmpfs, overlay snapshots, network namespaces.
   while read -r mount; do umount -l "$mount"; done < <(mounts_under "$dir")
@@ -380,6 +400,7 @@ leftovers() {
   mounts_under "$dir" | sed 's/^/mount: /'
   cgroup_folders | { grep -vxF -f "$dir/cgroups.before" 2>/dev/null || true; } | sed 's/^/cgroup: /'
   if ip link show "$E2E_BRIDGE" >/dev/null 2>&1; then echo "bridge: $E2E_BRIDGE"; fi
+  veth_links | { grep -vxF -f "$dir/veths.before" 2>/dev/null || true; } | sed 's/^/veth: /' 
   local path
   while read -r path; do [[ -e "$path" ]] && echo "host path: $path"; done < <(cat "$dir/host-paths.created" 2>/dev/null)
   return 0
@@ -397,7 +418,7 @@ stop_and_check() {
   fi
   if ((status != 0)); then
     keep=$(mktemp -d "${TMPDIR:-/tmp}/e2e-logs.XXXXXX")
-    cp "$dir"/*.log "$keep/" 2>/dev/null
+    cp "$dir"/*.log "$keep/" 2>/dev/null || true
     for name in kubelet secrets-store-csi-driver azure-provider; do
       [[ -f "$keep/$name.log" ]] && { log "last lines of $name.log:"; tail -15 "$keep/$name.log" >&2; }
     done
@@ -407,11 +428,27 @@ stop_and_check() {
   exit "$status"
 }
 
+# Takes the machine's e2e lock on descriptor 9, waiting up to <seconds>.
+lock() {
+  exec 9>>"$LOCK_FILE"
+  flock -w "$1" 9 || die "another e2e run on this machine still holds $LOCK_FILE"
+}
+
+# Refuses to run beside a node that `start` left running (named in NODE_MARKER).
+no_started_node() {
+  local other
+  other=$(cat "$NODE_MARKER" 2>/dev/null) || return 0
+  if [[ -f "$other/containerd.pid" ]] && kill -0 "$(cat "$other/containerd.pid")" 2>/dev/null; then
+    die "a node started with \`$0 start\` still runs in $other; stop it first: $0 stop $other"
+  fi
+  rm -f "$NODE_MARKER"
+}
+
 cmd_test() {
   cmd_check
   cd "$ROOT"
-  exec 9>"$LOCK_FILE"
-  flock -w 900 9 || die "another e2e run on this machine still holds $LOCK_FILE after 15 min"
+  lock 900
+  no_started_node
   local started=$SECONDS
   E2E_BINARIES=$("$HERE/build.sh")
   SPC_CRD_FILE=$("$CONTROL_PLANE" crd)
@@ -440,13 +477,20 @@ case "${1:-}" in
   check) cmd_check ;;
   start)
     [[ -n "${2:-}" ]] || die "usage: $0 start <dir>"
-    exec 9>"$LOCK_FILE"
-    flock -n 9 || die "an e2e test run holds $LOCK_FILE; start a node when it has finished"
+    cmd_check
+    lock 0
+    no_started_node
     # A failed start leaves nothing running.
     trap 'status=$?; ((status == 0)) || cmd_stop "$2"' EXIT
     cmd_start "$2"
+    (cd "$2" && pwd) >"$NODE_MARKER"
     ;;
-  stop) [[ -n "${2:-}" ]] || die "usage: $0 stop <dir>"; cmd_stop "$2" ;;
+  stop)
+    [[ -n "${2:-}" ]] || die "usage: $0 stop <dir>"
+    lock 60
+    cmd_stop "$2"
+    [[ "$(cat "$NODE_MARKER" 2>/dev/null)" != "$(cd "$2" 2>/dev/null && pwd)" ]] || rm -f "$NODE_MARKER"
+    ;;
   test) shift; cmd_test "$@" ;;
   *) die "usage: $0 check|start <dir>|stop <dir>|test [jest args]" ;;
 esac
