@@ -175,6 +175,41 @@ describe("Key Vault", () => {
   });
 });
 
+describe("Key Vault with per-secret grants", () => {
+  let unrestricted: FakeAzure;
+  beforeAll(async () => {
+    unrestricted = fake;
+    fake = await startFakeAzure({
+      dir: tempDir("fake-azure-grants-"),
+      tenantId: TENANT,
+      vaultName: VAULT,
+      workloadIdentities: [{ clientId: CLIENT, subject: SUBJECT, issuer: ISSUER }],
+      serviceAccountIssuerPublicKey: issuerKey.publicKey.export({ type: "spki", format: "pem" }).toString(),
+      secretReaders: { [CLIENT]: ["granted"] },
+    });
+    fake.setSecret("granted", "yes");
+    fake.setSecret("withheld", "withheld-value-7f3a");
+  });
+  afterAll(async () => {
+    await fake.close();
+    fake = unrestricted;
+  });
+
+  test("serves a secret the identity was granted", async () => {
+    expect((await getSecret("granted/", await accessToken())).body.value).toBe("yes");
+  });
+
+  test("refuses any other secret as an RBAC vault does, without its value", async () => {
+    const r = await getSecret("withheld/", await accessToken());
+    expect(r.status).toBe(403);
+    expect(r.body.error.code).toBe("Forbidden");
+    expect(r.body.error.innererror).toEqual({ code: "ForbiddenByRbac" });
+    expect(r.body.error.message).toContain("Action: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'");
+    expect(JSON.stringify(r.body)).not.toContain("withheld-value-7f3a");
+    expect(fake.log.at(-1)?.outcome).toBe(`refused: ${CLIENT} has no read grant on withheld`);
+  });
+});
+
 describe("Entra ID token exchange", () => {
   test("answers MSAL's instance discovery for the test login host and refuses other instances", async () => {
     const discover = (host: string) => call(`https://login.microsoftonline.com/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent(`https://${host}/${TENANT}/oauth2/v2.0/authorize`)}`);

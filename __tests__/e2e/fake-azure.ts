@@ -62,6 +62,13 @@ export interface FakeAzureOptions {
    * @default - signatures are not checked
    */
   readonly serviceAccountIssuerPublicKey?: string;
+  /**
+   * The secrets each client id may read, as the platform's per-secret "Key Vault Secrets User"
+   * role assignments scope them. When given, any other read is refused like an RBAC vault does
+   * (403, ForbiddenByRbac).
+   * @default - every token the fake issued reads every secret
+   */
+  readonly secretReaders?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** One request the fake saw. Outcomes name names and versions, never secret values or tokens. */
@@ -327,6 +334,16 @@ export async function startFakeAzure(opts: FakeAzureOptions): Promise<FakeAzure>
     const m = /^\/secrets\/([^/]+)(?:\/([^/]*))?$/.exec(url.pathname);
     if (!m) return vaultError(404, "NotFound", "Not Found", "refused: not a secret path");
     const [, name, version = ""] = m;
+    if (opts.secretReaders && !(opts.secretReaders[token.clientId] ?? []).includes(name)) {
+      const action = version === "versions" ? "readMetadata" : "getSecret";
+      return reply(403, {
+        error: {
+          code: "Forbidden",
+          message: `Caller is not authorized to perform action on resource.\r\nIf role assignments, deny assignments or role definitions were changed recently, please observe propagation time.\r\nCaller: appid=${token.clientId}\r\nAction: 'Microsoft.KeyVault/vaults/secrets/${action}/action'\r\nResource: '${opts.vaultName}/secrets/${name}'\r\nAssignment: (not found)\r\nVault: ${opts.vaultName}\r\n`,
+          innererror: { code: "ForbiddenByRbac" },
+        },
+      }, `refused: ${token.clientId} has no read grant on ${name}`);
+    }
     const versions = secrets.get(name) ?? [];
     if (version === "versions") {
       return reply(200, { value: [...versions].reverse().map((v) => ({ id: secretId(name, v.id), attributes: attributes(v) })), nextLink: null },

@@ -84,9 +84,31 @@ function federatedCredentials(platform: any): { clientId: string; subject: strin
 }
 
 const ROTATED = "rotated horse battery staple";
+/**
+ * The secrets each identity may read, from the platform stack's "Key Vault Secrets User" role
+ * assignments (scope: the secret; principal: the identity), keyed by the client id the output
+ * naming the same identity gives.
+ */
+function secretReaders(platform: any): Record<string, string[]> {
+  const identityOf = (ref: string) => ref.replace(/\.(?:principal_id|object_id|client_id)\}$/, "");
+  const clientIds = new Map(Object.entries(platform.output as Record<string, { value: string }>)
+    .filter(([name]) => name === PLATFORM_OUTPUTS.secretsProviderClientId || name.startsWith("workload_identity_client_id_"))
+    .map(([name, { value }]) => [identityOf(value), outputValue(name)]));
+  const readers: Record<string, string[]> = {};
+  for (const grant of Object.values(platform.resource.azurerm_role_assignment) as any[]) {
+    if (grant.role_definition_name !== "Key Vault Secrets User") continue;
+    const secret = /^\$\{azurerm_key_vault_secret\.([a-z0-9_]+)\.resource_versionless_id\}$/.exec(grant.scope)?.[1];
+    const clientId = clientIds.get(identityOf(grant.principal_id));
+    if (!secret || !clientId) throw new Error(`cannot read the grant ${JSON.stringify(grant)}`);
+    (readers[clientId] ??= []).push(platform.resource.azurerm_key_vault_secret[secret].name);
+  }
+  return readers;
+}
+
 const VALUES = { "db-password": "correct horse battery staple", "api-key": "ak-0001", "report-token": "rt-0001" } as const;
 
 let fake: FakeAzure;
+let readers: Record<string, string[]>;
 let provider: ChildProcess;
 let config: AppConfig;
 let objects: any[];
@@ -115,6 +137,7 @@ beforeAll(async () => {
   const fakeDir = path.join(E2E_DIR, "fake-azure");
   fs.mkdirSync(fakeDir, { recursive: true });
   const platformPreview = synthAny(e2eConfig("/placeholder")).stackJson("platform");
+  readers = secretReaders(platformPreview);
   fake = await startFakeAzure({
     dir: fakeDir,
     tenantId: TENANT_ID,
@@ -122,6 +145,7 @@ beforeAll(async () => {
     workloadIdentities: federatedCredentials(platformPreview),
     managedIdentityClientIds: [ADDON_CLIENT_ID],
     serviceAccountIssuerPublicKey: saKey,
+    secretReaders: readers,
   });
   for (const [name, value] of Object.entries(VALUES)) fake.setSecret(name, value);
   provider = await startAzureProvider(fake.proxyUrl, fake.caFile);
@@ -258,6 +282,33 @@ describe("4. the identity the vault grants is the identity the pod uses", () => 
     expect(fake.log.some((r) => r.outcome === "refused: subject 'system:serviceaccount:orders:impostor' is not 'system:serviceaccount:orders:orders'")).toBe(true);
     expect(getJson(["pod", "-n", "orders", pod.metadata.name]).status.phase).toBe("Pending");
     kubectlOk(["delete", "deployment", "-n", "orders", "impostor", "--wait=false"]);
+  });
+
+  test("the vault grants each identity exactly the secrets its workloads mount", () => {
+    const mounted = (identity: string) => [...new Set(config.workloads
+      .filter((w) => (w.identity === "addon" ? ADDON_CLIENT_ID : workloadClientId(w.name)) === identity)
+      .flatMap((w) => w.objects.map((o) => o.objectName)))].sort();
+    expect(Object.keys(readers).sort()).toEqual([ADDON_CLIENT_ID, ...["orders", "reports", WAITING].map(workloadClientId)].sort());
+    for (const [identity, secrets] of Object.entries(readers)) expect([...secrets].sort()).toEqual(mounted(identity));
+  });
+
+  test("a SecretProviderClass naming a secret its identity was not granted cannot mount it", async () => {
+    const spc = JSON.parse(JSON.stringify(objects.find((o) => o.kind === "SecretProviderClass" && o.metadata.namespace === "orders")));
+    spc.metadata.name = "overreach-secrets";
+    spc.spec.parameters.objects = 'array:\n  - |\n    objectName: "report-token"\n    objectType: "secret"\n';
+    const overreach = JSON.parse(JSON.stringify(deployment("orders")));
+    overreach.metadata.name = "overreach";
+    overreach.spec.selector.matchLabels["app.kubernetes.io/name"] = "overreach";
+    overreach.spec.template.metadata.labels["app.kubernetes.io/name"] = "overreach";
+    overreach.spec.template.spec.volumes.find((v: any) => v.csi).csi.volumeAttributes.secretProviderClass = "overreach-secrets";
+    kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList([spc, overreach]));
+    const pod = await eventually("the overreaching pod", 30_000, () => podsOf(overreach)[0]);
+    const failure = await eventually("a FailedMount event", 60_000,
+      () => eventsOf("orders", pod.metadata.name).find((e) => e.startsWith("FailedMount") && e.includes("ForbiddenByRbac")),
+      () => podState("orders", pod.metadata.name));
+    expect(failure).toContain("objectName:report-token");
+    expect(fake.log.some((r) => r.outcome === `refused: ${workloadClientId("orders")} has no read grant on report-token`)).toBe(true);
+    kubectlOk(["delete", "deployment", "-n", "orders", "overreach", "--wait=false"]);
   });
 
   test("the add-on identity reads through the instance metadata endpoint, for its client id only", async () => {
