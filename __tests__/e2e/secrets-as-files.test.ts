@@ -131,6 +131,43 @@ async function runningPod(name: string, timeoutMs = 90_000): Promise<{ pod: any;
   return { pod, pid: containerPid(pod.status.containerStatuses[0].containerID) };
 }
 
+/**
+ * A copy of `workload`'s Deployment named `name`, changed by `change` (its pod spec, its own copy
+ * of the SecretProviderClass, extra objects), is applied; its pod must stay Pending with a
+ * FailedMount event containing `marker`, which is returned. The copy is deleted afterwards.
+ */
+async function variantFailsToMount(workload: string, name: string, marker: string, change: {
+  readonly pod?: (spec: any) => void;
+  readonly spc?: (spc: any) => void;
+  readonly extra?: readonly any[];
+}): Promise<string> {
+  const namespace = deployment(workload).metadata.namespace;
+  const variant = JSON.parse(JSON.stringify(deployment(workload)));
+  variant.metadata.name = name;
+  variant.spec.selector.matchLabels["app.kubernetes.io/name"] = name;
+  variant.spec.template.metadata.labels["app.kubernetes.io/name"] = name;
+  change.pod?.(variant.spec.template.spec);
+  const applied = [variant, ...(change.extra ?? [])];
+  if (change.spc) {
+    const spc = JSON.parse(JSON.stringify(objects.find((o) => o.kind === "SecretProviderClass" && o.metadata.namespace === namespace)));
+    spc.metadata.name = `${name}-secrets`;
+    change.spc(spc);
+    variant.spec.template.spec.volumes.find((v: any) => v.csi).csi.volumeAttributes.secretProviderClass = spc.metadata.name;
+    applied.push(spc);
+  }
+  kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList(applied));
+  try {
+    const pod = await eventually(`the pod of ${name}`, 30_000, () => podsOf(variant)[0]);
+    const failure = await eventually(`a FailedMount event of ${name} with ${marker}`, 60_000,
+      () => eventsOf(namespace, pod.metadata.name).find((e) => e.startsWith("FailedMount") && e.includes(marker)),
+      () => podState(namespace, pod.metadata.name));
+    expect(getJson(["pod", "-n", namespace, pod.metadata.name]).status.phase).toBe("Pending");
+    return failure;
+  } finally {
+    kubectlOk(["delete", "deployment", "-n", namespace, name, "--wait=false"]);
+  }
+}
+
 beforeAll(async () => {
   const saKey = fs.readFileSync(path.join(E2E_DIR, "pki", "sa.pub"), "utf8");
   // Inside the node's folder, which `node.sh` removes with everything else.
@@ -265,23 +302,14 @@ describe("4. the identity the vault grants is the identity the pod uses", () => 
   });
 
   test("a pod running as another ServiceAccount with the same client id cannot mount", async () => {
-    const original = deployment("orders");
-    const impostorSa = { ...objects.find((o) => o.kind === "ServiceAccount" && o.metadata.namespace === "orders") };
-    impostorSa.metadata = { ...impostorSa.metadata, name: "impostor" };
-    const impostor = JSON.parse(JSON.stringify(original));
-    impostor.metadata.name = "impostor";
-    impostor.spec.selector.matchLabels["app.kubernetes.io/name"] = "impostor";
-    impostor.spec.template.metadata.labels["app.kubernetes.io/name"] = "impostor";
-    impostor.spec.template.spec.serviceAccountName = "impostor";
-    kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList([impostorSa, impostor]));
-    const pod = await eventually("the impostor's pod", 30_000, () => podsOf(impostor)[0]);
-    const failure = await eventually("a FailedMount event naming the refused subject", 60_000,
-      () => eventsOf("orders", pod.metadata.name).find((e) => e.startsWith("FailedMount") && e.includes("system:serviceaccount:orders:impostor")),
-      () => podState("orders", pod.metadata.name));
+    const account = JSON.parse(JSON.stringify(objects.find((o) => o.kind === "ServiceAccount" && o.metadata.namespace === "orders")));
+    account.metadata.name = "impostor";
+    const failure = await variantFailsToMount("orders", "impostor", "system:serviceaccount:orders:impostor", {
+      extra: [account],
+      pod: (spec) => (spec.serviceAccountName = "impostor"),
+    });
     expect(failure).toContain("AADSTS70021: No matching federated identity record found for presented assertion.");
     expect(fake.log.some((r) => r.outcome === "refused: subject 'system:serviceaccount:orders:impostor' is not 'system:serviceaccount:orders:orders'")).toBe(true);
-    expect(getJson(["pod", "-n", "orders", pod.metadata.name]).status.phase).toBe("Pending");
-    kubectlOk(["delete", "deployment", "-n", "orders", "impostor", "--wait=false"]);
   });
 
   test("the vault grants each identity exactly the secrets its workloads mount", () => {
@@ -293,22 +321,11 @@ describe("4. the identity the vault grants is the identity the pod uses", () => 
   });
 
   test("a SecretProviderClass naming a secret its identity was not granted cannot mount it", async () => {
-    const spc = JSON.parse(JSON.stringify(objects.find((o) => o.kind === "SecretProviderClass" && o.metadata.namespace === "orders")));
-    spc.metadata.name = "overreach-secrets";
-    spc.spec.parameters.objects = 'array:\n  - |\n    objectName: "report-token"\n    objectType: "secret"\n';
-    const overreach = JSON.parse(JSON.stringify(deployment("orders")));
-    overreach.metadata.name = "overreach";
-    overreach.spec.selector.matchLabels["app.kubernetes.io/name"] = "overreach";
-    overreach.spec.template.metadata.labels["app.kubernetes.io/name"] = "overreach";
-    overreach.spec.template.spec.volumes.find((v: any) => v.csi).csi.volumeAttributes.secretProviderClass = "overreach-secrets";
-    kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList([spc, overreach]));
-    const pod = await eventually("the overreaching pod", 30_000, () => podsOf(overreach)[0]);
-    const failure = await eventually("a FailedMount event", 60_000,
-      () => eventsOf("orders", pod.metadata.name).find((e) => e.startsWith("FailedMount") && e.includes("ForbiddenByRbac")),
-      () => podState("orders", pod.metadata.name));
+    const failure = await variantFailsToMount("orders", "overreach", "ForbiddenByRbac", {
+      spc: (spc) => (spc.spec.parameters.objects = 'array:\n  - |\n    objectName: "report-token"\n    objectType: "secret"\n'),
+    });
     expect(failure).toContain("objectName:report-token");
     expect(fake.log.some((r) => r.outcome === `refused: ${workloadClientId("orders")} has no read grant on report-token`)).toBe(true);
-    kubectlOk(["delete", "deployment", "-n", "orders", "overreach", "--wait=false"]);
   });
 
   test("the add-on identity reads through the instance metadata endpoint, for its client id only", async () => {
@@ -322,22 +339,11 @@ describe("4. the identity the vault grants is the identity the pod uses", () => 
   });
 
   test("an identity the node does not have cannot mount, and the refusal names it", async () => {
-    const spc = JSON.parse(JSON.stringify(objects.find((o) => o.kind === "SecretProviderClass" && o.metadata.namespace === "billing")));
-    spc.metadata.name = "stranger-secrets";
-    spc.spec.parameters.userAssignedIdentityID = workloadClientId("stranger");
-    const stranger = JSON.parse(JSON.stringify(deployment("billing")));
-    stranger.metadata.name = "stranger";
-    stranger.spec.selector.matchLabels["app.kubernetes.io/name"] = "stranger";
-    stranger.spec.template.metadata.labels["app.kubernetes.io/name"] = "stranger";
-    stranger.spec.template.spec.volumes.find((v: any) => v.csi).csi.volumeAttributes.secretProviderClass = "stranger-secrets";
-    kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList([spc, stranger]));
-    const pod = await eventually("the stranger's pod", 30_000, () => podsOf(stranger)[0]);
-    const failure = await eventually("a FailedMount event", 60_000,
-      () => eventsOf("billing", pod.metadata.name).find((e) => e.startsWith("FailedMount") && e.includes("ManagedIdentityCredential")),
-      () => podState("billing", pod.metadata.name));
+    const failure = await variantFailsToMount("billing", "stranger", "ManagedIdentityCredential", {
+      spc: (spc) => (spc.spec.parameters.userAssignedIdentityID = workloadClientId("stranger")),
+    });
     expect(failure).toContain("the requested identity isn't assigned to this resource");
     expect(fake.log.some((r) => r.outcome === `refused: managed identity '${workloadClientId("stranger")}' is not assigned`)).toBe(true);
-    kubectlOk(["delete", "deployment", "-n", "billing", "stranger", "--wait=false"]);
   });
 });
 
