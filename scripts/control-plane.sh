@@ -239,21 +239,13 @@ cmd_test() {
   log "binaries ready in $((SECONDS - started)) s"
   # Global: the EXIT trap runs after this function's locals are gone.
   TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/cluster-test.XXXXXX")
-  JEST_PID=
   trap 'cmd_stop "$TEST_DIR"; rm -rf "$TEST_DIR"' EXIT
-  # A signal stops jest and becomes an exit, so the EXIT trap stops the control plane.
-  trap '[[ -n "$JEST_PID" ]] && kill -TERM "$JEST_PID" 2>/dev/null; exit 130' INT TERM HUP
+  # A signal becomes an exit, so the EXIT trap stops the control plane (run_jest also stops jest).
+  trap 'exit 130' INT TERM HUP
   started=$SECONDS
   cmd_start "$TEST_DIR"
   log "control plane started in $((SECONDS - started)) s"
-  started=$SECONDS
-  local status=0
-  # In the background, because bash runs a trap only once a foreground command has finished.
-  CLUSTER_TEST_DIR=$TEST_DIR SPC_CRD_FILE=$crd node node_modules/jest/bin/jest.js -c jest.cluster.config.js "$@" &
-  JEST_PID=$!
-  wait "$JEST_PID" || status=$?
-  log "tests ran in $((SECONDS - started)) s"
-  return "$status"
+  CLUSTER_TEST_DIR=$TEST_DIR SPC_CRD_FILE=$crd run_jest jest.cluster.config.js "$@"
 }
 
 case "${1:-}" in

@@ -25,3 +25,17 @@ spawn() {
   "$@" >"$dir/$name.log" 2>&1 9>&- &
   echo $! >"$dir/$name.pid"
 }
+
+# Runs jest with a config (env assignments go before: VAR=... run_jest <config> [args]) and
+# returns its status, with the time it took logged. In the background, because bash runs a trap
+# only once a foreground command has finished: a signal stops jest and becomes exit 130, so the
+# caller's EXIT trap cleans up.
+run_jest() {
+  local config=$1 started=$SECONDS status=0; shift
+  trap '[[ -n "${JEST_PID:-}" ]] && kill -TERM "$JEST_PID" 2>/dev/null; exit 130' INT TERM HUP
+  node node_modules/jest/bin/jest.js -c "$config" "$@" 9>&- &
+  JEST_PID=$!
+  wait "$JEST_PID" || status=$?
+  log "tests ran in $((SECONDS - started)) s"
+  return "$status"
+}

@@ -454,21 +454,14 @@ cmd_test() {
   SPC_CRD_FILE=$("$CONTROL_PLANE" crd)
   log "binaries ready in $((SECONDS - started)) s ($E2E_BINARIES)"
   E2E_RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX")
-  JEST_PID=
   trap 'stop_and_check "$E2E_RUN_DIR" $?' EXIT
-  trap '[[ -n "$JEST_PID" ]] && kill -TERM "$JEST_PID" 2>/dev/null; exit 130' INT TERM HUP
+  # A signal becomes an exit, so the EXIT trap stops the node (run_jest also stops jest).
+  trap 'exit 130' INT TERM HUP
   started=$SECONDS
   cmd_start "$E2E_RUN_DIR"
   log "node started in $((SECONDS - started)) s"
-  started=$SECONDS
-  local status=0
   # The cluster tests' kubectl helpers are reused: they find the API server through CLUSTER_TEST_DIR.
-  E2E_ENV_FILE=$E2E_RUN_DIR/e2e.env CLUSTER_TEST_DIR=$E2E_RUN_DIR SPC_CRD_FILE=$SPC_CRD_FILE \
-    node node_modules/jest/bin/jest.js -c jest.e2e.config.js "$@" 9>&- &
-  JEST_PID=$!
-  wait "$JEST_PID" || status=$?
-  log "tests ran in $((SECONDS - started)) s"
-  return "$status"
+  E2E_ENV_FILE=$E2E_RUN_DIR/e2e.env CLUSTER_TEST_DIR=$E2E_RUN_DIR SPC_CRD_FILE=$SPC_CRD_FILE run_jest jest.e2e.config.js "$@"
 }
 
 # Sourced (by a debugging shell), it only defines the functions.
