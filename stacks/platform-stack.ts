@@ -1,18 +1,14 @@
 import { Construct } from "constructs";
-import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
-import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { AppConfig } from "../config/types";
 import { AksCluster } from "../constructs/azure-aks";
 import { SecretsVault, VaultNetwork } from "../constructs/azure-keyvault";
-import { LogWorkspace } from "../constructs/azure-monitoring";
 import { ClusterNetwork } from "../constructs/azure-network";
-import { PlatformResourceGroup } from "../constructs/azure-resource-group";
 import { StackState } from "../constructs/terraform";
 import { relaxPlatformForLab } from "./lab-profile";
 import { addonIdentityOutputs, aksSettings, deployerAllowlist, grantWorkloads, waitingOutput } from "./cluster-parts";
 import { PLATFORM_OUTPUTS } from "./platform-outputs";
 import { AppStack } from "./app-stack";
+import { azureFoundation } from "./azure-foundation";
 import { declareSecrets, vaultSettings } from "./vault-parts";
 
 export interface PlatformStackProps {
@@ -31,25 +27,7 @@ export class PlatformStack extends AppStack {
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, { state: props.state });
     const { config } = props;
-    new AzurermProvider(this, "azurerm", { features: [{}], storageUseAzuread: true });
-    new TimeProvider(this, "time", {});
-
-    const deployer = new DataAzurermClientConfig(this, "deployer", {});
-    const tags = { ...config.tags };
-    const location = config.location;
-
-    const group = new PlatformResourceGroup(this, "resource-group", {
-      name: config.resourceGroup.name,
-      location,
-      existing: config.resourceGroup.existing,
-      tags,
-    });
-    const common = { location, resourceGroupName: group.name, tags };
-    const logs = new LogWorkspace(this, "logs", {
-      ...common,
-      name: `log-${config.namePrefix}`,
-      retentionInDays: config.keyVault.logRetentionDays,
-    });
+    const { deployer, group, common, logs } = azureFoundation(this, config);
     const network = new ClusterNetwork(this, "network", {
       ...common,
       namePrefix: config.namePrefix,

@@ -1,16 +1,12 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
-import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { AppConfig } from "../config/types";
 import { SecretsVault, VaultNetwork } from "../constructs/azure-keyvault";
-import { LogWorkspace } from "../constructs/azure-monitoring";
-import { PlatformResourceGroup } from "../constructs/azure-resource-group";
 import { StackState } from "../constructs/terraform";
 import { deployerAllowlist } from "./cluster-parts";
 import { relaxVaultForLab } from "./lab-profile";
 import { AppStack } from "./app-stack";
+import { azureFoundation } from "./azure-foundation";
 import { declareSecrets, vaultSettings } from "./vault-parts";
 
 /** What a fleet's cluster stacks read from the vault stack through remote state. */
@@ -38,23 +34,7 @@ export class VaultStack extends AppStack {
   constructor(scope: Construct, id: string, props: VaultStackProps) {
     super(scope, id, { state: props.state });
     const { config } = props;
-    new AzurermProvider(this, "azurerm", { features: [{}], storageUseAzuread: true });
-    new TimeProvider(this, "time", {});
-
-    const deployer = new DataAzurermClientConfig(this, "deployer", {});
-    const tags = { ...config.tags };
-    const group = new PlatformResourceGroup(this, "resource-group", {
-      name: config.resourceGroup.name,
-      location: config.location,
-      existing: config.resourceGroup.existing,
-      tags,
-    });
-    const common = { location: config.location, resourceGroupName: group.name, tags };
-    const logs = new LogWorkspace(this, "logs", {
-      ...common,
-      name: `log-${config.namePrefix}`,
-      retentionInDays: config.keyVault.logRetentionDays,
-    });
+    const { deployer, common, logs } = azureFoundation(this, config);
     const kv = config.keyVault;
     this.vault = new SecretsVault(this, "key-vault", {
       ...common,
