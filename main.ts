@@ -1,10 +1,10 @@
 import { loadConfig } from "./config/load-config";
 import { exitOnUserError } from "./config/user-error";
 import { buildStacks } from "./stacks/build-app";
-import { configRecord } from "./stacks/config-record";
-import { projectFromStackFolder, synthRunFrom, synthSummary } from "./stacks/synth-command";
-import { synthesizeAtomically } from "./stacks/synthesize";
-import { withoutTokenStackTraces } from "./stacks/token-stack-traces";
+import { configRecord } from "./synth/config-record";
+import { projectFromStackFolder, synthRunFrom, synthSummary } from "./synth/synth-command";
+import { synthesizeAtomically } from "./synth/synthesize";
+import { withoutTokenStackTraces } from "./synth/token-stack-traces";
 
 exitOnUserError(() => {
   const run = synthRunFrom(process.argv.slice(2));

@@ -3,7 +3,7 @@ import * as path from "path";
 import { loadConfig } from "../config/load-config";
 import { AppConfig } from "../config/types";
 import { buildApp } from "../stacks/build-app";
-import { synthesizeAtomically } from "../stacks/synthesize";
+import { synthesizeAtomically } from "../synth/synthesize";
 import { configFrom, dataOf, synthApp, synthOutput } from "./helpers/synth";
 
 // Required untyped: its typings pull in lib.dom, which doubles `tsc --noEmit` time.

@@ -24,10 +24,10 @@ function sources(): Map<string, string> {
 /** Every source file but this one, whose own text names what it looks for. */
 const SOURCES = new Map([...sources()].filter(([file]) => file !== path.relative(ROOT, __filename)));
 
-test("every export of config/, constructs/ and stacks/ is used somewhere", () => {
+test("every export of config/, constructs/, stacks/ and synth/ is used somewhere", () => {
   const unused: string[] = [];
   for (const [file, text] of SOURCES) {
-    if (!/^(config|constructs|stacks)\//.test(file)) continue;
+    if (!/^(config|constructs|stacks|synth)\//.test(file)) continue;
     for (const [, name] of text.matchAll(/export (?:declare )?(?:abstract )?(?:const|let|type|function|class|interface|enum) (\w+)/g)) {
       const word = new RegExp(`\\b${name}\\b`, "g");
       const usedInOwnFile = (text.match(word) ?? []).length > 1;

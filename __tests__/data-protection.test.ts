@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { buildApp } from "../stacks/build-app";
-import { synthesizeAtomically, SynthesisError } from "../stacks/synthesize";
+import { synthesizeAtomically, SynthesisError } from "../synth/synthesize";
 import { resourceOf } from "./helpers/stacks";
 import { configFrom, resourcesOf, synthApp } from "./helpers/synth";
 import { tempDir } from "./helpers/temp";

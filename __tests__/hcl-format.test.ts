@@ -4,7 +4,7 @@ import * as path from "path";
 import { loadConfig } from "../config/load-config";
 import { AppConfig } from "../config/types";
 import { stackNamesOf } from "../stacks/build-app";
-import { formatHcl, hclExpression, unwrapInterpolationOnly } from "../stacks/hcl-fixups";
+import { formatHcl, hclExpression, unwrapInterpolationOnly } from "../synth/hcl-fixups";
 import { configFrom, synthOutput } from "./helpers/synth";
 import { canSynthesize, testWithTerraform } from "./helpers/terraform";
 import { tempDir } from "./helpers/temp";

@@ -10,7 +10,7 @@ import { AppConfig } from "../config/types";
 import { buildApp } from "../stacks/build-app";
 import { PLATFORM_OUTPUTS } from "../stacks/platform-outputs";
 import { ReadableStack } from "../stacks/readable-stack";
-import { synthesizeAtomically } from "../stacks/synthesize";
+import { synthesizeAtomically } from "../synth/synthesize";
 import { configFrom, synthApp } from "./helpers/synth";
 import { canSynthesize } from "./helpers/terraform";
 import { tempDir } from "./helpers/temp";

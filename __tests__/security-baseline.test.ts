@@ -7,7 +7,7 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { BASELINE_RULES, SecureApp, SecurityBaseline } from "../constructs/security";
 import { buildApp, BuiltApp } from "../stacks/build-app";
-import { synthesizeAtomically, SynthesisError } from "../stacks/synthesize";
+import { synthesizeAtomically, SynthesisError } from "../synth/synthesize";
 import { resourceOf } from "./helpers/stacks";
 import { configFrom, synthApp } from "./helpers/synth";
 import { tempDir } from "./helpers/temp";

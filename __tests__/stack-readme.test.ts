@@ -4,7 +4,7 @@ import * as path from "path";
 import { TerraformOutput, TerraformVariable, Testing } from "cdktf";
 import { loadConfig } from "../config/load-config";
 import { ReadableStack } from "../stacks/readable-stack";
-import { KUBELOGIN_RUNNER_NEEDS, renderStackReadme } from "../stacks/stack-readme";
+import { KUBELOGIN_RUNNER_NEEDS, renderStackReadme } from "../synth/stack-readme";
 import { configFrom, synthOutput } from "./helpers/synth";
 import { canSynthesize } from "./helpers/terraform";
 import { tempDir } from "./helpers/temp";

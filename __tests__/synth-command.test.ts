@@ -3,7 +3,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { outputOption, synthRunFrom } from "../stacks/synth-command";
+import { outputOption, synthRunFrom } from "../synth/synth-command";
 import { tempDir } from "./helpers/temp";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { App, LocalBackend, TerraformStack } from "cdktf";
 import { buildApp } from "../stacks/build-app";
-import { ConfigRecord } from "../stacks/config-record";
-import { synthesizeAtomically } from "../stacks/synthesize";
+import { ConfigRecord } from "../synth/config-record";
+import { synthesizeAtomically } from "../synth/synthesize";
 import { configFrom } from "./helpers/synth";
 import { tempDir } from "./helpers/temp";
 import { describeWithTerraform } from "./helpers/terraform";
@@ -198,7 +198,7 @@ describe("output folders", () => {
   // In a child process with a time limit: the hang this guards against cannot be interrupted in-process.
   (fs.existsSync("/proc/self") ? test : test.skip)("fails in one line, at once, when the output folder's parent cannot be created (procfs)", () => {
     const run = spawnSync(process.execPath, ["-r", path.join(__dirname, "..", "scripts", "ts-register.js"), "-e",
-      "try { require('./stacks/output-folder.ts').prepareOutputFolder('/proc/no-such/folder/out') } catch (e) { console.log(e.message) }"],
+      "try { require('./synth/output-folder.ts').prepareOutputFolder('/proc/no-such/folder/out') } catch (e) { console.log(e.message) }"],
     { cwd: path.join(__dirname, ".."), encoding: "utf8", timeout: 15000 });
     expect(run.signal).toBeNull();
     expect(run.stdout.trim()).toBe("Cannot use output folder /proc/no-such/folder/out: /proc/no-such/folder cannot be created or written (ENOENT)");

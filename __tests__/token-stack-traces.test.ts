@@ -1,4 +1,4 @@
-import { withoutTokenStackTraces } from "../stacks/token-stack-traces";
+import { withoutTokenStackTraces } from "../synth/token-stack-traces";
 
 /** What cdktf's captureStackTrace does for every token it creates. */
 function tokenTrace(): string {

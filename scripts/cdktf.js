@@ -38,8 +38,8 @@ function cdktfInvocation(command, args, env, isTTY) {
  */
 function refuseConfigSwitch(args) {
   require("./ts-register");
-  const { ConfigSwitchError, DEFAULT_OUTPUT, configRecord, readConfigRecord } = require("../stacks/config-record.ts");
-  const { outputOption } = require("../stacks/synth-command.ts");
+  const { ConfigSwitchError, DEFAULT_OUTPUT, configRecord, readConfigRecord } = require("../synth/config-record.ts");
+  const { outputOption } = require("../synth/synth-command.ts");
   // Not CDKTF_OUTDIR: the cdktf CLI sets that for the app from its own --output (default
   // cdktf.out), over whatever the environment holds (cdktf-cli bundle/bin/cmds/handlers.js).
   const outdir = outputOption(args).outdir || DEFAULT_OUTPUT;

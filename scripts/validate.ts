@@ -16,7 +16,7 @@ import { loadConfig } from "../config/load-config";
 import { AppConfig } from "../config/types";
 import { UserError } from "../config/user-error";
 import { buildStacks } from "../stacks/build-app";
-import { synthesizeAtomically } from "../stacks/synthesize";
+import { synthesizeAtomically } from "../synth/synthesize";
 
 export const PROVIDERS_UNAVAILABLE = 3;
 

@@ -5,7 +5,7 @@ import { parseConfig } from "../../config/parse-config";
 import { AppConfig } from "../../config/types";
 import { App } from "cdktf";
 import { buildApp, buildFleet, BuiltApp, BuiltFleet, buildStacks, stackNamesOf } from "../../stacks/build-app";
-import { synthesizeAtomically } from "../../stacks/synthesize";
+import { synthesizeAtomically } from "../../synth/synthesize";
 import { tempDir } from "./temp";
 
 /** A fresh, mutable copy of the embedded default config. */

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import type { KubeloginMode } from "../config/types";
-import { CsiDriverStack } from "./csi-driver-stack";
+import { CsiDriverStack } from "../stacks/csi-driver-stack";
 
 /** What a stack folder's README describes: one synthesized stack and its place in the app. */
 export interface StackReadmeInput {
