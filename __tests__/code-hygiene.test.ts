@@ -44,3 +44,31 @@ test.each([
 ])("%s is written in code only once", (_what, needle, expected) => {
   expect([...SOURCES].filter(([, text]) => text.includes(needle)).map(([file]) => file)).toEqual(expected);
 });
+
+/**
+ * STYLE.md's five floors, arrows only downward: config/ → constructs/ → stacks/ → synth/ → main.ts.
+ * A file may import from its own floor or a lower one, never from a higher one.
+ */
+const FLOORS = ["config", "constructs", "stacks", "synth", "main"];
+
+function upwardImports(file: string, text: string): string[] {
+  const floorOf = (rel: string) => FLOORS.indexOf(rel.split(path.sep)[0]);
+  const floor = floorOf(file);
+  if (floor < 0) return [];
+  return [...text.matchAll(/(?:from |require\()"(\.{1,2}\/[^"]+)"/g)]
+    .map(([, target]) => path.relative(ROOT, path.resolve(ROOT, path.dirname(file), target)))
+    .filter((target) => floorOf(target) > floor)
+    .map((target) => `${file} imports ${target}`);
+}
+
+test("no file of config/, constructs/, stacks/ or synth/ imports from a higher floor", () => {
+  expect([...SOURCES].flatMap(([file, text]) => upwardImports(file, text))).toEqual([]);
+});
+
+test("the floor check reports an upward import", () => {
+  const file = path.join("stacks", "platform-stack.ts");
+  expect(upwardImports(file, 'import { x } from "../synth/synthesize";\nimport { y } from "../config/types";')).toEqual([
+    `${file} imports ${path.join("synth", "synthesize")}`,
+  ]);
+  expect(upwardImports(path.join("config", "types.ts"), 'import { App } from "../main";')).toHaveLength(1);
+});
