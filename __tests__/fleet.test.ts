@@ -9,7 +9,7 @@ const VAULT_ID = "${data.terraform_remote_state.vault.outputs.key_vault_id}";
 interface ClusterSpec { readonly name: string; readonly location: string; readonly octet: number; readonly mounts: readonly string[][] }
 
 /** A fleet on the default config: one vault with three secrets, each cluster's workloads mounting the listed secrets. */
-function fleet(specs: readonly ClusterSpec[]): AppConfig {
+function fleet(specs: readonly ClusterSpec[], identity?: "addon" | "workload"): AppConfig {
   const raw = defaultRaw();
   delete raw.workloads;
   raw.keyVault.secrets.push({ name: "payments-key", expirationDate: "2027-12-31T00:00:00Z" });
@@ -17,7 +17,7 @@ function fleet(specs: readonly ClusterSpec[]): AppConfig {
     name: s.name,
     location: s.location,
     network: { vnetAddressSpace: `10.${s.octet}.0.0/16`, clusterSubnetPrefix: `10.${s.octet}.0.0/20`, endpointSubnetPrefix: `10.${s.octet}.16.0/24` },
-    workloads: s.mounts.map((objects, i) => ({ name: `app${i}`, objects: objects.map((objectName) => ({ objectName })) })),
+    workloads: s.mounts.map((objects, i) => ({ name: `app${i}`, identity, objects: objects.map((objectName) => ({ objectName })) })),
   }));
   return parseConfig(raw, "fleet test", NOW);
 }
@@ -41,13 +41,14 @@ describe("one cluster (no clusters key)", () => {
 
   // sha256 of each stack's cdk.tf.json as `npm run synth` wrote it for the default config on main
   // before the fleet (4fedbc5): the fleet changed no byte of it. A change that alters the
-  // default's output on purpose updates these, and says so in its commit.
+  // default's output on purpose updates these, and says so in its commit (last: issue 21, the
+  // default workload's own federated identity and the identity admission policy).
   test("synthesizes byte-identical to before the fleet", () => {
     const s = synthApp();
     const sha = (stack: "platform" | "workload") => crypto.createHash("sha256").update(s.stackText(stack)).digest("hex");
     expect({ platform: sha("platform"), workload: sha("workload") }).toEqual({
-      platform: "2a2937fa6bd98a2708fd6cb4eeab3eb1fa9dda27999bd60219fbd30647315178",
-      workload: "25daa7ef6d11c32e115bdc1bc5a9659be126aee47bd70b4182bd44559783f297",
+      platform: "0c4faa331be7ac65b47aae59e4cd3d118ffac7846b20f474554a5058873d5bc7",
+      workload: "8f843ca1ae295b7a0c216a82b5da2c41086078457551a39e5a556881b7150eac",
     });
   });
 });
@@ -94,9 +95,13 @@ describe("a fleet of three clusters sharing one vault", () => {
     for (const c of THREE) expect(readerScopes(s.stackJson(`cluster-${c.name}`))).not.toContain(VAULT_ID);
   });
 
-  test("grants to the cluster's own add-on identity", () => {
-    const grants = resourcesOf(s.stackJson("cluster-neu"), "azurerm_role_assignment").filter((r) => r.role_definition_name === "Key Vault Secrets User");
-    expect(grants.map((g) => g.principal_id)).toEqual(["${azurerm_kubernetes_cluster.aks.key_vault_secrets_provider[0].secret_identity[0].object_id}"]);
+  test("grants to the cluster's own identities: its workloads' federated ones by default, or its add-on identity", () => {
+    const readers = (stack: any) => resourcesOf(stack, "azurerm_role_assignment")
+      .filter((r) => r.role_definition_name === "Key Vault Secrets User").map((g) => g.principal_id);
+    expect(readers(s.stackJson("cluster-neu"))).toEqual(["${azurerm_user_assigned_identity.workload_identity_app0.principal_id}"]);
+    expect(resourcesOf(s.stackJson("cluster-neu"), "azurerm_user_assigned_identity").map((i) => i.name)).toEqual(["id-kvcsi-neu-app0"]);
+    const addon = fleet(THREE, "addon");
+    expect(readers(synthFleet(addon).stackJson("cluster-neu"))).toEqual(["${azurerm_kubernetes_cluster.aks.key_vault_secrets_provider[0].secret_identity[0].object_id}"]);
   });
 
   test("links each cluster to the vault's state and each workload to its cluster's state", () => {

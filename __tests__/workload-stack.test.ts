@@ -34,8 +34,12 @@ const WORKLOAD_IDENTITY = (raw: any) => {
   raw.workloads[0].serviceAccountName = "demo-reader";
 };
 
-describe("workload stack, add-on identity (default)", () => {
-  const synthesized = synthApp();
+const ADDON_IDENTITY = (raw: any) => {
+  raw.workloads[0].identity = "addon";
+};
+
+describe("workload stack, add-on identity", () => {
+  const synthesized = synthApp(configFrom(ADDON_IDENTITY));
   const workload = synthesized.stackJson("workload");
   const platform = synthesized.stackJson("platform");
   const text = synthesized.stackText("workload");
@@ -123,7 +127,10 @@ describe("workload stack, add-on identity (default)", () => {
   });
 
   test("mounts at the configured path", () => {
-    const custom = synthApp(configFrom((raw) => (raw.workloads[0].mountPath = "/var/run/app-secrets"))).stackJson("workload");
+    const custom = synthApp(configFrom((raw) => {
+      ADDON_IDENTITY(raw);
+      raw.workloads[0].mountPath = "/var/run/app-secrets";
+    })).stackJson("workload");
     const mount = deploymentOf(custom).spec.template.spec.container[0].volume_mount[0];
     expect(mount).toEqual({ name: "secrets-store", mount_path: "/var/run/app-secrets", read_only: true });
   });
@@ -227,9 +234,68 @@ describe("workload stack, workload identity", () => {
   });
 });
 
+describe("workload stack, the default config", () => {
+  const synthesized = synthApp();
+  const workload = synthesized.stackJson("workload");
+  const platform = synthesized.stackJson("platform");
+
+  test("mounts the demo workload through its own federated identity, not the add-on's", () => {
+    const output = identityClientIdOutput({ name: "demo", identity: "workload" });
+    expect(spcOf(workload).spec.parameters).toEqual(expect.objectContaining({ clientID: remote(output) }));
+    expect(spcOf(workload).spec.parameters).not.toHaveProperty("useVMManagedIdentity");
+    expect(resourcesOf(platform, "azurerm_user_assigned_identity").map((i) => i.name)).toEqual(["id-kvcsi-demo"]);
+    expect(resourcesOf(platform, "azurerm_federated_identity_credential").map((c) => c.subject)).toEqual(["system:serviceaccount:demo:demo"]);
+    const readers = resourcesOf(platform, "azurerm_role_assignment").filter((r) => r.role_definition_name === "Key Vault Secrets User");
+    expect(readers.map((r) => r.principal_id)).toEqual([
+      ref("azurerm_user_assigned_identity.workload_identity_demo.principal_id"),
+      ref("azurerm_user_assigned_identity.workload_identity_demo.principal_id"),
+    ]);
+  });
+});
+
+describe("workload stack, the identity admission policy", () => {
+  const manifests = (stack: any) => resourcesOf(stack, "kubernetes_manifest").map((m) => m.manifest);
+  const policyOf = (stack: any) => manifests(stack).find((m) => m.kind === "ValidatingAdmissionPolicy");
+  const variable = (policy: any, name: string) => policy.spec.variables.find((v: any) => v.name === name).expression;
+
+  test("comes before every SecretProviderClass: each depends on the binding, the binding on the policy", () => {
+    const workload = synthApp().stackJson("workload");
+    expect(workload.resource.kubernetes_manifest.identity_admission_binding.depends_on).toEqual(["kubernetes_manifest.identity_admission_policy"]);
+    expect(workload.resource.kubernetes_manifest.identity_admission_binding.manifest).toEqual({
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "ValidatingAdmissionPolicyBinding",
+      metadata: { name: "kvcsi-secretproviderclass-identities" },
+      spec: { policyName: "kvcsi-secretproviderclass-identities", validationActions: ["Deny"] },
+    });
+    expect(workload.resource.kubernetes_manifest.demo_secret_provider_class.depends_on).toContain("kubernetes_manifest.identity_admission_binding");
+  });
+
+  test("lists each namespace with the client ids of its workloads, from the same outputs as their SecretProviderClasses", () => {
+    const workload = synthApp(configFrom((raw) => {
+      raw.workloads.push({ name: "api", namespace: "demo", objects: [{ objectName: "api-key" }] });
+      raw.workloads.push({ name: "billing", namespace: "billing", identity: "addon", objects: [{ objectName: "api-key" }] });
+    })).stackJson("workload");
+    const policy = policyOf(workload);
+    expect(variable(policy, "workloadIdentities")).toBe(`{"demo": ["${remote("workload_identity_client_id_demo")}", ` +
+      `"${remote("workload_identity_client_id_api")}"].map(id, id.lowerAscii()), "billing": [].map(id, id.lowerAscii())}`);
+    expect(variable(policy, "addonNamespaces")).toBe('["billing"]');
+    expect(variable(policy, "addonClientId")).toBe(`"${remote("secrets_provider_identity_client_id")}".lowerAscii()`);
+    for (const name of ["demo", "api"]) {
+      expect(JSON.stringify(policy)).toContain(JSON.stringify(spcOf(workload, `${name}-secrets`).spec.parameters.clientID).slice(1, -1));
+    }
+  });
+
+  test("lets no namespace use the VM identity when no workload uses the add-on identity", () => {
+    const policy = policyOf(synthApp().stackJson("workload"));
+    expect(variable(policy, "addonNamespaces")).toBe("[]");
+    expect(variable(policy, "addonClientId")).toBe('"".lowerAscii()');
+  });
+});
+
 describe("workload stack, several workloads and options", () => {
   test("gives each workload its own namespace, SPC and Deployment, and mixes identity modes", () => {
     const config = configFrom((raw) => {
+      ADDON_IDENTITY(raw);
       raw.workloads.push({ name: "billing", namespace: "billing", identity: "workload", objects: [{ objectName: "api-key", objectAlias: "key.txt" }] });
     });
     const s = synthApp(config);

@@ -3,6 +3,7 @@ import { AZURE_REGIONS } from "./azure-regions";
 import { ConfigError } from "./config-error";
 import { DEMO_IMAGE, demoCommand } from "./demo-app";
 import { DRIVER_CHARTS } from "./driver-charts";
+import { IDENTITY_LIMITS, roleAssignmentCount } from "./identity-limits";
 import { cidrContains, cidrContainsIp, cidrsOverlap, canonicalCidr, hasHostBits, numberToIp, parseCidr } from "./ipv4";
 import { durationSeconds, MAX_TAGS, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
 import { defaultAt, enumAt, keysAt, rangeAt, variantKeysAt } from "./shape";
@@ -73,9 +74,21 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   checkAllowlists(c, lab, [["keyVault.allowedIpRanges", keyVault.allowedIpRanges], ["cluster.apiServerAuthorizedIpRanges", cluster.apiServerAuthorizedIpRanges]]);
   const clusters = root.clusters === undefined ? undefined : parseFleet(c, root, { lab, location, namePrefix, keyVault });
 
+  const single: AppConfig = { source, profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads };
+  const config = clusters ? { ...single, clusters } : single;
+  checkRoleAssignmentLimit(c, config);
   if (c.problems.length > 0) throw new ConfigError(source, c.problems);
-  const config: AppConfig = { source, profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads };
-  return clusters ? { ...config, clusters } : config;
+  return config;
+}
+
+/** Azure refuses the grant past its subscription's limit at apply time, half-way through a deploy; the config is refused instead. */
+function checkRoleAssignmentLimit(c: Checker, config: AppConfig): void {
+  const { limit, source } = IDENTITY_LIMITS.roleAssignmentsPerSubscription;
+  const { total, parts } = roleAssignmentCount(config);
+  if (total <= limit) return;
+  c.report(config.clusters ? "clusters" : "workloads", `creates ${total} role assignments (${parts.map((p) => `${p.where}: ${p.count}`).join(", ")}), ` +
+    `more than Azure's ${limit} per subscription, which cannot be raised (${source}); mount fewer objects, spread the clusters ` +
+    `over more subscriptions, or set ${config.clusters ? "clusters[].cluster" : "cluster"}.grantScope to "vault" (one grant per identity and role)`);
 }
 
 /** Top-level keys a fleet sets per cluster instead. */
@@ -645,14 +658,19 @@ function parseWorkloads(
     }
 
     const helmDriver = ctx.cluster.driver.type === "helm";
-    // A self-managed driver has no add-on and so no add-on identity to lend: workload identity is the only way.
+    // The add-on identity sits on the node pool, so every SecretProviderClass of the cluster can name it and
+    // mount whatever it was granted ("Not secure. Do not use this option",
+    // https://github.com/Azure/secrets-store-csi-driver-provider-azure/issues/837): the hardened profile gives each
+    // workload its own federated identity. The lab keeps the seed's add-on default. A self-managed driver has no
+    // add-on and so no add-on identity to lend.
     const identity = c.oneOf(`${path}.identity`, w.identity, enumAt<WorkloadConfig["identity"]>("workloads[].identity"))
-      ?? (helmDriver ? "workload" : defaultAt<WorkloadConfig["identity"]>("workloads[].identity"));
+      ?? (helmDriver || !ctx.lab ? "workload" : "addon");
     if (identity === "addon" && helmDriver) {
       c.report(`${path}.identity`, "\"addon\" is not available with cluster.driver.type \"helm\": the AKS add-on is off, so there is no add-on identity; " +
         "must be \"workload\" (the default with the helm driver)");
     }
-    if (identity === "workload" && !ctx.cluster.oidcIssuerEnabled && !helmDriver) {
+    // Only a chosen identity: a defaulted one follows the hardened profile, whose own check already asks for the issuer.
+    if (identity === "workload" && w.identity !== undefined && !ctx.cluster.oidcIssuerEnabled && !helmDriver) {
       c.report(`${path}.identity`, "\"workload\" needs the cluster's OIDC issuer; set cluster.oidcIssuerEnabled to true or use \"addon\"");
     }
     const mountPath = c.string(`${path}.mountPath`, w.mountPath, RULES.absolutePath) ?? defaultAt<string>("workloads[].mountPath");
