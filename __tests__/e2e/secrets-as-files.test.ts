@@ -1,15 +1,11 @@
-import { ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { parseConfig } from "../../config/parse-config";
 import { AppConfig } from "../../config/types";
-import { PLATFORM_OUTPUTS } from "../../stacks/platform-outputs";
-import { synthAny } from "../helpers/synth";
-import { asList, kubectlOk, workloadObjects } from "../cluster/harness";
-import { FakeAzure, startFakeAzure, VAULT_DNS_SUFFIX, VAULT_RESOURCE } from "./fake-azure";
-import { startAzureProvider, stopProcess } from "./azure-provider";
+import { asList, kubectlOk } from "../cluster/harness";
+import { ADDON_CLIENT_ID, AppUnderTest, MOUNT, startApp, stopApp, TENANT_ID, VALUES, VAULT_NAME, withoutAdmissionBinding, workloadClientId } from "./app";
+import { FakeAzure, VAULT_DNS_SUFFIX, VAULT_RESOURCE } from "./fake-azure";
 import { containerPid, fileInContainer, filesInContainer } from "./container";
-import { E2E_DIR, eventsOf, eventually, getJson, podsOf, podState, ROTATION_POLL_MS } from "./node";
+import { eventsOf, eventually, getJson, podsOf, podState, ROTATION_POLL_MS } from "./node";
 
 /**
  * The seed's three promises, proven with the real Secrets Store CSI driver, its Azure provider,
@@ -17,99 +13,13 @@ import { E2E_DIR, eventsOf, eventually, getJson, podsOf, podState, ROTATION_POLL
  *   1. secrets arrive as files, never as Kubernetes objects;
  *   2. a rotated secret reaches the pod without a redeploy;
  *   3. the identity the vault grants is the identity the pod uses.
- * The objects applied are the app's own: the workload stack synthesized from E2E_CONFIG.
+ * The objects applied are the app's own: the workload stack synthesized from the config in ./app.ts.
  */
-
-/** The platform's outputs as Azure would fill them in; the fake Azure serves exactly these. */
-const TENANT_ID = "6b2e4c1d-8f3a-4e5b-9c7d-0a1b2c3d4e5f";
-const VAULT_NAME = "kv-kve2e-1a2b3c4d";
-const ADDON_CLIENT_ID = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
-/** A client id per federated identity, so a pod presenting another workload's id is caught. */
-const workloadClientId = (workload: string) => {
-  const hex = Buffer.from(workload.padEnd(16, "-")).toString("hex").slice(0, 32);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-};
-/** The OIDC issuer of scripts/control-plane.sh's API server: what the cluster's oidc_issuer_url output says here. */
-const OIDC_ISSUER = "https://kubernetes.default.svc.cluster.local";
-
-const IMAGE = "e2e.local/secret-reader:1";
-const MOUNT = "/mnt/secrets-store";
-
-function outputValue(output: string): string {
-  if (output === PLATFORM_OUTPUTS.keyVaultName) return VAULT_NAME;
-  if (output === PLATFORM_OUTPUTS.tenantId) return TENANT_ID;
-  if (output === PLATFORM_OUTPUTS.secretsProviderClientId) return ADDON_CLIENT_ID;
-  const workload = /^workload_identity_client_id_(.+)$/.exec(output);
-  if (workload) return workloadClientId(workload[1].replace(/_/g, "-"));
-  throw new Error(`no value for platform output ${output}`);
-}
-
-/** The test config: the lab profile, the locally built image, and the fake vault's cloud environment. */
-function e2eConfig(cloudEnvFile: string): AppConfig {
-  const app = (name: string, identity: "workload" | "addon", objects: object[], extra: object = {}) => ({
-    name, namespace: name, identity, image: IMAGE, imagePullPolicy: "Never", command: ["/secret-reader"],
-    probe: { exec: ["/secret-reader", "check", `${MOUNT}/${(objects[0] as any).objectAlias ?? (objects[0] as any).objectName}`] },
-    cloudName: "AzureStackCloud", cloudEnvFileName: cloudEnvFile, objects, ...extra,
-  });
-  return parseConfig({
-    profile: "lab",
-    namePrefix: "kve2e",
-    keyVault: {
-      secrets: [{ name: "db-password" }, { name: "api-key" }, { name: "report-token" }, { name: "not-yet-set" }],
-    },
-    workloads: [
-      app("orders", "workload", [{ objectName: "db-password", filePermission: "0444" }, { objectName: "api-key", objectAlias: "api-key.txt" }]),
-      app("billing", "addon", [{ objectName: "db-password" }]),
-      app("reports", "workload", [{ objectName: "report-token" }], {
-        syncToKubernetesSecret: { secretName: "reports-env", items: [{ objectName: "report-token", key: "token", envVar: "REPORT_TOKEN" }] },
-      }),
-      app("pending", "workload", [{ objectName: "not-yet-set" }]),
-    ],
-  }, "e2e config");
-}
-
-/**
- * The federated credentials the platform stack declares, keyed to the client id its output
- * gives: subject and audience as synthesized, issuer as the cluster's OIDC issuer output.
- */
-function federatedCredentials(platform: any): { clientId: string; subject: string; issuer: string; audience: string }[] {
-  const identityOf = (ref: string) => /\$\{azurerm_user_assigned_identity\.([a-z0-9_]+)\.(?:client_id|id)\}/.exec(ref)?.[1];
-  const credentials = Object.values(platform.resource.azurerm_federated_identity_credential ?? {}) as any[];
-  return Object.entries(platform.output as Record<string, { value: string }>)
-    .filter(([name]) => name.startsWith("workload_identity_client_id_"))
-    .flatMap(([name, { value }]) => credentials.filter((c) => identityOf(c.parent_id) === identityOf(value)).map((c) => {
-      expect(c.issuer).toMatch(/oidc_issuer_url\}$/);
-      return { clientId: outputValue(name), subject: c.subject, issuer: OIDC_ISSUER, audience: c.audience[0] };
-    }));
-}
 
 const ROTATED = "rotated horse battery staple";
-/**
- * The secrets each identity may read, from the platform stack's "Key Vault Secrets User" role
- * assignments (scope: the secret; principal: the identity), keyed by the client id the output
- * naming the same identity gives.
- */
-function secretReaders(platform: any): Record<string, string[]> {
-  const identityOf = (ref: string) => ref.replace(/\.(?:principal_id|object_id|client_id)\}$/, "");
-  const clientIds = new Map(Object.entries(platform.output as Record<string, { value: string }>)
-    .filter(([name]) => name === PLATFORM_OUTPUTS.secretsProviderClientId || name.startsWith("workload_identity_client_id_"))
-    .map(([name, { value }]) => [identityOf(value), outputValue(name)]));
-  const readers: Record<string, string[]> = {};
-  for (const grant of Object.values(platform.resource.azurerm_role_assignment) as any[]) {
-    if (grant.role_definition_name !== "Key Vault Secrets User") continue;
-    const secret = /^\$\{azurerm_key_vault_secret\.([a-z0-9_]+)\.resource_versionless_id\}$/.exec(grant.scope)?.[1];
-    const clientId = clientIds.get(identityOf(grant.principal_id));
-    if (!secret || !clientId) throw new Error(`cannot read the grant ${JSON.stringify(grant)}`);
-    (readers[clientId] ??= []).push(platform.resource.azurerm_key_vault_secret[secret].name);
-  }
-  return readers;
-}
-
-const VALUES = { "db-password": "correct horse battery staple", "api-key": "ak-0001", "report-token": "rt-0001" } as const;
-
 let fake: FakeAzure;
 let readers: Record<string, string[]>;
-let provider: ChildProcess;
+let app: AppUnderTest;
 let config: AppConfig;
 let objects: any[];
 const deployment = (name: string) => objects.find((o) => o.kind === "Deployment" && o.metadata.name === name);
@@ -169,32 +79,11 @@ async function variantFailsToMount(workload: string, name: string, marker: strin
 }
 
 beforeAll(async () => {
-  const saKey = fs.readFileSync(path.join(E2E_DIR, "pki", "sa.pub"), "utf8");
-  // Inside the node's folder, which `node.sh` removes with everything else.
-  const fakeDir = path.join(E2E_DIR, "fake-azure");
-  fs.mkdirSync(fakeDir, { recursive: true });
-  const platformPreview = synthAny(e2eConfig("/placeholder")).stackJson("platform");
-  readers = secretReaders(platformPreview);
-  fake = await startFakeAzure({
-    dir: fakeDir,
-    tenantId: TENANT_ID,
-    vaultName: VAULT_NAME,
-    workloadIdentities: federatedCredentials(platformPreview),
-    managedIdentityClientIds: [ADDON_CLIENT_ID],
-    serviceAccountIssuerPublicKey: saKey,
-    secretReaders: readers,
-  });
-  for (const [name, value] of Object.entries(VALUES)) fake.setSecret(name, value);
-  provider = await startAzureProvider(fake.proxyUrl, fake.caFile);
-  config = e2eConfig(fake.cloudEnvFile);
-  objects = workloadObjects(config, "workload", outputValue);
-  kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList(objects));
+  app = await startApp();
+  ({ fake, readers, config, objects } = app);
 });
 
-afterAll(async () => {
-  if (provider) await stopProcess(provider);
-  if (fake) await fake.close();
-});
+afterAll(() => stopApp(app));
 
 /** The workload whose secret the vault does not have yet (point 5). */
 const WAITING = "pending";
@@ -338,10 +227,12 @@ describe("4. the identity the vault grants is the identity the pod uses", () => 
     expect(imds.map((r) => r.outcome)).toEqual(imds.map(() => `managed identity token issued to ${ADDON_CLIENT_ID} for ${VAULT_RESOURCE}`));
   });
 
+  // The identity admission policy refuses this SecretProviderClass (identity-admission.test.ts); with
+  // its binding removed, this checks the layer behind it: the node's instance metadata endpoint.
   test("an identity the node does not have cannot mount, and the refusal names it", async () => {
-    const failure = await variantFailsToMount("billing", "stranger", "ManagedIdentityCredential", {
+    const failure = await withoutAdmissionBinding(objects, () => variantFailsToMount("billing", "stranger", "ManagedIdentityCredential", {
       spc: (spc) => (spc.spec.parameters.userAssignedIdentityID = workloadClientId("stranger")),
-    });
+    }));
     expect(failure).toContain("the requested identity isn't assigned to this resource");
     expect(fake.log.some((r) => r.outcome === `refused: managed identity '${workloadClientId("stranger")}' is not assigned`)).toBe(true);
   });
