@@ -48,10 +48,10 @@ describe("Terraform addresses", () => {
   test("names the default app's objects from their construct path", () => {
     const s = synthApp();
     expect(addressesOf(s.stackJson("platform")).filter((a) => !a.startsWith("output."))).toEqual([
+      "azurerm_federated_identity_credential.workload_identity_demo_federation",
       "azurerm_key_vault.vault",
       "azurerm_key_vault_secret.api_key",
       "azurerm_key_vault_secret.db_password",
-      "azurerm_federated_identity_credential.workload_identity_demo_federation",
       "azurerm_kubernetes_cluster.aks",
       "azurerm_kubernetes_cluster_node_pool.aks_user_pool",
       "azurerm_log_analytics_workspace.logs",
