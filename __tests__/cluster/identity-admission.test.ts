@@ -216,3 +216,22 @@ describe("the policy's rules, on a config with both identity modes (envs/example
     expect(r.stderr).toContain(`SecretProviderClass ${OUTSIDER}/old-version names the VM managed identity ${ADDON_ID}`);
   });
 });
+
+describe("the policy of a fleet cluster that mounts nothing", () => {
+  let objects: any[] = [];
+  beforeAll(() => {
+    const raw = JSON.parse(JSON.stringify(DEFAULT_CONFIG));
+    delete raw.workloads;
+    raw.clusters = [{ name: "empty" }];
+    objects = workloadObjects(parseConfig(raw, "empty fleet cluster"), "workload-empty");
+    applyPolicy(objects);
+  });
+  afterAll(() => deleteNamespaces([...objects, { kind: "Namespace", metadata: { name: OUTSIDER } }]));
+
+  test("is shipped, and lets no namespace use the add-on identity", () => {
+    expect(objects.map((o) => o.kind).sort()).toEqual(ADMISSION_KINDS);
+    expect(tryCreate(spc(OUTSIDER, "borrowed", addonIdentity())).stderr)
+      .toContain(`names the VM managed identity ${ADDON_ID}: namespace ${OUTSIDER} is not granted the add-on identity (rule: the add-on identity only in the namespaces the config grants it: none)`);
+    expect(tryCreate(spc(OUTSIDER, "their-own", workloadIdentity(guidOf("another team's identity"))))).toEqual({ status: 0, stderr: "" });
+  });
+});
