@@ -517,6 +517,13 @@ export const rows: Row[] = [
       "or set cluster.grantScope to \"vault\" (one grant per identity and role)" }],
   },
   {
+    name: "the cluster runs a Kubernetes version without ValidatingAdmissionPolicy v1",
+    schema: "accepts",
+    mutate: (c) => { c.cluster = { kubernetesVersion: "1.29" }; },
+    problems: [{ path: "cluster.kubernetesVersion", message: "\"1.29\" is too old: the identity admission policy (ValidatingAdmissionPolicy v1) needs " +
+      "Kubernetes 1.30 or later; must be \"1.30\" or newer" }],
+  },
+  {
     name: "the hardened profile turns the OIDC issuer off",
     schema: "accepts",
     mutate: (c) => { c.cluster = { oidcIssuerEnabled: false }; },
