@@ -3,7 +3,20 @@ import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { identityClientIdOutput, PLATFORM_OUTPUTS } from "../stacks/platform-outputs";
-import { configFrom, dataOf, resourcesOf, synthApp, withoutMetadata } from "./helpers/synth";
+import * as fs from "fs";
+import * as path from "path";
+import { DEFAULT_CONFIG } from "../config/default-config";
+import { loadConfig } from "../config/load-config";
+import { parseConfig } from "../config/parse-config";
+import { AppConfig } from "../config/types";
+import { configFrom, dataOf, resourcesOf, synthAny, synthApp, withoutMetadata } from "./helpers/synth";
+
+const ROOT = path.resolve(__dirname, "..");
+const SHIPPED: [string, () => AppConfig][] = [
+  ["the embedded default config", () => parseConfig(DEFAULT_CONFIG)],
+  ...fs.readdirSync(path.join(ROOT, "envs")).filter((f) => f.endsWith(".json")).sort()
+    .map((f): [string, () => AppConfig] => [`envs/${f}`, () => loadConfig({ CONFIG: `envs/${f}` }, ROOT)]),
+];
 
 // Required untyped: the typings of ajv and yaml and the typed JSON schemas add ~0.4 s to `tsc --noEmit`.
 type Validator = ((data: unknown) => boolean) & { errors?: unknown };
@@ -282,6 +295,16 @@ describe("workload stack, the identity admission policy", () => {
     expect(variable(policy, "addonClientId")).toBe(`"${remote("secrets_provider_identity_client_id")}".lowerAscii()`);
     for (const name of ["demo", "api"]) {
       expect(JSON.stringify(policy)).toContain(JSON.stringify(spcOf(workload, `${name}-secrets`).spec.parameters.clientID).slice(1, -1));
+    }
+  });
+
+  test.each(SHIPPED)("%s: every workload stack carries the policy and its binding", (_name, load) => {
+    const s = synthAny(load());
+    const workloadStacks = s.stacks.filter((stack) => stack === "workload" || stack.startsWith("workload-"));
+    expect(workloadStacks.length).toBeGreaterThan(0);
+    for (const stack of workloadStacks) {
+      expect(manifests(s.stackJson(stack)).map((m) => m.kind).filter((k) => k.startsWith("ValidatingAdmissionPolicy")).sort())
+        .toEqual(["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
     }
   });
 
