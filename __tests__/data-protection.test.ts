@@ -111,6 +111,7 @@ describe("data protection", () => {
       "kubernetes_namespace_v1.demo",
       "kubernetes_network_policy_v1.demo_default_deny",
       "kubernetes_service_account_v1.demo",
+      "time_sleep.identity_admission_enforced",
     ]);
   });
 });

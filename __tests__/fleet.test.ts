@@ -51,7 +51,7 @@ describe("one cluster (no clusters key)", () => {
       crypto.createHash("sha256").update(JSON.stringify(withoutMetadata(s.stackJson(stack)))).digest("hex");
     expect({ platform: sha("platform"), workload: sha("workload") }).toEqual({
       platform: "e25f50fc7b83b35ef69bab51e42e3c1b0ee7a55d930e43a65e8cac88eb957b84",
-      workload: "4594ca56e837751a0cc20652d9920fefdd41535bde49c1e4741ba2202cb3a822",
+      workload: "9fe81c6c36a6e8945c47ce92c86c37ba7a916a2ff08f323a19671dc1908e0645",
     });
   });
 });

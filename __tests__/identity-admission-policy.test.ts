@@ -37,6 +37,15 @@ describe("IdentityAdmissionPolicy", () => {
     expect(binding.depends_on).toEqual([expect.stringMatching(/^kubernetes_manifest\.identity-admission_policy/)]);
   });
 
+  test("is ready for SecretProviderClasses only after a wait that follows every change of the policy or the binding", () => {
+    const { stack, policy } = build();
+    const [wait] = synthesized(stack, "time_sleep");
+    expect(wait.create_duration).toBe("5s");
+    expect(wait.depends_on).toEqual([expect.stringMatching(/^kubernetes_manifest\.identity-admission_binding/)]);
+    expect(wait.triggers.policy).toMatch(/^\$\{sha256\(jsonencode\(\[kubernetes_manifest\.identity-admission_policy_[0-9A-F]+\.manifest, kubernetes_manifest\.identity-admission_binding_[0-9A-F]+\.manifest\]\)\)\}$/);
+    expect((policy.ready as any).terraformResourceType).toBe("time_sleep");
+  });
+
   test("without an add-on identity, no namespace may use a VM identity", () => {
     const { policy } = build();
     expect(variable(policy, "addonNamespaces")).toBe("[]");

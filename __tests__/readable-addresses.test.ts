@@ -91,6 +91,7 @@ describe("Terraform addresses", () => {
       "kubernetes_namespace_v1.demo",
       "kubernetes_network_policy_v1.demo_default_deny",
       "kubernetes_service_account_v1.demo",
+      "time_sleep.identity_admission_enforced",
     ]);
   });
 
@@ -129,7 +130,7 @@ describe("Terraform addresses", () => {
       time: { source: "hashicorp/time", version: "0.13.1" },
     });
     expect(Object.values<any>(s.stackJson("workload").terraform.required_providers).map((p) => p.source).sort())
-      .toEqual(["hashicorp/azurerm", "hashicorp/helm", "hashicorp/kubernetes"]);
+      .toEqual(["hashicorp/azurerm", "hashicorp/helm", "hashicorp/kubernetes", "hashicorp/time"]);
   });
 
   test("fails synthesis when two constructs would get the same address, naming both", () => {

@@ -271,8 +271,14 @@ describe("workload stack, the identity admission policy", () => {
   const policyOf = (stack: any) => manifests(stack).find((m) => m.kind === "ValidatingAdmissionPolicy");
   const variable = (policy: any, name: string) => policy.spec.variables.find((v: any) => v.name === name).expression;
 
-  test("comes before every SecretProviderClass: each depends on the binding, the binding on the policy", () => {
+  test("comes before every SecretProviderClass: each waits for the binding to be enforced, the binding for the policy", () => {
     const workload = synthApp().stackJson("workload");
+    // The API servers reload policies every second: the wait is replaced whenever the policy or the binding changes.
+    expect(workload.resource.time_sleep.identity_admission_enforced).toEqual(expect.objectContaining({
+      create_duration: "5s",
+      depends_on: ["kubernetes_manifest.identity_admission_binding"],
+      triggers: { policy: "${sha256(jsonencode([kubernetes_manifest.identity_admission_policy.manifest, kubernetes_manifest.identity_admission_binding.manifest]))}" },
+    }));
     expect(workload.resource.kubernetes_manifest.identity_admission_binding.depends_on).toEqual(["kubernetes_manifest.identity_admission_policy"]);
     expect(workload.resource.kubernetes_manifest.identity_admission_binding.manifest).toEqual({
       apiVersion: "admissionregistration.k8s.io/v1",
@@ -280,7 +286,7 @@ describe("workload stack, the identity admission policy", () => {
       metadata: { name: "kvcsi-secretproviderclass-identities" },
       spec: { policyName: "kvcsi-secretproviderclass-identities", validationActions: ["Deny"] },
     });
-    expect(workload.resource.kubernetes_manifest.demo_secret_provider_class.depends_on).toContain("kubernetes_manifest.identity_admission_binding");
+    expect(workload.resource.kubernetes_manifest.demo_secret_provider_class.depends_on).toContain("time_sleep.identity_admission_enforced");
   });
 
   test("lists each namespace with the client ids of its workloads, from the same outputs as their SecretProviderClasses", () => {

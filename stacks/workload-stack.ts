@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { AppConfig } from "../config/types";
 import { ExternalSecretsCheck } from "../constructs/azure-keyvault";
 import { IdentityAdmissionPolicy, MountIdentity, SecretMountedApp, WorkloadNamespace } from "../constructs/kubernetes";
@@ -67,6 +68,8 @@ export class WorkloadStack extends AppStack {
     // Only the AKS connection and the external-secrets check read Azure: a kubeconfig connection
     // that mounts no external secret needs no azurerm provider (and no Azure sign-in).
     if (connection.type === "aks" || mountedExternal.length > 0) new AzurermProvider(this, "azurerm", { features: [{}] });
+    // The identity admission policy's wait (time_sleep) before any SecretProviderClass.
+    new TimeProvider(this, "time", {});
 
     const platform = props.state.remoteState(this, "platform", props.platform.node.id);
     const output = (name: string) => platform.getString(name);

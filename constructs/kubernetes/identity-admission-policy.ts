@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
-import { ITerraformDependable, Token } from "cdktf";
+import { Fn, ITerraformDependable, Token } from "cdktf";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
+import { Sleep } from "@cdktf/provider-time/lib/sleep";
 import { RULES } from "../../config/naming-rules";
 import { SPC_API_VERSION } from "./secret-provider-class";
 
@@ -37,6 +38,9 @@ export interface IdentityAdmissionPolicyProps {
  */
 const GO_TRUE = ["1", "t", "T", "TRUE", "true", "True"];
 
+/** Five refresh intervals of the API servers' policy source (below), for the watch and the compile. */
+export const ENFORCEMENT_WAIT = "5s";
+
 /**
  * A ValidatingAdmissionPolicy and its binding (admissionregistration.k8s.io/v1, GA since
  * Kubernetes 1.30, evaluated in the API server: no webhook, no controller) that refuse a
@@ -55,7 +59,7 @@ const GO_TRUE = ["1", "t", "T", "TRUE", "true", "True"];
 export class IdentityAdmissionPolicy extends Construct {
   readonly policy: Record<string, unknown>;
   readonly binding: Record<string, unknown>;
-  /** The binding's kubernetes_manifest: SecretProviderClasses depend on it, so none is created unchecked. */
+  /** The wait after the binding: SecretProviderClasses depend on it, so none is created or changed unchecked. */
   readonly ready: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: IdentityAdmissionPolicyProps) {
@@ -104,7 +108,17 @@ export class IdentityAdmissionPolicy extends Construct {
       spec: { policyName: props.name, validationActions: ["Deny"] },
     };
     const policy = new Manifest(this, "policy", { manifest: this.policy });
-    this.ready = new Manifest(this, "binding", { manifest: this.binding, dependsOn: [policy] });
+    const binding = new Manifest(this, "binding", { manifest: this.binding, dependsOn: [policy] });
+    // Each API server compiles policies in the background, refreshed every second
+    // (k8s.io/apiserver v0.34.2, pkg/admission/plugin/policy/generic/policy_source.go,
+    // policyRefreshIntervalDefault): a SecretProviderClass created right after a change of the
+    // policy (a new add-on namespace, a new identity) would still be judged by the previous one.
+    // The wait is replaced, and so waits again, exactly when the policy or the binding changes.
+    this.ready = new Sleep(this, "enforced", {
+      createDuration: ENFORCEMENT_WAIT,
+      triggers: { policy: Fn.sha256(Fn.jsonencode([policy.manifest, binding.manifest])) },
+      dependsOn: [binding],
+    });
   }
 }
 
