@@ -189,6 +189,20 @@ describe("parseConfig accepts good configs", () => {
     expect(errorOf((c) => { c.$schema = 1; }).problems).toEqual([{ path: "$schema", message: "must be a string, got 1" }]);
   });
 
+  it("accepts the state's group as an existing group, and names that stay apart in every stack", () => {
+    const parse = (mutate: (c: RawConfig) => void) => { const raw = freshConfig(); mutate(raw); return parseConfig(raw, undefined, NOW); };
+    expect(parse((c) => {
+      c.backend = { type: "azurerm", resourceGroupName: "rg-tfstate", storageAccountName: "sttfstate", containerName: "tfstate" };
+      c.resourceGroup = { name: "RG-TFSTATE", existing: true };
+    }).resourceGroup).toEqual({ name: "RG-TFSTATE", existing: true });
+    const fleet = parse((c) => { delete c.workloads; c.resourceGroup = { name: "rg-kvcsi-weu-vault" }; c.clusters = [{ name: "weu" }]; });
+    expect([fleet.resourceGroup.name, ...fleet.clusters!.map((cl) => cl.resourceGroupName)]).toEqual(["rg-kvcsi-weu-vault", "rg-kvcsi-weu"]);
+    expect(parse((c) => {
+      c.cluster = { driver: { type: "helm" } };
+      c.backend = { type: "cloud", organization: "acme", workspaces: { platform: "shop-platform", workload: "shop-workload" } };
+    }).backend).toEqual(expect.objectContaining({ workspaces: { platform: "shop-platform", workload: "shop-workload" } }));
+  });
+
   it("accepts a managed secret without expirationDate in the lab profile", () => {
     const raw = freshConfig();
     raw.profile = "lab";

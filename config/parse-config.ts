@@ -6,6 +6,7 @@ import { DRIVER_CHARTS } from "./driver-charts";
 import { cidrContains, cidrContainsIp, cidrsOverlap, canonicalCidr, hasHostBits, numberToIp, parseCidr } from "./ipv4";
 import { durationSeconds, MAX_TAGS, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
 import { defaultAt, enumAt, keysAt, rangeAt, variantKeysAt } from "./shape";
+import { checkSharedNames } from "./shared-names";
 import {
   AVAILABILITY_ZONES,
   AZURE_STACK_CLOUD,
@@ -73,9 +74,11 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   checkAllowlists(c, lab, [["keyVault.allowedIpRanges", keyVault.allowedIpRanges], ["cluster.apiServerAuthorizedIpRanges", cluster.apiServerAuthorizedIpRanges]]);
   const clusters = root.clusters === undefined ? undefined : parseFleet(c, root, { lab, location, namePrefix, keyVault });
 
+  const single: AppConfig = { source, profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads };
+  const config = clusters ? { ...single, clusters } : single;
+  checkSharedNames(c, config);
   if (c.problems.length > 0) throw new ConfigError(source, c.problems);
-  const config: AppConfig = { source, profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads };
-  return clusters ? { ...config, clusters } : config;
+  return config;
 }
 
 /** Top-level keys a fleet sets per cluster instead. */
@@ -235,11 +238,9 @@ function parseBackend(c: Checker, value: unknown, namePrefix: string): BackendCo
         c.report("backend.workspaces.tags", "tagged workspaces cannot carry the workload stack's remote-state " +
           "reference to the platform; name one workspace per stack with \"platform\" and \"workload\"");
       }
+      // That each stack gets its own workspace is checked with the other shared names (shared-names.ts).
       platform = c.requiredString("backend.workspaces.platform", ws.platform, RULES.workspaceName) ?? "";
       workload = c.requiredString("backend.workspaces.workload", ws.workload, RULES.workspaceName) ?? "";
-      if (platform && platform === workload) {
-        c.report("backend.workspaces.workload", `${show(workload)} is also the platform workspace; each stack needs its own workspace`);
-      }
     }
     return {
       type,

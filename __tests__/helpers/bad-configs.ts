@@ -932,5 +932,59 @@ export const rows: Row[] = [
     problems: [{ path: "backend.workspaces", message: "cannot be combined with clusters: a fleet's stacks use the workspaces <namePrefix>-vault, " +
       "<namePrefix>-cluster-<name> and <namePrefix>-workload-<name>; leave it out" }],
   },
+  // --- names two stacks would share (issue 20) ---
+  {
+    name: "a fleet's vault group is also a cluster's group, written in other case (Azure compares group names without case)",
+    schema: "accepts",
+    mutate: (c) => { delete c.workloads; c.resourceGroup = { name: "RG-kvcsi-weu" }; c.clusters = [{ name: "weu" }]; },
+    problems: [{ path: "resourceGroup.name", message: "\"RG-kvcsi-weu\" is also the resource group stack cluster-weu creates for clusters[0], rg-<namePrefix>-<name> " +
+      "(Azure compares resource group names without case): both stacks would create one group, so the second apply fails because it exists, " +
+      "and the first destroy deletes the other stack's resources with it; choose another name" }],
+  },
+  {
+    name: "a fleet's existing vault group is the group a cluster creates",
+    schema: "accepts",
+    mutate: (c) => { delete c.workloads; c.resourceGroup = { name: "rg-kvcsi-neu", existing: true }; c.clusters = [{ name: "weu" }, { name: "neu" }]; },
+    problems: [{ path: "resourceGroup.name", message: "\"rg-kvcsi-neu\" is looked up (resourceGroup.existing), but it is the resource group stack cluster-neu " +
+      "creates for clusters[1], rg-<namePrefix>-<name> (Azure compares resource group names without case): the vault stack deploys first and finds no group, " +
+      "and destroying that cluster would delete the vault with it; choose another group" }],
+  },
+  {
+    name: "the platform creates the group that holds the azurerm backend's state",
+    schema: "accepts",
+    mutate: (c) => {
+      c.backend = { type: "azurerm", resourceGroupName: "rg-tfstate", storageAccountName: "sttfstate", containerName: "tfstate" };
+      c.resourceGroup = { name: "RG-TFSTATE" };
+    },
+    problems: [{ path: "resourceGroup.name", message: "\"RG-TFSTATE\" is also backend.resourceGroupName, the group of the state's storage account " +
+      "(Azure compares resource group names without case): it exists before the first plan, so the platform stack fails to create it, and its destroy " +
+      "would delete the state with it; set resourceGroup.existing to true to use that group, or choose another name" }],
+  },
+  {
+    name: "a fleet cluster creates the group that holds the azurerm backend's state",
+    schema: "accepts",
+    mutate: (c) => {
+      delete c.workloads;
+      c.backend = { type: "azurerm", resourceGroupName: "rg-kvcsi-weu", storageAccountName: "sttfstate", containerName: "tfstate" };
+      c.clusters = [{ name: "weu" }];
+    },
+    problems: [{ path: "backend.resourceGroupName", message: "\"rg-kvcsi-weu\" holds the state's storage account, but it is also the resource group " +
+      "stack cluster-weu creates for clusters[0], rg-<namePrefix>-<name> (Azure compares resource group names without case): it exists before the first plan, " +
+      "so that stack fails to create it, and its destroy would delete the state with it; keep the state in another group, or rename the cluster" }],
+  },
+  {
+    name: "the platform workspace is the one the helm driver's csi-driver stack derives",
+    schema: "accepts",
+    mutate: (c) => {
+      c.cluster = { driver: { type: "helm" } };
+      c.backend = { type: "cloud", organization: "acme", workspaces: { platform: "kvcsi-csi-driver", workload: "kvcsi-workload" } };
+    },
+    problems: [{ path: "backend.workspaces.platform", message: "\"kvcsi-csi-driver\" is also the csi-driver stack's workspace (<namePrefix>-csi-driver); each stack needs its own workspace" }],
+  },
+  {
+    name: "the two workspaces differ only in case",
+    schema: "accepts",
+    mutate: (c) => { c.backend = { type: "cloud", organization: "acme", workspaces: { platform: "KV", workload: "kv" } }; },
+    problems: [{ path: "backend.workspaces.workload", message: "\"kv\" is also the platform workspace \"KV\" (workspace names are compared ignoring case); each stack needs its own workspace" }],
+  },
 ];
-
