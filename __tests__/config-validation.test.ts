@@ -203,6 +203,17 @@ describe("parseConfig accepts good configs", () => {
     }).backend).toEqual(expect.objectContaining({ workspaces: { platform: "shop-platform", workload: "shop-workload" } }));
   });
 
+  it("accepts the Azure rules' edges: a 120-character federated credential, node-image with NodeImage, 128+ GiB temp disks, DNS-safe tags", () => {
+    const raw = freshConfig();
+    Object.assign(raw.workloads[0], { identity: "workload", namespace: "n".repeat(60), serviceAccountName: "s".repeat(59) });
+    raw.cluster = { automaticUpgradeChannel: "node-image", ephemeralOsDisk: true, systemNodePool: { vmSize: "Standard_D4ds_v5" }, userNodePool: { vmSize: "Standard_E16ds_v5" } };
+    raw.keyVault.networkAccess = "private";
+    raw.tags = Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`Cost_Center-${i}`, "x y (z)"]));
+    const config = parseConfig(raw, undefined, NOW);
+    expect(config.cluster).toEqual(expect.objectContaining({ automaticUpgradeChannel: "node-image", nodeOsUpgradeChannel: "NodeImage", ephemeralOsDisk: true }));
+    expect(Object.keys(config.tags)).toHaveLength(15);
+  });
+
   it("accepts a managed secret without expirationDate in the lab profile", () => {
     const raw = freshConfig();
     raw.profile = "lab";

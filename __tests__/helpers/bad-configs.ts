@@ -932,7 +932,7 @@ export const rows: Row[] = [
     problems: [{ path: "backend.workspaces", message: "cannot be combined with clusters: a fleet's stacks use the workspaces <namePrefix>-vault, " +
       "<namePrefix>-cluster-<name> and <namePrefix>-workload-<name>; leave it out" }],
   },
-  // --- names two stacks would share (issue 20) ---
+  // --- names two stacks would share, and Azure rules a deploy would meet (issue 20) ---
   {
     name: "a fleet's vault group is also a cluster's group, written in other case (Azure compares group names without case)",
     schema: "accepts",
@@ -986,5 +986,63 @@ export const rows: Row[] = [
     schema: "accepts",
     mutate: (c) => { c.backend = { type: "cloud", organization: "acme", workspaces: { platform: "KV", workload: "kv" } }; },
     problems: [{ path: "backend.workspaces.workload", message: "\"kv\" is also the platform workspace \"KV\" (workspace names are compared ignoring case); each stack needs its own workspace" }],
+  },
+  {
+    name: "a workload identity's federated credential name (<namespace>-<serviceAccountName>) is over Azure's 120 characters",
+    schema: "accepts",
+    mutate: (c) => { Object.assign(c.workloads[0], { identity: "workload", namespace: "n".repeat(60), serviceAccountName: "s".repeat(60) }); },
+    problems: [{ path: "workloads[0].serviceAccountName", message: `${cut("s".repeat(60))} in namespace ${cut("n".repeat(60))} names the workload identity's ` +
+      `federated credential ${cut(`${"n".repeat(60)}-${"s".repeat(60)}`)} (<namespace>-<serviceAccountName>, 121 characters); Azure allows ` +
+      "3-120 letters, digits, hyphens and underscores, starting with a letter or digit: shorten the namespace or the ServiceAccount name" }],
+  },
+  {
+    name: "the cluster upgrade channel node-image meets another node OS channel",
+    schema: "accepts",
+    mutate: (c) => { c.cluster = { automaticUpgradeChannel: "node-image", nodeOsUpgradeChannel: "SecurityPatch" }; },
+    problems: [{ path: "cluster.nodeOsUpgradeChannel", message: "\"SecurityPatch\" cannot be combined with cluster.automaticUpgradeChannel \"node-image\": " +
+      "AKS then keeps the node OS channel at \"NodeImage\"; must be \"NodeImage\", or choose another cluster.automaticUpgradeChannel" }],
+  },
+  {
+    name: "ephemeral OS disks meet the default VM size, whose 75 GiB temp disk is under the 128 GiB AKS needs",
+    schema: "accepts",
+    mutate: (c) => { c.cluster = { ephemeralOsDisk: true }; },
+    problems: ["systemNodePool", "userNodePool"].map((pool) => ({
+      path: `cluster.${pool}.vmSize`,
+      message: "\"Standard_D2ds_v5\" cannot hold an ephemeral OS disk: its temp disk has 75 GiB, and AKS places its default ephemeral OS disk only on " +
+        "a temp disk of at least 128 GiB; choose a size with a temp disk of at least 128 GiB such as \"Standard_D4ds_v5\", or set cluster.ephemeralOsDisk to false",
+    })),
+  },
+  {
+    name: "ephemeral OS disks meet a size without a temp disk and a size whose disks are not in the table",
+    schema: "accepts",
+    mutate: (c) => { c.cluster = { ephemeralOsDisk: true, systemNodePool: { vmSize: "Standard_D4s_v5" }, userNodePool: { vmSize: "Standard_F8s_v2" } }; },
+    problems: [
+      { path: "cluster.systemNodePool.vmSize", message: "\"Standard_D4s_v5\" cannot hold an ephemeral OS disk: it has no temp disk, and AKS places its default " +
+        "ephemeral OS disk only on a temp disk of at least 128 GiB; choose a size with a temp disk of at least 128 GiB such as \"Standard_D4ds_v5\", " +
+        "or set cluster.ephemeralOsDisk to false" },
+      { path: "cluster.userNodePool.vmSize", message: "\"Standard_F8s_v2\" is not known to hold an ephemeral OS disk: its temp disk is not in " +
+        "config/vm-temp-disks.ts; choose a size with a temp disk of at least 128 GiB such as \"Standard_D4ds_v5\", or add the size's temp disk to that " +
+        "table from its Azure VM size page, or set cluster.ephemeralOsDisk to false" },
+    ],
+  },
+  {
+    name: "a private vault's DNS zone gets tag names with a space, a colon and a leading digit",
+    schema: "accepts",
+    mutate: (c) => { c.keyVault.networkAccess = "private"; c.tags = { ...c.tags, "Cost Center": "42", "env:stage": "x", "1st": "y" }; },
+    problems: ["Cost Center", "env:stage", "1st"].map((name) => ({
+      path: `tags.${name}`,
+      message: "private DNS zones keep only tag names of letters, digits, '-' and '_', not starting with a digit (no spaces, parentheses, ':' or other " +
+        "special characters); Azure drops any other, so every plan adds it again (this config creates one for keyVault.networkAccess \"private\")",
+    })),
+  },
+  {
+    name: "a fleet, whose clusters each get a private DNS zone, has 16 tags (private DNS zones keep 15)",
+    schema: "accepts",
+    mutate: (c) => {
+      delete c.workloads;
+      c.clusters = [{ name: "weu" }];
+      c.tags = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`tag${i}`, "x"]));
+    },
+    problems: [{ path: "tags", message: "has 16 tags; private DNS zones keep at most 15 (this config creates one for each fleet cluster's private endpoint to the vault)" }],
   },
 ];
