@@ -46,7 +46,7 @@ describe("one cluster (no clusters key)", () => {
     const s = synthApp();
     const sha = (stack: "platform" | "workload") => crypto.createHash("sha256").update(s.stackText(stack)).digest("hex");
     expect({ platform: sha("platform"), workload: sha("workload") }).toEqual({
-      platform: "2a2937fa6bd98a2708fd6cb4eeab3eb1fa9dda27999bd60219fbd30647315178",
+      platform: "497098e478159c72acfd712c4025afb76cb9609787f61445581465e8a48d9942",
       workload: "25daa7ef6d11c32e115bdc1bc5a9659be126aee47bd70b4182bd44559783f297",
     });
   });
