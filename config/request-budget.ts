@@ -98,3 +98,25 @@ export function describeBudget(budget: RequestBudget): string {
     (heaviest ? ` (heaviest: ${heaviest.path} ${JSON.stringify(heaviest.name)}, ${heaviest.pods} pods × ${heaviest.requestsPerMount} requests per mount = ${fmt(heaviest.perWindow)})` : "") +
     ", or move some workloads' secrets to another vault";
 }
+
+/** The budget as `npm run mounts` prints it: a row per workload, then the total against the limit. */
+export function renderRequestBudget(budget: RequestBudget): string {
+  const per = `per ${budget.windowSeconds} s`;
+  const fleet = budget.clusters.length > 1 || budget.clusters[0]?.name !== undefined;
+  const rows = budget.clusters.flatMap((c) => c.workloads.map((w) =>
+    `|${fleet ? ` ${c.name} |` : ""} ${w.name} | ${w.pods} | ${w.requestsPerMount} | ${c.rotationInterval} | ${fmt(w.perWindow)} |`));
+  const share = Math.round((budget.perWindow / budget.limit) * 100);
+  const verdict = { ok: "ok", warn: `above half the limit: ${describeBudget(budget)}`, over: `over the limit: ${describeBudget(budget)}` }[budget.level];
+  return [
+    `Key Vault requests from the mounts (each pod reads each object once per rotation interval, plus the provider's 401 challenge per mount; ` +
+    `limit ${fmt(budget.limit)} ${per} per vault and region, warning above ${fmt(budget.warnAbove)}):`,
+    "",
+    `|${fleet ? " cluster |" : ""} workload | pods | requests per mount | rotation interval | requests ${per} |`,
+    `|${fleet ? "---|" : ""}---|---|---|---|---|`,
+    ...rows,
+    "",
+    `Steady state: ${fmt(budget.perWindow)} requests ${per} (${share}% of the limit): ${verdict}.`,
+    `Every pod starting at once: ${fmt(budget.allPodsStarting)} requests.`,
+    "",
+  ].join("\n");
+}
