@@ -17,17 +17,15 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as http from "http";
-import * as https from "https";
 import * as os from "os";
 import * as path from "path";
-import * as tls from "tls";
 import { loadConfig } from "../config/load-config";
 import { durationSeconds, RULES } from "../config/naming-rules";
 import { AppConfig, ClusterConfig, WorkloadConfig } from "../config/types";
 import { printable } from "../config/terminal-text";
 import { UserError } from "../config/user-error";
 import { exitCodeOf, podStatus, PodInput, PodStatus, renderStatus, VaultVersion } from "./mount-status";
+import { VaultReader } from "./vault-versions";
 
 interface Options {
   readonly json: boolean;
@@ -135,85 +133,6 @@ function vaultUrlOf(spc: any): string {
   return `https://${p.keyvaultName}.${suffix}`;
 }
 
-/** GET over HTTPS, through HTTPS_PROXY when set (Node's https ignores it). */
-function get(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  const target = new URL(url);
-  const proxy = process.env.HTTPS_PROXY ?? process.env.https_proxy;
-  return new Promise((resolve, reject) => {
-    const send = (socket?: tls.TLSSocket) => {
-      const req = https.request({ host: target.hostname, port: target.port || 443, path: target.pathname + target.search, headers, ...(socket ? { createConnection: () => socket } : {}) }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
-      });
-      req.on("error", reject);
-      req.setTimeout(30_000, () => req.destroy(new Error(`no answer from ${target.host} within 30 s`)));
-      req.end();
-    };
-    if (!proxy) return send();
-    const p = new URL(proxy);
-    const connect = http.request({ host: p.hostname, port: p.port || 80, method: "CONNECT", path: `${target.hostname}:${target.port || 443}` });
-    connect.on("connect", (res, socket) => {
-      if (res.statusCode !== 200) return reject(new Error(`proxy ${p.host} refused the tunnel to ${target.host}: ${res.statusCode}`));
-      send(tls.connect({ socket, servername: target.hostname }));
-    });
-    connect.on("error", reject);
-    connect.end();
-  });
-}
-
-/** Reads the newest version of each object, by the versions list (metadata only). */
-class VaultReader {
-  private token?: string;
-
-  constructor(private readonly vaultUrl: string) {}
-
-  async currentVersion(id: string): Promise<VaultVersion> {
-    const [type, name] = id.split("/");
-    const collection = { secret: "secrets", key: "keys", cert: "certificates" }[type];
-    if (!collection) return { error: `unknown object type ${type}` };
-    let next: string | null = `${this.vaultUrl}/${collection}/${name}/versions?api-version=7.4`;
-    let newest: { version: string; created: Date } | undefined;
-    while (next) {
-      const page = await this.request(next);
-      if (page.status !== 200) return { error: `${page.status} ${vaultErrorOf(page.body)}` };
-      const body = JSON.parse(page.body);
-      for (const v of body.value ?? []) {
-        if (v.attributes?.enabled === false) continue;
-        const created = new Date(Number(v.attributes?.created) * 1000);
-        if (!newest || created > newest.created) newest = { version: String(v.id).split("/").pop()!, created };
-      }
-      next = body.nextLink ?? null;
-    }
-    return newest ?? { error: "the vault has no enabled version" };
-  }
-
-  private async request(url: string): Promise<{ status: number; body: string }> {
-    if (!this.token) {
-      const probe = await get(url, {});
-      if (probe.status !== 401) return probe;
-      this.token = tokenFor(String(probe.headers["www-authenticate"] ?? ""));
-    }
-    return get(url, { Authorization: `Bearer ${this.token}` });
-  }
-}
-
-function vaultErrorOf(body: string): string {
-  try {
-    const e = JSON.parse(body).error;
-    return `${e.code}${e.innererror?.code ? `/${e.innererror.code}` : ""}: ${String(e.message).split("\r\n")[0]}`;
-  } catch {
-    return body.slice(0, 200);
-  }
-}
-
-/** The caller's token for the resource the vault's challenge names (sovereign clouds and Azure Stack alike). */
-function tokenFor(challenge: string): string {
-  if (process.env.KEYVAULT_ACCESS_TOKEN) return process.env.KEYVAULT_ACCESS_TOKEN;
-  const resource = /resource="([^"]+)"/.exec(challenge)?.[1] ?? "https://vault.azure.net";
-  return run("az", ["account", "get-access-token", "--resource", resource, "--query", "accessToken", "--output", "tsv"]).trim();
-}
-
 async function statusOf(target: Target, options: Options, scratch: string, now: () => Date): Promise<PodStatus[]> {
   const access = kubeAccess(target, options, scratch);
   const rotationSeconds = durationSeconds(options.rotationInterval ?? target.cluster.secretRotationInterval);
@@ -228,7 +147,10 @@ async function statusOf(target: Target, options: Options, scratch: string, now: 
       const spcName = pods[0].spec.volumes?.find((v: any) => v.csi)?.csi?.volumeAttributes?.secretProviderClass;
       const spc = kubectlJson(access, ["secretproviderclass", "-n", w.namespace, spcName]);
       const url = vaultUrlOf(spc);
-      const reader = readers.get(url) ?? new VaultReader(url);
+      const reader = readers.get(url) ?? new VaultReader(url, {
+        proxy: process.env.HTTPS_PROXY ?? process.env.https_proxy,
+        token: (challenge) => process.env.KEYVAULT_ACCESS_TOKEN ?? azToken(challenge),
+      });
       readers.set(url, reader);
       for (const o of objects.filter((x) => !x.pinnedVersion)) vault.set(o.id, await reader.currentVersion(o.id));
     }
@@ -271,3 +193,9 @@ main().catch((e) => {
   process.stderr.write(`${e.message.split("\n").map(printable).join("\n")}\n`);
   process.exitCode = 2;
 });
+
+/** `az account get-access-token` for the resource the vault's 401 challenge names (sovereign clouds and Azure Stack alike). */
+function azToken(challenge: string): string {
+  const resource = /resource="([^"]+)"/.exec(challenge)?.[1] ?? "https://vault.azure.net";
+  return run("az", ["account", "get-access-token", "--resource", resource, "--query", "accessToken", "--output", "tsv"]).trim();
+}
