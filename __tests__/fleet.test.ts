@@ -50,7 +50,7 @@ describe("one cluster (no clusters key)", () => {
     const sha = (stack: "platform" | "workload") =>
       crypto.createHash("sha256").update(JSON.stringify(withoutMetadata(s.stackJson(stack)))).digest("hex");
     expect({ platform: sha("platform"), workload: sha("workload") }).toEqual({
-      platform: "1349e3ee81cca87b3e9093177b254419997640dc4cb454931f626fc10d1de1ed",
+      platform: "18160c77dde6bb4ebe371fc8cee937ac625ddfb1960c16239c74b0f73c7118fc",
       workload: "45c031af108cc81a89011b2b8f0bc491c8b41462ce985ad401fdff586396666e",
     });
   });

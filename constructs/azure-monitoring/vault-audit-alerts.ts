@@ -68,9 +68,10 @@ export class VaultAuditAlerts extends Construct {
       // At most 12 characters; it is the sender named in e-mails and SMS.
       shortName: `${props.namePrefix}`.slice(0, 12),
       // The common alert schema gives every receiver the same payload (https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-common-schema).
-      emailReceiver: emails.map((address, i) => ({ name: `email-${i + 1}`, emailAddress: address, useCommonAlertSchema: true })),
-      armRoleReceiver: roles.map((role) => ({ name: `role-${role.toLowerCase().replace(/ /g, "-")}`, roleId: ALERT_EMAIL_ROLES[role], useCommonAlertSchema: true })),
-      webhookReceiver: webhooks.map((w) => ({ name: w.name, serviceUri: w.serviceUri, useCommonAlertSchema: true })),
+      // Empty lists are left out: cdktf's HCL output drops them, and JSON and HCL must say the same.
+      emailReceiver: nonEmpty(emails.map((address, i) => ({ name: `email-${i + 1}`, emailAddress: address, useCommonAlertSchema: true }))),
+      armRoleReceiver: nonEmpty(roles.map((role) => ({ name: `role-${role.toLowerCase().replace(/ /g, "-")}`, roleId: ALERT_EMAIL_ROLES[role], useCommonAlertSchema: true }))),
+      webhookReceiver: nonEmpty(webhooks.map((w) => ({ name: w.name, serviceUri: w.serviceUri, useCommonAlertSchema: true }))),
       tags: props.tags,
     });
 
@@ -113,3 +114,5 @@ export class VaultAuditAlerts extends Construct {
     ];
   }
 }
+
+const nonEmpty = <T>(items: T[]): T[] | undefined => (items.length > 0 ? items : undefined);

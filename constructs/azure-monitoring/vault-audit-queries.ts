@@ -23,6 +23,12 @@ const READ_OPERATIONS = ["SecretGet", "SecretList", "SecretListVersions", "Certi
  */
 const EXPIRY_OPERATIONS = ["SecretNearExpiryEventGridNotification", "SecretExpiredEventGridNotification"];
 
+/**
+ * The lines of a query are joined by spaces: KQL needs no line breaks, and cdktf's HCL output
+ * turns a multi-line string into a heredoc that `terraform fmt` re-aligns and that adds a newline.
+ */
+const ONE_LINE = " ";
+
 const list = (items: readonly string[]) => items.map((i) => JSON.stringify(i)).join(", ");
 
 /**
@@ -46,7 +52,7 @@ export function secretReadsQuery(): string {
     ...CALLER,
     "| project TimeGenerated, ObjectName, OperationName, HttpStatusCode, CallerAppId, CallerObjectId, CallerName, CallerIpAddress, ClientInfo, _ResourceId",
     "| order by TimeGenerated desc",
-  ].join("\n");
+  ].join(ONE_LINE);
 }
 
 /**
@@ -60,7 +66,7 @@ export function deniedReadsQuery(): string {
     "| where HttpStatusCode == 403",
     ...CALLER,
     "| project TimeGenerated, ObjectName, OperationName, CallerAppId, CallerObjectId, CallerName, CallerIpAddress, ResultSignature, ResultDescription, _ResourceId",
-  ].join("\n");
+  ].join(ONE_LINE);
 }
 
 /** Requests the vault throttled (429, Key Vault's service limits); the alert counts them per operation and caller. */
@@ -70,7 +76,7 @@ export function throttledRequestsQuery(): string {
     "| where HttpStatusCode == 429",
     ...CALLER,
     "| project TimeGenerated, OperationName, ObjectName, CallerAppId, CallerIpAddress, ClientInfo, _ResourceId",
-  ].join("\n");
+  ].join(ONE_LINE);
 }
 
 /** A secret whose expiry this app's config declares. */
@@ -104,5 +110,5 @@ export function expiringSecretsQuery(declared: readonly DeclaredExpiry[], daysBe
     "union fromConfig, fromVault",
     "| extend State = iff(isnotnull(ExpiresOn) and ExpiresOn <= now() or Source has \"SecretExpired\", \"expired\", \"expires soon\")",
     "| project ObjectName, State, ExpiresOn, Source",
-  ].join("\n");
+  ].join(ONE_LINE);
 }
