@@ -147,7 +147,10 @@ describe.each(CONFIGS)("names at the edges of every rule, %s", (_label, raw) => 
       }
     });
 
-    (providerMirror() ? test : test.skip)(`terraform validate passes every stack (SKIPPED without a provider mirror in TF_CLI_CONFIG_FILE)`, () => {
+    const validateName = providerMirror()
+      ? `terraform validate passes every stack (json; providers from ${providerMirror()})`
+      : "SKIPPED: terraform validate of every stack needs a provider mirror named by TF_CLI_CONFIG_FILE (e.g. /root/tf-mirror.tfrc)";
+    (providerMirror() ? test : test.skip)(validateName, () => {
       const env = { TF_CLI_CONFIG_FILE: providerMirror()!, TF_PLUGIN_CACHE_DIR: pluginCache() };
       for (const stack of stackNamesOf(config)) {
         const dir = path.join(outputs.json, "stacks", stack);
