@@ -12,7 +12,6 @@
  */
 export const FEDERATED_CREDENTIAL_NAME = {
   pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{2,119}$/,
-  maxLength: 120,
   allowed: "3-120 letters, digits, hyphens and underscores, starting with a letter or digit",
 } as const;
 

@@ -139,8 +139,9 @@ export class AksCluster extends Construct {
         `${JSON.stringify(automaticUpgradeChannel)}, got ${JSON.stringify(nodeOsUpgradeChannel)}`);
     }
     for (const pool of props.ephemeralOsDisk ? [props.systemNodePool, props.userNodePool] : []) {
-      const problem = pool && !Token.isUnresolved(pool.vmSize) ? ephemeralOsDiskProblem(pool.vmSize) : undefined;
-      if (problem) throw new Error(`AksCluster node pool ${pool!.name}: ephemeralOsDisk needs another vmSize: ${JSON.stringify(pool!.vmSize)} ${problem}`);
+      if (!pool || Token.isUnresolved(pool.vmSize)) continue;
+      const problem = ephemeralOsDiskProblem(pool.vmSize);
+      if (problem) throw new Error(`AksCluster node pool ${pool.name}: ephemeralOsDisk needs another vmSize: ${JSON.stringify(pool.vmSize)} ${problem}`);
     }
     const zones = [...(props.availabilityZones ?? AVAILABILITY_ZONES)];
     if (zones.some((z) => !AVAILABILITY_ZONES.includes(z)) || new Set(zones).size !== zones.length) {
