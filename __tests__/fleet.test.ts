@@ -43,14 +43,15 @@ describe("one cluster (no clusters key)", () => {
   // version) and in one canonical JSON layout, as the default config synthesized on main before
   // the fleet (4fedbc5): the fleet changed none of it. Canonical, so cdktf and CDK Terrain
   // (scripts/cdk-terrain.sh) agree. A change that alters the default's output on purpose updates
-  // these, and says so in its commit (last: issue 21, the default workload's own federated
-  // identity and the identity admission policy).
+  // these, and says so in its commit: the platform's changed with the vault's audit searches and
+  // alerts (issue 23), both with the default workload's own federated identity and the identity
+  // admission policy (issue 21).
   test("synthesizes the same configuration as before the fleet", () => {
     const s = synthApp();
     const sha = (stack: "platform" | "workload") =>
       crypto.createHash("sha256").update(JSON.stringify(withoutMetadata(s.stackJson(stack)))).digest("hex");
     expect({ platform: sha("platform"), workload: sha("workload") }).toEqual({
-      platform: "e25f50fc7b83b35ef69bab51e42e3c1b0ee7a55d930e43a65e8cac88eb957b84",
+      platform: "0468593f22f65cfddd02483e5ef3dc37ef9a7cdbccf6771dfc515141c8315943",
       workload: "9fe81c6c36a6e8945c47ce92c86c37ba7a916a2ff08f323a19671dc1908e0645",
     });
   });
@@ -146,6 +147,24 @@ describe("a fleet of three clusters sharing one vault", () => {
   test("matches the snapshot", () => {
     const stacks = Object.keys(s.manifest().stacks).sort();
     expect(Object.fromEntries(stacks.map((name) => [name, withoutMetadata(s.stackJson(name))]))).toMatchSnapshot();
+  });
+});
+
+describe("each cluster's own grant scope", () => {
+  test("grants a cluster with cluster.grantScope \"vault\" on the whole vault, and its neighbour per secret", () => {
+    const raw = defaultRaw();
+    delete raw.workloads;
+    raw.clusters = [
+      { name: "weu", cluster: { grantScope: "vault" }, workloads: [{ name: "app", objects: [{ objectName: "db-password" }] }] },
+      { name: "neu", network: { vnetAddressSpace: "10.42.0.0/16", clusterSubnetPrefix: "10.42.0.0/20", endpointSubnetPrefix: "10.42.16.0/24" },
+        workloads: [{ name: "app", objects: [{ objectName: "db-password" }] }] },
+    ];
+    const config = parseConfig(raw, "fleet test", NOW);
+    // The top-level cluster key is not part of a fleet: its grantScope is the default, "secret".
+    expect(config.cluster.grantScope).toBe("secret");
+    const s = synthFleet(config);
+    expect(readerScopes(s.stackJson("cluster-weu"))).toEqual([VAULT_ID]);
+    expect(readerScopes(s.stackJson("cluster-neu"))).toEqual([`${VAULT_ID}/secrets/db-password`]);
   });
 });
 
