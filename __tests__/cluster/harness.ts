@@ -116,6 +116,26 @@ export function resourceVersions(objects: readonly any[]): Record<string, string
   return Object.fromEntries(liveObjects(objects).map((o) => [`${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`, o.metadata.resourceVersion]));
 }
 
+/**
+ * The API server drops a deleted ValidatingAdmissionPolicy only at its next background refresh
+ * (every second, k8s.io/apiserver policy_source.go), so the next config's objects could still be
+ * judged by this one. Every identity policy refuses the VM identity in `default`, a namespace no
+ * config may use: once a dry-run of such a SecretProviderClass is admitted, none is enforced.
+ */
+function waitUntilNoIdentityPolicy(): void {
+  const probe = JSON.stringify({
+    apiVersion: "secrets-store.csi.x-k8s.io/v1",
+    kind: "SecretProviderClass",
+    metadata: { name: "no-policy-probe", namespace: "default" },
+    spec: { provider: "azure", parameters: { useVMManagedIdentity: "true" } },
+  });
+  const deadline = Date.now() + 30_000;
+  while (kubectl(["create", "--dry-run=server", "-f", "-"], probe).status !== 0) {
+    if (Date.now() > deadline) throw new Error("a deleted identity admission policy is still enforced 30 s later");
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+  }
+}
+
 /** Cluster-scoped kinds a workload stack creates (its identity admission policy). */
 const CLUSTER_SCOPED = new Set(["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
 
@@ -126,9 +146,9 @@ const CLUSTER_SCOPED = new Set(["ValidatingAdmissionPolicy", "ValidatingAdmissio
  * namespace controller is done by hand: empty the namespace, then clear its finalizer.
  */
 export function deleteNamespaces(objects: readonly any[]): void {
-  for (const o of objects.filter((x) => CLUSTER_SCOPED.has(x.kind))) {
-    kubectlOk(["delete", o.kind.toLowerCase(), o.metadata.name, "--ignore-not-found"]);
-  }
+  const admission = objects.filter((x) => CLUSTER_SCOPED.has(x.kind));
+  for (const o of admission) kubectlOk(["delete", o.kind.toLowerCase(), o.metadata.name, "--ignore-not-found"]);
+  if (admission.length > 0) waitUntilNoIdentityPolicy();
   for (const ns of objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name as string)) {
     kubectlOk(["delete", "deployments,pods,serviceaccounts,networkpolicies,secretproviderclasses,secrets,configmaps",
       "--all", "-n", ns, "--ignore-not-found", "--wait=false"]);
