@@ -137,18 +137,23 @@ export async function startApp(): Promise<AppUnderTest> {
   return { fake, provider, config, objects, readers };
 }
 
-/** Stops what startApp started. */
+/**
+ * Stops what startApp started, and removes its identity admission policy: the e2e files share one
+ * node, and one config's policy refuses the add-on identity in another config's namespaces (one
+ * config per cluster, see the README).
+ */
 export async function stopApp(app: AppUnderTest | undefined): Promise<void> {
   if (app?.provider) await stopProcess(app.provider);
   if (app?.fake) await app.fake.close();
+  if (app?.objects) await removeIdentityPolicy(app.objects);
 }
 
 const BINDING = "ValidatingAdmissionPolicyBinding";
 
 /**
- * Whether the API server enforces the identity admission policy now: a dry-run of a
- * SecretProviderClass naming the add-on identity in a namespace the config does not know
- * (`default`) is refused. The policy plugin loads bindings asynchronously.
+ * Whether the API server enforces an identity admission policy now: a dry-run of a
+ * SecretProviderClass naming the add-on identity in `default`, which no config may use, is
+ * refused. The policy plugin loads (and drops) policies and bindings asynchronously.
  */
 export function admissionEnforced(): boolean {
   const probe = {
@@ -183,4 +188,12 @@ export async function withoutAdmissionBinding<T>(objects: readonly any[], fn: ()
     kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], JSON.stringify(binding));
     await admissionBecomes(true);
   }
+}
+
+/** Deletes the identity admission policy and binding among `objects`, and waits until no identity policy is enforced. */
+export async function removeIdentityPolicy(objects: readonly any[]): Promise<void> {
+  for (const o of objects.filter((x) => x.kind === "ValidatingAdmissionPolicy" || x.kind === BINDING)) {
+    kubectlOk(["delete", o.kind.toLowerCase(), o.metadata.name, "--ignore-not-found"]);
+  }
+  await admissionBecomes(false);
 }

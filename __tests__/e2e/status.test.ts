@@ -6,6 +6,7 @@ import { loadConfig } from "../../config/load-config";
 import { PLATFORM_OUTPUTS } from "../../stacks/platform-outputs";
 import { asList, KUBECONFIG, kubectlOk, workloadObjects } from "../cluster/harness";
 import { FakeAzure, startFakeAzure } from "./fake-azure";
+import { removeIdentityPolicy } from "./app";
 import { startAzureProvider, stopProcess } from "./azure-provider";
 import { E2E_DIR, eventsOf, eventually, getJson, podsOf, ROTATION_POLL_MS } from "./node";
 
@@ -107,6 +108,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (provider) await stopProcess(provider);
   if (fake) await fake.close();
+  // Its identity admission policy would refuse the add-on identity in the other files' namespaces.
+  if (objects) await removeIdentityPolicy(objects);
 });
 
 describe("npm run status on the e2e node", () => {
