@@ -147,7 +147,7 @@ describe("SecretMountedApp onRotation restart", () => {
   });
 
   test("rolls with a surge and never fewer ready pods than replicas, so one replica stays available", () => {
-    expect(deployment.spec.strategy).toEqual({ type: "RollingUpdate", rolling_update: { max_surge: "25%", max_unavailable: "0" } });
+    expect(deployment.spec.strategy).toEqual({ type: "RollingUpdate", rolling_update: { max_surge: "25%", max_unavailable: "0%" } });
   });
 
   test("leaves Reloader's restart mark on the pod template to Reloader, and keeps its preconditions", () => {

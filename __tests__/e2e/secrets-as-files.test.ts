@@ -220,8 +220,11 @@ describe("3. a rotated secret reaches the pod without a redeploy", () => {
     await eventually("the new version in the pod's SecretProviderClassPodStatus", 10_000, () =>
       (getJson(["secretproviderclasspodstatus", "-n", "orders", status]).status.objects
         .some((o: any) => o.id === "secret/db-password" && o.version === version) ? true : undefined));
-    if (!ROTATES_ON_REPUBLISH) {
-      const rotation = `MountRotationComplete: successfully rotated mounted contents for spc orders/orders-secrets`;
+    const rotation = `MountRotationComplete: successfully rotated mounted contents for spc orders/orders-secrets`;
+    if (ROTATES_ON_REPUBLISH) {
+      // v1.6 has no rotation controller, so nothing records the event (a test waiting for it would time out).
+      expect(eventsOf("orders", pod.metadata.name).filter((e) => e.startsWith("MountRotationComplete"))).toEqual([]);
+    } else {
       await eventually("the driver's rotation event on the pod", 10_000,
         () => eventsOf("orders", pod.metadata.name).find((e) => e === rotation));
     }

@@ -127,8 +127,9 @@ export class SecretMountedApp extends Construct {
         replicas: String(props.replicas ?? 1),
         // A restart on rotation starts a new pod and waits for it to be ready before it stops an
         // old one, so even one replica stays available (it needs room for one more pod). Rounded
-        // up, 25% is at least one pod; at most a quarter more pods run during the roll.
-        strategy: restart ? { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "0" } } : undefined,
+        // up, 25% is at least one pod; at most a quarter more pods run during the roll. Percentages
+        // both: the API takes an IntOrString, and a bare "0" string is no valid percent.
+        strategy: restart ? { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "0%" } } : undefined,
         selector: { matchLabels: { "app.kubernetes.io/name": props.name } },
         template: {
           metadata: { labels },

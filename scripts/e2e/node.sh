@@ -499,6 +499,10 @@ cmd_test() {
   export E2E_BINARIES SPC_CRD_FILE
   log "binaries ready in $((SECONDS - started)) s ($E2E_BINARIES)"
   for arg in "$@"; do if [[ "$arg" == --outputFile=* ]]; then out=${arg#--outputFile=}; fi; done
+  # A signal reaches the running version's subshell too, which stops its node; a signal sent to
+  # this shell alone takes effect once that run ends (bash runs traps after a foreground command).
+  local interrupted=""
+  trap 'interrupted=1' INT TERM HUP
   for entry in "${CSI_DRIVER_E2E_VERSIONS[@]}"; do
     version=${entry%% *}
     local args=("$@")
@@ -514,7 +518,7 @@ cmd_test() {
     set -e
     ((rc == 0)) || { status=$rc; failed+=("$version"); }
     # An interrupted run stops here rather than starting the next node.
-    ((rc != 130)) || break
+    if ((rc == 130)) || [[ -n "$interrupted" ]]; then status=130; break; fi
   done
   [[ -z "$out" ]] || merge_reports "$out" "${reports[@]}"
   ((${#failed[@]} == 0)) || log "failed with driver ${failed[*]}"
