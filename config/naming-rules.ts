@@ -112,6 +112,10 @@ export const RULES = {
     pattern: /^[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?$/,
     allowed: "an exact chart version such as \"1.5.6\" (no ranges: the release must be reproducible)",
   },
+  /** An action group's e-mail receiver: a plain address (a mailbox is no credential). */
+  email: { pattern: /^[^@\s"<>]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/, allowed: "an e-mail address such as \"ops@example.com\"" },
+  /** An action group receiver's name; it also names the Terraform variable with a webhook's URL. */
+  receiverName: { pattern: /^[a-z][a-z0-9-]{0,31}$/, allowed: "1-32 lowercase letters, digits and hyphens, starting with a letter" },
   relativeDir: {
     pattern: /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._\-/]+$/,
     allowed: "a folder inside the project, such as \"state\" (relative, without \"..\")",

@@ -6,10 +6,13 @@ import { DRIVER_CHARTS } from "./driver-charts";
 import { RELOADER_CHART, RELOADER_NAMESPACE } from "./reloader-chart";
 import { cidrContains, cidrContainsIp, cidrsOverlap, canonicalCidr, hasHostBits, numberToIp, parseCidr } from "./ipv4";
 import { durationSeconds, MAX_TAGS, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
+import { describeBudget, requestBudget } from "./request-budget";
 import { defaultAt, enumAt, keysAt, rangeAt, variantKeysAt } from "./shape";
+import { AlertEmailRole, AlertFrequency, AlertWindow, alertSeconds, webhookVariableName } from "./vault-alerts";
 import {
   AVAILABILITY_ZONES,
   AZURE_STACK_CLOUD,
+  AlertRuleConfig,
   AppConfig,
   AvailabilityZone,
   BackendConfig,
@@ -29,6 +32,7 @@ import {
   SecretConfig,
   SecretObjectConfig,
   SecretSyncConfig,
+  VaultAlertsConfig,
   WorkloadConfig,
   fileNameOf,
   KubeloginMode,
@@ -76,6 +80,11 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   checkAllowlists(c, lab, [["keyVault.allowedIpRanges", keyVault.allowedIpRanges], ["cluster.apiServerAuthorizedIpRanges", cluster.apiServerAuthorizedIpRanges]]);
   const clusters = root.clusters === undefined ? undefined : parseFleet(c, root, { lab, location, namePrefix, keyVault });
 
+  // Judged on a config that is otherwise valid: a typo in a replica count would only add noise here.
+  if (c.problems.length === 0) {
+    const budget = requestBudget({ cluster, workloads, clusters });
+    if (budget.level === "over") c.report("keyVault", describeBudget(budget));
+  }
   if (c.problems.length > 0) throw new ConfigError(source, c.problems);
   const config: AppConfig = { source, profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads };
   return clusters ? { ...config, clusters } : config;
@@ -408,8 +417,84 @@ function parseKeyVault(
     networkAccess,
     allowedIpRanges,
     logRetentionDays: c.integer("keyVault.logRetentionDays", raw.logRetentionDays, ...rangeAt("keyVault.logRetentionDays")) ?? defaultAt<number>("keyVault.logRetentionDays"),
+    alerts: parseVaultAlerts(c, raw.alerts, ctx.lab),
     secrets,
   };
+}
+
+const ALERTS = "keyVault.alerts";
+/** Keys that would carry a webhook's URL, which holds its token: a credential, so never in the config. */
+const WEBHOOK_URL_KEYS = ["webhookUrls", "serviceUri", "uri", "url"];
+
+function parseVaultAlerts(c: Checker, value: unknown, lab: boolean): VaultAlertsConfig {
+  const given = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  const withoutUrls = given ? Object.fromEntries(Object.entries(given).filter(([k]) => !WEBHOOK_URL_KEYS.includes(k))) : value;
+  const raw = c.object(ALERTS, withoutUrls, keysAt(ALERTS)) ?? {};
+  for (const key of WEBHOOK_URL_KEYS) {
+    if (given && key in given) {
+      c.report(`${ALERTS}.${key}`, "webhook URLs carry their token and are never accepted in the config; name the receiver in " +
+        `${ALERTS}.webhooks (e.g. "pager") and pass its URL as TF_VAR_${webhookVariableName("pager")}`);
+    }
+  }
+  const enabled = c.boolean(`${ALERTS}.enabled`, raw.enabled) ?? !lab;
+  if (!lab && raw.enabled === false) {
+    reportRelaxations(c, [[`${ALERTS}.enabled`, true, false, "true (denied reads, throttling and expiring secrets alert someone)"]]);
+  }
+  const emails = c.stringList(`${ALERTS}.emails`, raw.emails, RULES.email);
+  const emailRoles = raw.emailRoles === undefined
+    ? defaultAt<AlertEmailRole[]>(`${ALERTS}.emailRoles`)
+    : c.array(`${ALERTS}.emailRoles`, raw.emailRoles).flatMap((role, i) => c.oneOf(`${ALERTS}.emailRoles[${i}]`, role, enumAt<AlertEmailRole>(`${ALERTS}.emailRoles[]`)) ?? []);
+  const webhooks: string[] = [];
+  c.array(`${ALERTS}.webhooks`, raw.webhooks).forEach((item, i) => {
+    if (typeof item === "string" && /^[a-z][a-z0-9+.-]*:\/\//i.test(item)) {
+      c.report(`${ALERTS}.webhooks[${i}]`, "is a URL; webhook URLs carry their token and are never accepted in the config: " +
+        `name the receiver here (e.g. "pager") and pass its URL as TF_VAR_${webhookVariableName("pager")}`);
+      return;
+    }
+    const name = c.string(`${ALERTS}.webhooks[${i}]`, item, RULES.receiverName);
+    if (name !== undefined) webhooks.push(name);
+  });
+  for (const [path, list] of [[`${ALERTS}.emails`, emails], [`${ALERTS}.emailRoles`, emailRoles], [`${ALERTS}.webhooks`, webhooks]] as const) {
+    const seen = new Set<string>();
+    list.forEach((item, i) => {
+      if (seen.has(item.toLowerCase())) c.report(`${path}[${i}]`, `${show(item)} is listed twice; list each once`);
+      seen.add(item.toLowerCase());
+    });
+  }
+  if (enabled && emails.length + emailRoles.length + webhooks.length === 0 && c.problems.every((p) => !p.path.startsWith(`${ALERTS}.`))) {
+    c.report(ALERTS, "alerts are on but notify nobody; list at least one of emails, emailRoles or webhooks (or set enabled to false in the lab profile)");
+  }
+  const expiry = c.object(`${ALERTS}.secretExpiry`, raw.secretExpiry, keysAt(`${ALERTS}.secretExpiry`)) ?? {};
+  return {
+    enabled,
+    emails,
+    emailRoles,
+    webhooks,
+    deniedReads: parseAlertRule(c, `${ALERTS}.deniedReads`, raw.deniedReads),
+    throttling: parseAlertRule(c, `${ALERTS}.throttling`, raw.throttling),
+    secretExpiry: {
+      daysBefore: c.integer(`${ALERTS}.secretExpiry.daysBefore`, expiry.daysBefore, ...rangeAt(`${ALERTS}.secretExpiry.daysBefore`))
+        ?? defaultAt<number>(`${ALERTS}.secretExpiry.daysBefore`),
+      severity: c.integer(`${ALERTS}.secretExpiry.severity`, expiry.severity, ...rangeAt(`${ALERTS}.secretExpiry.severity`))
+        ?? defaultAt<number>(`${ALERTS}.secretExpiry.severity`),
+    },
+  };
+}
+
+function parseAlertRule(c: Checker, path: string, value: unknown): AlertRuleConfig {
+  const raw = c.object(path, value, keysAt(path)) ?? {};
+  const rule: AlertRuleConfig = {
+    threshold: c.integer(`${path}.threshold`, raw.threshold, ...rangeAt(`${path}.threshold`)) ?? defaultAt<number>(`${path}.threshold`),
+    window: c.oneOf(`${path}.window`, raw.window, enumAt<AlertWindow>(`${path}.window`)) ?? defaultAt<AlertWindow>(`${path}.window`),
+    frequency: c.oneOf(`${path}.frequency`, raw.frequency, enumAt<AlertFrequency>(`${path}.frequency`)) ?? defaultAt<AlertFrequency>(`${path}.frequency`),
+    severity: c.integer(`${path}.severity`, raw.severity, ...rangeAt(`${path}.severity`)) ?? defaultAt<number>(`${path}.severity`),
+  };
+  // Azure Monitor refuses a log search alert whose frequency is longer than its window
+  // (https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-log-alert-rule#configure-the-alert-rule-conditions).
+  if (alertSeconds(rule.frequency) > alertSeconds(rule.window)) {
+    c.report(`${path}.window`, `${show(rule.window)} is shorter than frequency ${show(rule.frequency)}; the window must be at least the frequency`);
+  }
+  return rule;
 }
 
 function parseNodePool(c: Checker, path: string, value: unknown, defaults: NodePoolConfig): NodePoolConfig {

@@ -13,6 +13,7 @@ import { AZURE_REGIONS } from "./azure-regions";
 import { DRIVER_CHARTS } from "./driver-charts";
 import { RELOADER_CHART } from "./reloader-chart";
 import { DEFAULT_RBAC_PROPAGATION_WAIT } from "./key-vault-defaults";
+import { ALERT_EMAIL_ROLES, ALERT_FREQUENCIES, ALERT_WINDOWS, AlertEmailRole, AlertFrequency, AlertWindow } from "./vault-alerts";
 import { AVAILABILITY_ZONES, IMAGE_PULL_POLICIES, KUBELOGIN_MODES, MAX_TAGS, NamingRule, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
 
 const text = (rule: NamingRule, description: string, extra: object = {}) =>
@@ -69,6 +70,28 @@ const Secret = closed({
   valueVersion: opt(whole(1, 1_000_000, "Bump to push a new value through the write-only attribute (managed secrets only).", { default: 1 })),
 }, "A secret in the vault.");
 
+const alertRule = (what: string, defaults: { threshold: number; window: AlertWindow; frequency: AlertFrequency; severity: number }) => closed({
+  threshold: opt(whole(0, 10_000, `Alert when more than this many ${what} fall in one window.`, { default: defaults.threshold })),
+  window: opt(choice(Object.keys(ALERT_WINDOWS) as AlertWindow[], "How far back each evaluation looks; at least the frequency.", { default: defaults.window })),
+  frequency: opt(choice(Object.keys(ALERT_FREQUENCIES) as AlertFrequency[], "How often Azure Monitor runs the query.", { default: defaults.frequency })),
+  severity: opt(whole(0, 4, "Azure Monitor severity: 0 critical, 1 error, 2 warning, 3 informational, 4 verbose.", { default: defaults.severity })),
+}, `Alert on ${what}.`);
+
+const VaultAlerts = closed({
+  enabled: opt(flag("Alert rules on the vault's audit log. Default: true (hardened), false (lab); false only in the lab profile.")),
+  emails: opt(Type.Array(text(RULES.email, "An address the action group e-mails."), { description: "Addresses the action group e-mails.", uniqueItems: true, default: [] })),
+  emailRoles: opt(Type.Array(choice(Object.keys(ALERT_EMAIL_ROLES) as AlertEmailRole[], "A built-in role of the subscription whose members are e-mailed."),
+    { description: "Built-in roles whose members the action group e-mails (who holds them on the subscription).", uniqueItems: true, default: ["Owner"] })),
+  webhooks: opt(Type.Array(text(RULES.receiverName, "A webhook receiver's name; its URL comes from TF_VAR_alert_webhook_<name> (URLs carry tokens, never the config)."),
+    { description: "Webhook receivers, by name; each URL is the sensitive Terraform variable alert_webhook_<name, - as _>.", uniqueItems: true, default: [] })),
+  deniedReads: opt(alertRule("denied requests (HTTP 403) on secrets", { threshold: 0, window: "15m", frequency: "5m", severity: 1 })),
+  throttling: opt(alertRule("throttled requests (HTTP 429)", { threshold: 0, window: "15m", frequency: "5m", severity: 2 })),
+  secretExpiry: opt(closed({
+    daysBefore: opt(whole(1, 365, "Alert this many days before a secret expires (Key Vault's own near-expiry notice comes 30 days before).", { default: 30 })),
+    severity: opt(whole(0, 4, "Azure Monitor severity: 0 critical, 1 error, 2 warning, 3 informational, 4 verbose.", { default: 2 })),
+  }, "Alert before a secret expires, once a day.")),
+}, "Alerts on the vault's audit log, to one action group.");
+
 const KeyVault = closed({
   name: opt(text(RULES.keyVaultName, "Globally unique vault name.", { $comment: "default: kv-<namePrefix>-<8 hex computed at plan time from the subscription and resource group>" })),
   rbacPropagationWait: opt(text(RULES.duration, "Wait after role grants before the first data-plane use (Azure RBAC propagates in minutes).", { default: DEFAULT_RBAC_PROPAGATION_WAIT })),
@@ -79,6 +102,7 @@ const KeyVault = closed({
     "How Terraform and the cluster reach the vault. Default: allowlist (hardened), public (lab); public only in the lab profile.")),
   allowedIpRanges: opt(cidrList("Extra ranges through the vault firewall (networkAccess allowlist only); no /0 in the hardened profile.")),
   logRetentionDays: opt(whole(30, 730, "Audit log retention in days.", { default: 90 })),
+  alerts: opt(VaultAlerts),
   secrets: opt(Type.Array(Secret, { description: "Secrets the vault holds.", default: [] })),
 }, "The Key Vault.");
 

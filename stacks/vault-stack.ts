@@ -7,7 +7,7 @@ import { deployerAllowlist } from "./cluster-parts";
 import { relaxVaultForLab } from "./lab-profile";
 import { AppStack } from "./app-stack";
 import { azureFoundation } from "./azure-foundation";
-import { declareSecrets, vaultSettings } from "./vault-parts";
+import { auditVault, declareSecrets, vaultSettings, warnOnRequestBudget } from "./vault-parts";
 
 /** What a fleet's cluster stacks read from the vault stack through remote state. */
 export const VAULT_OUTPUTS = {
@@ -43,6 +43,8 @@ export class VaultStack extends AppStack {
       network: kv.networkAccess === "public" ? VaultNetwork.public() : deployerAllowlist(this, kv, []),
     });
     declareSecrets(this.vault, config);
+    auditVault(this, config, logs, common);
+    warnOnRequestBudget(this.vault, config);
     if (config.profile === "lab") relaxVaultForLab(this.vault);
 
     new TerraformOutput(this, VAULT_OUTPUTS.keyVaultName, { value: this.vault.vaultName, description: "Key Vault name (SPC keyvaultName)." });

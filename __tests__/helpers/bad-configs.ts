@@ -28,7 +28,7 @@ export const ABS_PATH = "an absolute path such as \"/mnt/secrets-store\", withou
 export const DURATION = "a duration such as \"2m\", \"30s\" or \"1h30m\"";
 export const REL_DIR = "a folder inside the project, such as \"state\" (relative, without \"..\")";
 export const RFC3339 = "an RFC 3339 UTC time such as \"2027-12-31T00:00:00Z\"";
-export const KV_KEYS = "name, rbacPropagationWait, sku, softDeleteRetentionDays, preventDestroy, networkAccess, allowedIpRanges, logRetentionDays, secrets";
+export const KV_KEYS = "name, rbacPropagationWait, sku, softDeleteRetentionDays, preventDestroy, networkAccess, allowedIpRanges, logRetentionDays, alerts, secrets";
 export const OBJECT_KEYS = "objectName, objectType, objectAlias, objectVersion, objectFormat, objectEncoding, filePermission";
 export const BACKEND_KEYS = "type, stateDir, resourceGroupName, storageAccountName, containerName, keyPrefix, subscriptionId, tenantId, " +
   "organization, hostname, workspaces";
@@ -978,6 +978,80 @@ export const rows: Row[] = [
     },
     problems: [{ path: "backend.workspaces", message: "cannot be combined with clusters: a fleet's stacks use the workspaces <namePrefix>-vault, " +
       "<namePrefix>-cluster-<name> and <namePrefix>-workload-<name>; leave it out" }],
+  },
+  // --- the vault's audit alerts (Azure Monitor's rules; webhook URLs are credentials) ---
+  {
+    name: "the hardened profile turns the vault's audit alerts off",
+    schema: "accepts",
+    mutate: (c) => { c.keyVault.alerts = { enabled: false }; },
+    problems: [{ path: "keyVault.alerts.enabled", message: "false is only allowed in the lab profile; the hardened profile needs true (denied reads, throttling and expiring secrets alert someone) (or set \"profile\": \"lab\" for a throwaway lab)" }],
+  },
+  {
+    name: "the audit alerts notify nobody",
+    schema: "accepts",
+    mutate: (c) => { c.keyVault.alerts = { emailRoles: [] }; },
+    problems: [{ path: "keyVault.alerts", message: "alerts are on but notify nobody; list at least one of emails, emailRoles or webhooks (or set enabled to false in the lab profile)" }],
+  },
+  {
+    name: "a webhook is given as a URL with its token, and under a URL key",
+    mutate: (c) => { c.keyVault.alerts = { webhooks: ["https://hooks.example.com/services/T000?token=abc"], serviceUri: "https://hooks.example.com/x" }; },
+    problems: [
+      { path: "keyVault.alerts.serviceUri", message: "webhook URLs carry their token and are never accepted in the config; name the receiver in keyVault.alerts.webhooks (e.g. \"pager\") and pass its URL as TF_VAR_alert_webhook_pager" },
+      { path: "keyVault.alerts.webhooks[0]", message: "is a URL; webhook URLs carry their token and are never accepted in the config: name the receiver here (e.g. \"pager\") and pass its URL as TF_VAR_alert_webhook_pager" },
+    ],
+  },
+  {
+    name: "an alert e-mail is not an address, a role is unknown and a receiver name is listed twice",
+    mutate: (c) => { c.keyVault.alerts = { emails: ["ops at example"], emailRoles: ["Ownr"], webhooks: ["pager", "pager"] }; },
+    problems: [
+      { path: "keyVault.alerts.emails[0]", message: "\"ops at example\" is not allowed; must be an e-mail address such as \"ops@example.com\"" },
+      { path: "keyVault.alerts.emailRoles[0]", message: "\"Ownr\" is not allowed; must be \"Owner\", \"Contributor\", \"Monitoring Contributor\" or \"Monitoring Reader\" (did you mean \"Owner\"?)" },
+      { path: "keyVault.alerts.webhooks[1]", message: "\"pager\" is listed twice; list each once" },
+    ],
+  },
+  {
+    name: "an alert's window is not one Azure Monitor offers, and a severity is out of range",
+    mutate: (c) => { c.keyVault.alerts = { deniedReads: { window: "20m", severity: 5 } }; },
+    problems: [
+      { path: "keyVault.alerts.deniedReads.window", message: "\"20m\" is not allowed; must be \"1m\", \"5m\", \"10m\", \"15m\", \"30m\", \"45m\", \"1h\", \"2h\", \"3h\", \"4h\", \"5h\", \"6h\", \"24h\" or \"48h\" (did you mean \"10m\"?)" },
+      { path: "keyVault.alerts.deniedReads.severity", message: "must be a whole number from 0 to 4, got 5" },
+    ],
+  },
+  {
+    name: "an alert is evaluated less often than its window (Azure Monitor refuses a frequency above the window)",
+    schema: "accepts",
+    mutate: (c) => { c.keyVault.alerts = { throttling: { window: "5m", frequency: "1h" } }; },
+    problems: [{ path: "keyVault.alerts.throttling.window", message: "\"5m\" is shorter than frequency \"1h\"; the window must be at least the frequency" }],
+  },
+  // --- Key Vault's request limit (service limits: 4,000 transactions per 10 s per vault and region) ---
+  {
+    name: "the mounts would throttle the vault: 20 workloads of 50 pods with 12 objects each, polled every 30s",
+    schema: "accepts",
+    mutate: (c) => {
+      c.cluster = { secretRotationInterval: "30s" };
+      c.workloads = Array.from({ length: 20 }, (_, i) => ({
+        name: `app${i}`, replicas: 50, objects: Array.from({ length: 12 }, (_, j) => ({ objectName: "db-password", objectAlias: `f${j}` })),
+      }));
+    },
+    problems: [{ path: "keyVault", message: "the mounts would send the vault 4,333.3 requests per 10 seconds in steady state, above Key Vault's limit of 4,000 " +
+      "per 10 seconds per vault and region, so the driver's reads would be throttled (HTTP 429). Lower it: raise cluster.secretRotationInterval (now \"30s\"), " +
+      "run fewer replicas or mount fewer objects (heaviest: workloads[0] \"app0\", 50 pods × 13 requests per mount = 216.7), or move some workloads' secrets to another vault" }],
+  },
+  {
+    name: "a fleet's clusters together would throttle their shared vault, though each alone would not",
+    schema: "accepts",
+    mutate: (c) => {
+      delete c.workloads;
+      const apps = Array.from({ length: 10 }, (_, i) => ({
+        name: `app${i}`, replicas: 50, objects: Array.from({ length: 12 }, (_, j) => ({ objectName: "db-password", objectAlias: `f${j}` })),
+      }));
+      c.clusters = ["weu", "neu", "eus"].map((name) => ({ name, cluster: { secretRotationInterval: "45s" }, workloads: apps }));
+    },
+    problems: [{ path: "keyVault", message: "the mounts would send the vault 4,333.3 requests per 10 seconds in steady state (cluster weu: 1,444.4, cluster neu: 1,444.4, " +
+      "cluster eus: 1,444.4), above Key Vault's limit of 4,000 per 10 seconds per vault and region, so the driver's reads would be throttled (HTTP 429). " +
+      "Lower it: raise clusters[0].cluster.secretRotationInterval (now \"45s\"), clusters[1].cluster.secretRotationInterval (now \"45s\"), " +
+      "clusters[2].cluster.secretRotationInterval (now \"45s\"), run fewer replicas or mount fewer objects " +
+      "(heaviest: clusters[0].workloads[0] \"app0\", 50 pods × 13 requests per mount = 144.4), or move some workloads' secrets to another vault" }],
   },
 ];
 

@@ -131,6 +131,12 @@ export class SecretsVault extends Construct {
       name: "audit-to-log-analytics",
       targetResourceId: this.vault.id,
       logAnalyticsWorkspaceId: props.logWorkspaceId,
+      // Resource-specific mode: AuditEvent lands in AZKVAuditLogs, with typed columns (Identity,
+      // HttpStatusCode, Id) instead of AzureDiagnostics' flattened ones; Microsoft's supported-logs
+      // reference for Microsoft.KeyVault/vaults names AZKVAuditLogs as AuditEvent's table
+      // (https://learn.microsoft.com/azure/azure-monitor/reference/supported-logs/microsoft-keyvault-vaults-logs).
+      // azurerm updates this in place (not ForceNew); earlier records stay in AzureDiagnostics.
+      logAnalyticsDestinationType: "Dedicated",
       enabledLog: [{ category: "AuditEvent" }],
     });
 
