@@ -96,3 +96,12 @@ describe("what the e2e run builds and runs", () => {
     expect(JSON.parse(fs.readFileSync(path.join(dir, "r"), "utf8"))).toEqual(expect.objectContaining({ success: false, numPassedTests: 3 }));
   });
 });
+
+describe("the order of the e2e test files on their shared node", () => {
+  test("runs the seed's promises first, then status and rotation, then any other file by name", () => {
+    const Order = require("./e2e/order.js");
+    const files = ["zeta.test.ts", "rotation.test.ts", "alpha.test.ts", "status.test.ts", "secrets-as-files.test.ts"].map((f) => ({ path: `/e2e/${f}` }));
+    expect(new Order().sort(files).map((t: { path: string }) => path.basename(t.path)))
+      .toEqual(["secrets-as-files.test.ts", "status.test.ts", "rotation.test.ts", "alpha.test.ts", "zeta.test.ts"]);
+  });
+});

@@ -193,6 +193,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (reloader) await stopProcess(reloader);
+  // No pods of this file keep rotating through the next file's provider and fake Azure. Scaled to
+  // zero rather than deleted: no garbage collector runs on the node to remove their pods.
+  if (objects) {
+    const names = objects.filter((o) => o.kind === "Deployment").map((o) => o.metadata.name as string);
+    for (const name of names) kubectlOk(["scale", "deployment", "-n", deployment(name).metadata.namespace, name, "--replicas=0"]);
+    await eventually("no pod left of this file's Deployments", 90_000, () => (names.every((n) => podsOf(deployment(n)).length === 0) ? true : undefined));
+  }
   if (provider) await stopProcess(provider);
   if (fake) await fake.close();
 });
