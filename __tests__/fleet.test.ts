@@ -145,6 +145,24 @@ describe("a fleet of three clusters sharing one vault", () => {
   });
 });
 
+describe("each cluster's own grant scope", () => {
+  test("grants a cluster with cluster.grantScope \"vault\" on the whole vault, and its neighbour per secret", () => {
+    const raw = defaultRaw();
+    delete raw.workloads;
+    raw.clusters = [
+      { name: "weu", cluster: { grantScope: "vault" }, workloads: [{ name: "app", objects: [{ objectName: "db-password" }] }] },
+      { name: "neu", network: { vnetAddressSpace: "10.42.0.0/16", clusterSubnetPrefix: "10.42.0.0/20", endpointSubnetPrefix: "10.42.16.0/24" },
+        workloads: [{ name: "app", objects: [{ objectName: "db-password" }] }] },
+    ];
+    const config = parseConfig(raw, "fleet test", NOW);
+    // The top-level cluster key is not part of a fleet: its grantScope is the default, "secret".
+    expect(config.cluster.grantScope).toBe("secret");
+    const s = synthFleet(config);
+    expect(readerScopes(s.stackJson("cluster-weu"))).toEqual([VAULT_ID]);
+    expect(readerScopes(s.stackJson("cluster-neu"))).toEqual([`${VAULT_ID}/secrets/db-password`]);
+  });
+});
+
 describe("a cluster that mounts nothing", () => {
   test("gets no access to the vault at all", () => {
     const s = synthFleet(fleet([WEU, { name: "idle", location: "westeurope", octet: 44, mounts: [] }]));

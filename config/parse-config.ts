@@ -1,14 +1,19 @@
 import { Checker, join, nearest, show } from "./checker";
+import { NODE_OS_CHANNEL_REQUIRED_BY } from "./aks-upgrade-channels";
 import { AZURE_REGIONS } from "./azure-regions";
 import { ConfigError } from "./config-error";
 import { DEMO_IMAGE, demoCommand } from "./demo-app";
+import { dnsZoneTagProblems } from "./dns-zone-tags";
 import { DRIVER_CHARTS } from "./driver-charts";
+import { FEDERATED_CREDENTIAL_NAME, federatedCredentialName } from "./federated-credential";
 import { RELOADER_CHART, RELOADER_NAMESPACE } from "./reloader-chart";
 import { cidrContains, cidrContainsIp, cidrsOverlap, canonicalCidr, hasHostBits, numberToIp, parseCidr } from "./ipv4";
 import { durationSeconds, MAX_TAGS, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
 import { describeBudget, requestBudget } from "./request-budget";
 import { defaultAt, enumAt, keysAt, rangeAt, variantKeysAt } from "./shape";
+import { checkSharedNames } from "./shared-names";
 import { AlertEmailRole, AlertFrequency, AlertWindow, alertSeconds, webhookVariableName } from "./vault-alerts";
+import { ephemeralOsDiskProblem } from "./vm-temp-disks";
 import {
   AVAILABILITY_ZONES,
   AZURE_STACK_CLOUD,
@@ -80,14 +85,22 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   checkAllowlists(c, lab, [["keyVault.allowedIpRanges", keyVault.allowedIpRanges], ["cluster.apiServerAuthorizedIpRanges", cluster.apiServerAuthorizedIpRanges]]);
   const clusters = root.clusters === undefined ? undefined : parseFleet(c, root, { lab, location, namePrefix, keyVault });
 
+  // A private endpoint to the vault brings a private DNS zone, which keeps fewer tags than other resources.
+  const dnsZone = clusters ? "each fleet cluster's private endpoint to the vault"
+    : keyVault.networkAccess === "private" ? "keyVault.networkAccess \"private\"" : undefined;
+  for (const [name, message] of dnsZone ? dnsZoneTagProblems(tags) : []) {
+    c.report(name === undefined ? "tags" : join("tags", name), `${message} (this config creates one for ${dnsZone})`);
+  }
+  const single: AppConfig = { source, profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads };
+  const config = clusters ? { ...single, clusters } : single;
+  checkSharedNames(c, config);
   // Judged on a config that is otherwise valid: a typo in a replica count would only add noise here.
   if (c.problems.length === 0) {
     const budget = requestBudget({ cluster, workloads, clusters });
     if (budget.level === "over") c.report("keyVault", describeBudget(budget));
   }
   if (c.problems.length > 0) throw new ConfigError(source, c.problems);
-  const config: AppConfig = { source, profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads };
-  return clusters ? { ...config, clusters } : config;
+  return config;
 }
 
 /** Top-level keys a fleet sets per cluster instead. */
@@ -248,11 +261,9 @@ function parseBackend(c: Checker, value: unknown, namePrefix: string): BackendCo
         c.report("backend.workspaces.tags", "tagged workspaces cannot carry the workload stack's remote-state " +
           "reference to the platform; name one workspace per stack with \"platform\" and \"workload\"");
       }
+      // That each stack gets its own workspace is checked with the other shared names (shared-names.ts).
       platform = c.requiredString("backend.workspaces.platform", ws.platform, RULES.workspaceName) ?? "";
       workload = c.requiredString("backend.workspaces.workload", ws.workload, RULES.workspaceName) ?? "";
-      if (platform && platform === workload) {
-        c.report("backend.workspaces.workload", `${show(workload)} is also the platform workspace; each stack needs its own workspace`);
-      }
     }
     return {
       type,
@@ -580,6 +591,28 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
     if (availabilityZones.includes(zone)) c.report(`cluster.availabilityZones[${i}]`, `${show(zone)} is listed twice; list each zone once`);
     else availabilityZones.push(zone);
   }
+  const ephemeralOsDisk = c.boolean("cluster.ephemeralOsDisk", raw.ephemeralOsDisk) ?? defaultAt<boolean>("cluster.ephemeralOsDisk");
+  if (ephemeralOsDisk) {
+    for (const [key, pool] of [["systemNodePool", systemNodePool], ["userNodePool", userNodePool]] as const) {
+      const given = (raw[key] as Record<string, unknown> | undefined)?.vmSize;
+      // A vmSize that broke its own rule is reported already; the default in its place is no news.
+      if (!pool || (given !== undefined && given !== pool.vmSize)) continue;
+      const problem = ephemeralOsDiskProblem(pool.vmSize);
+      if (problem) c.report(`cluster.${key}.vmSize`, `${show(pool.vmSize)} ${problem}, or set cluster.ephemeralOsDisk to false`);
+    }
+  }
+  const automaticUpgradeChannel = c.oneOf("cluster.automaticUpgradeChannel", raw.automaticUpgradeChannel,
+    enumAt<ClusterConfig["automaticUpgradeChannel"]>("cluster.automaticUpgradeChannel"))
+    ?? defaultAt<ClusterConfig["automaticUpgradeChannel"]>("cluster.automaticUpgradeChannel");
+  const nodeOsUpgradeChannel = c.oneOf("cluster.nodeOsUpgradeChannel", raw.nodeOsUpgradeChannel,
+    enumAt<ClusterConfig["nodeOsUpgradeChannel"]>("cluster.nodeOsUpgradeChannel"))
+    ?? defaultAt<ClusterConfig["nodeOsUpgradeChannel"]>("cluster.nodeOsUpgradeChannel");
+  const requiredNodeOsChannel = NODE_OS_CHANNEL_REQUIRED_BY[automaticUpgradeChannel];
+  if (requiredNodeOsChannel !== undefined && nodeOsUpgradeChannel !== requiredNodeOsChannel) {
+    c.report("cluster.nodeOsUpgradeChannel", `${show(nodeOsUpgradeChannel)} cannot be combined with cluster.automaticUpgradeChannel ` +
+      `${show(automaticUpgradeChannel)}: AKS then keeps the node OS channel at ${show(requiredNodeOsChannel)}; must be ` +
+      `${show(requiredNodeOsChannel)}, or choose another cluster.automaticUpgradeChannel`);
+  }
   return {
     name: c.string("cluster.name", raw.name, RULES.clusterName) ?? `aks-${namePrefix}`,
     dnsPrefix: c.string("cluster.dnsPrefix", raw.dnsPrefix, RULES.dnsPrefix) ?? namePrefix,
@@ -597,16 +630,12 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
     adminGroupObjectIds: c.stringList("cluster.adminGroupObjectIds", raw.adminGroupObjectIds, RULES.uuid),
     networkPolicy: c.oneOf("cluster.networkPolicy", raw.networkPolicy, enumAt<ClusterConfig["networkPolicy"]>("cluster.networkPolicy"))
       ?? defaultAt<ClusterConfig["networkPolicy"]>("cluster.networkPolicy"),
-    automaticUpgradeChannel: c.oneOf("cluster.automaticUpgradeChannel", raw.automaticUpgradeChannel,
-      enumAt<ClusterConfig["automaticUpgradeChannel"]>("cluster.automaticUpgradeChannel"))
-      ?? defaultAt<ClusterConfig["automaticUpgradeChannel"]>("cluster.automaticUpgradeChannel"),
-    nodeOsUpgradeChannel: c.oneOf("cluster.nodeOsUpgradeChannel", raw.nodeOsUpgradeChannel,
-      enumAt<ClusterConfig["nodeOsUpgradeChannel"]>("cluster.nodeOsUpgradeChannel"))
-      ?? defaultAt<ClusterConfig["nodeOsUpgradeChannel"]>("cluster.nodeOsUpgradeChannel"),
+    automaticUpgradeChannel,
+    nodeOsUpgradeChannel,
     apiServerAuthorizedIpRanges,
     privateCluster,
     hostEncryption: c.boolean("cluster.hostEncryption", raw.hostEncryption) ?? defaultAt<boolean>("cluster.hostEncryption"),
-    ephemeralOsDisk: c.boolean("cluster.ephemeralOsDisk", raw.ephemeralOsDisk) ?? defaultAt<boolean>("cluster.ephemeralOsDisk"),
+    ephemeralOsDisk,
     connection,
     driver,
     reloaderChart: parseChartSource(c, "cluster.reloaderChart", raw.reloaderChart, RELOADER_CHART),
@@ -819,6 +848,12 @@ function parseWorkloads(
       c.report(`${path}.serviceAccountName`, `${show(serviceAccountName)} in namespace ${show(namespace)} is already the ServiceAccount of workloads[${accountOwner}]; each workload needs its own`);
     } else if (name && accountOwner === undefined) {
       serviceAccounts.set(account, i);
+    }
+    const credential = federatedCredentialName(namespace, serviceAccountName);
+    if (identity === "workload" && name && !FEDERATED_CREDENTIAL_NAME.pattern.test(credential)) {
+      c.report(`${path}.serviceAccountName`, `${show(serviceAccountName)} in namespace ${show(namespace)} names the workload identity's federated ` +
+        `credential ${show(credential)} (<namespace>-<serviceAccountName>, ${credential.length} characters); Azure allows ` +
+        `${FEDERATED_CREDENTIAL_NAME.allowed}: shorten the namespace or the ServiceAccount name`);
     }
     if (identity === "addon" && w.serviceAccountName !== undefined) {
       c.report(`${path}.serviceAccountName`, "only applies to identity \"workload\"; add-on identity pods run without a token");

@@ -160,11 +160,11 @@ const Cluster = closed({
   adminGroupObjectIds: opt(Type.Array(text(RULES.uuid, "An Entra ID group object id."), { description: "Cluster admin groups.", default: [] })),
   networkPolicy: opt(choice(["azure", "calico", "cilium"] as const, "Network policy engine.", { default: "azure" })),
   automaticUpgradeChannel: opt(choice(["patch", "rapid", "stable", "node-image"] as const, "Cluster upgrade channel.", { default: "patch" })),
-  nodeOsUpgradeChannel: opt(choice(["NodeImage", "SecurityPatch"] as const, "Node OS upgrade channel.", { default: "NodeImage" })),
+  nodeOsUpgradeChannel: opt(choice(["NodeImage", "SecurityPatch"] as const, "Node OS upgrade channel; NodeImage with automaticUpgradeChannel node-image.", { default: "NodeImage" })),
   apiServerAuthorizedIpRanges: opt(cidrList("Ranges allowed to reach the API server; not with privateCluster; no /0 in the hardened profile.")),
   privateCluster: opt(flag("Private API server.", { default: false })),
   hostEncryption: opt(flag("Encryption at host (needs the subscription feature).", { default: false })),
-  ephemeralOsDisk: opt(flag("Ephemeral OS disks.", { default: false })),
+  ephemeralOsDisk: opt(flag("Ephemeral OS disks; both pools' VM sizes need a temp disk of at least 128 GiB (sizes listed in config/vm-temp-disks.ts).", { default: false })),
   connection: opt(Type.Union([AksConnection, KubeconfigConnection], { description: "How the workload stack's kubernetes and helm providers reach the cluster.", default: { type: "aks" } })),
   driver: opt(Type.Union([AddonDriver, HelmDriver], { description: "Who installs the Secrets Store CSI driver.", default: { type: "addon" } })),
   reloaderChart: opt(chartSource(RELOADER_CHART,
@@ -207,7 +207,7 @@ const Workload = closed({
   namespace: opt(text(RULES.dns1123Label, "Namespace; default: the workload name. Not a system or kube- namespace.", {
     not: { anyOf: [{ enum: [...SYSTEM_NAMESPACES] }, { pattern: "^kube-" }] },
   })),
-  serviceAccountName: opt(text(RULES.dns1123Label, "ServiceAccount (identity workload only); default: the workload name.")),
+  serviceAccountName: opt(text(RULES.dns1123Label, "ServiceAccount (identity workload only); default: the workload name. <namespace>-<serviceAccountName> names the federated credential: at most 120 characters.")),
   identity: opt(choice(["addon", "workload"] as const, "addon: the secrets provider's identity (add-on driver only); workload: a federated identity per workload. Default: addon, or workload with the helm driver.", { default: "addon" })),
   mountPath: opt(text(RULES.absolutePath, "Where the files appear; not under /tmp.", { default: "/mnt/secrets-store" })),
   image: opt(text(RULES.image, "Container image; pinned by digest in the hardened profile. Default: the demo image.")),
@@ -257,7 +257,8 @@ export const ConfigSchema = closed({
   namePrefix: opt(text(RULES.namePrefix, "Prefix of every Azure name.", { default: "kvcsi" })),
   tags: opt(Type.Unsafe<Record<string, string>>({
     type: "object",
-    description: `Tags on every Azure resource: at most ${MAX_TAGS}; names are case-insensitive and ${RULES.tagName.allowed}.`,
+    description: `Tags on every Azure resource: at most ${MAX_TAGS}; names are case-insensitive and ${RULES.tagName.allowed}. ` +
+      "With a private DNS zone (keyVault.networkAccess private, or a fleet): at most 15, names of letters, digits, '-' and '_', not starting with a digit.",
     maxProperties: MAX_TAGS,
     propertyNames: { pattern: RULES.tagName.pattern.source },
     additionalProperties: { type: "string", maxLength: TAG_VALUE_MAX },

@@ -979,6 +979,119 @@ export const rows: Row[] = [
     problems: [{ path: "backend.workspaces", message: "cannot be combined with clusters: a fleet's stacks use the workspaces <namePrefix>-vault, " +
       "<namePrefix>-cluster-<name> and <namePrefix>-workload-<name>; leave it out" }],
   },
+  // --- names two stacks would share, and Azure rules a deploy would meet (issue 20) ---
+  {
+    name: "a fleet's vault group is also a cluster's group, written in other case (Azure compares group names without case)",
+    schema: "accepts",
+    mutate: (c) => { delete c.workloads; c.resourceGroup = { name: "RG-kvcsi-weu" }; c.clusters = [{ name: "weu" }]; },
+    problems: [{ path: "resourceGroup.name", message: "\"RG-kvcsi-weu\" is also the resource group stack cluster-weu creates for clusters[0], rg-<namePrefix>-<name> " +
+      "(Azure compares resource group names without case): both stacks would create one group, so the second apply fails because it exists, " +
+      "and the first destroy deletes the other stack's resources with it; choose another name" }],
+  },
+  {
+    name: "a fleet's existing vault group is the group a cluster creates",
+    schema: "accepts",
+    mutate: (c) => { delete c.workloads; c.resourceGroup = { name: "rg-kvcsi-neu", existing: true }; c.clusters = [{ name: "weu" }, { name: "neu" }]; },
+    problems: [{ path: "resourceGroup.name", message: "\"rg-kvcsi-neu\" is looked up (resourceGroup.existing), but it is the resource group stack cluster-neu " +
+      "creates for clusters[1], rg-<namePrefix>-<name> (Azure compares resource group names without case): the vault stack deploys first and finds no group, " +
+      "and destroying that cluster would delete the vault with it; choose another group" }],
+  },
+  {
+    name: "the platform creates the group that holds the azurerm backend's state",
+    schema: "accepts",
+    mutate: (c) => {
+      c.backend = { type: "azurerm", resourceGroupName: "rg-tfstate", storageAccountName: "sttfstate", containerName: "tfstate" };
+      c.resourceGroup = { name: "RG-TFSTATE" };
+    },
+    problems: [{ path: "resourceGroup.name", message: "\"RG-TFSTATE\" is also backend.resourceGroupName, the group of the state's storage account " +
+      "(Azure compares resource group names without case): it exists before the first plan, so the platform stack fails to create it, and its destroy " +
+      "would delete the state with it; set resourceGroup.existing to true to use that group, or choose another name" }],
+  },
+  {
+    name: "a fleet cluster creates the group that holds the azurerm backend's state",
+    schema: "accepts",
+    mutate: (c) => {
+      delete c.workloads;
+      c.backend = { type: "azurerm", resourceGroupName: "rg-kvcsi-weu", storageAccountName: "sttfstate", containerName: "tfstate" };
+      c.clusters = [{ name: "weu" }];
+    },
+    problems: [{ path: "backend.resourceGroupName", message: "\"rg-kvcsi-weu\" holds the state's storage account, but it is also the resource group " +
+      "stack cluster-weu creates for clusters[0], rg-<namePrefix>-<name> (Azure compares resource group names without case): it exists before the first plan, " +
+      "so that stack fails to create it, and its destroy would delete the state with it; keep the state in another group, or rename the cluster" }],
+  },
+  {
+    name: "the platform workspace is the one the helm driver's csi-driver stack derives",
+    schema: "accepts",
+    mutate: (c) => {
+      c.cluster = { driver: { type: "helm" } };
+      c.backend = { type: "cloud", organization: "acme", workspaces: { platform: "kvcsi-csi-driver", workload: "kvcsi-workload" } };
+    },
+    problems: [{ path: "backend.workspaces.platform", message: "\"kvcsi-csi-driver\" is also the csi-driver stack's workspace (<namePrefix>-csi-driver); each stack needs its own workspace" }],
+  },
+  {
+    name: "the two workspaces differ only in case",
+    schema: "accepts",
+    mutate: (c) => { c.backend = { type: "cloud", organization: "acme", workspaces: { platform: "KV", workload: "kv" } }; },
+    problems: [{ path: "backend.workspaces.workload", message: "\"kv\" is also the platform workspace \"KV\" (workspace names are compared ignoring case); each stack needs its own workspace" }],
+  },
+  {
+    name: "a workload identity's federated credential name (<namespace>-<serviceAccountName>) is over Azure's 120 characters",
+    schema: "accepts",
+    mutate: (c) => { Object.assign(c.workloads[0], { identity: "workload", namespace: "n".repeat(60), serviceAccountName: "s".repeat(60) }); },
+    problems: [{ path: "workloads[0].serviceAccountName", message: `${cut("s".repeat(60))} in namespace ${cut("n".repeat(60))} names the workload identity's ` +
+      `federated credential ${cut(`${"n".repeat(60)}-${"s".repeat(60)}`)} (<namespace>-<serviceAccountName>, 121 characters); Azure allows ` +
+      "3-120 letters, digits, hyphens and underscores, starting with a letter or digit: shorten the namespace or the ServiceAccount name" }],
+  },
+  {
+    name: "the cluster upgrade channel node-image meets another node OS channel",
+    schema: "accepts",
+    mutate: (c) => { c.cluster = { automaticUpgradeChannel: "node-image", nodeOsUpgradeChannel: "SecurityPatch" }; },
+    problems: [{ path: "cluster.nodeOsUpgradeChannel", message: "\"SecurityPatch\" cannot be combined with cluster.automaticUpgradeChannel \"node-image\": " +
+      "AKS then keeps the node OS channel at \"NodeImage\"; must be \"NodeImage\", or choose another cluster.automaticUpgradeChannel" }],
+  },
+  {
+    name: "ephemeral OS disks meet the default VM size, whose 75 GiB temp disk is under the 128 GiB AKS needs",
+    schema: "accepts",
+    mutate: (c) => { c.cluster = { ephemeralOsDisk: true }; },
+    problems: ["systemNodePool", "userNodePool"].map((pool) => ({
+      path: `cluster.${pool}.vmSize`,
+      message: "\"Standard_D2ds_v5\" cannot hold an ephemeral OS disk: its temp disk has 75 GiB, and AKS places its default ephemeral OS disk only on " +
+        "a temp disk of at least 128 GiB; choose a size with a temp disk of at least 128 GiB such as \"Standard_D4ds_v5\", or set cluster.ephemeralOsDisk to false",
+    })),
+  },
+  {
+    name: "ephemeral OS disks meet a size without a temp disk and a size whose disks are not in the table",
+    schema: "accepts",
+    mutate: (c) => { c.cluster = { ephemeralOsDisk: true, systemNodePool: { vmSize: "Standard_D4s_v5" }, userNodePool: { vmSize: "Standard_F8s_v2" } }; },
+    problems: [
+      { path: "cluster.systemNodePool.vmSize", message: "\"Standard_D4s_v5\" cannot hold an ephemeral OS disk: it has no temp disk, and AKS places its default " +
+        "ephemeral OS disk only on a temp disk of at least 128 GiB; choose a size with a temp disk of at least 128 GiB such as \"Standard_D4ds_v5\", " +
+        "or set cluster.ephemeralOsDisk to false" },
+      { path: "cluster.userNodePool.vmSize", message: "\"Standard_F8s_v2\" is not known to hold an ephemeral OS disk: its temp disk is not in " +
+        "config/vm-temp-disks.ts; choose a size with a temp disk of at least 128 GiB such as \"Standard_D4ds_v5\", or add the size's temp disk to that " +
+        "table from its Azure VM size page, or set cluster.ephemeralOsDisk to false" },
+    ],
+  },
+  {
+    name: "a private vault's DNS zone gets tag names with a space, a colon and a leading digit",
+    schema: "accepts",
+    mutate: (c) => { c.keyVault.networkAccess = "private"; c.tags = { ...c.tags, "Cost Center": "42", "env:stage": "x", "1st": "y" }; },
+    problems: ["Cost Center", "env:stage", "1st"].map((name) => ({
+      path: `tags.${name}`,
+      message: "private DNS zones keep only tag names of letters, digits, '-' and '_', not starting with a digit (no spaces, parentheses, ':' or other " +
+        "special characters); Azure drops any other, so every plan adds it again (this config creates one for keyVault.networkAccess \"private\")",
+    })),
+  },
+  {
+    name: "a fleet, whose clusters each get a private DNS zone, has 16 tags (private DNS zones keep 15)",
+    schema: "accepts",
+    mutate: (c) => {
+      delete c.workloads;
+      c.clusters = [{ name: "weu" }];
+      c.tags = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`tag${i}`, "x"]));
+    },
+    problems: [{ path: "tags", message: "has 16 tags; private DNS zones keep at most 15 (this config creates one for each fleet cluster's private endpoint to the vault)" }],
+  },
   // --- the vault's audit alerts (Azure Monitor's rules; webhook URLs are credentials) ---
   {
     name: "the hardened profile turns the vault's audit alerts off",
@@ -1054,4 +1167,3 @@ export const rows: Row[] = [
       "(heaviest: clusters[0].workloads[0] \"app0\", 50 pods × 13 requests per mount = 144.4), or move some workloads' secrets to another vault" }],
   },
 ];
-

@@ -8,7 +8,7 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { DEFAULT_RBAC_PROPAGATION_WAIT } from "../../config/key-vault-defaults";
 import { RULES } from "../../config/naming-rules";
 import { SecretIdentity } from "../azure-identity";
-import { SecretVariable } from "../terraform";
+import { SecretVariable, terraformName } from "../terraform";
 import { SecretReadGrants, VaultObjectRef } from "./secret-read-grants";
 import { addVaultPrivateEndpoint } from "./vault-private-endpoint";
 import { AllowlistNetwork, PrivateNetwork, VaultNetwork } from "./vault-network";
@@ -194,7 +194,7 @@ export class SecretsVault extends Construct {
    */
   addManagedSecret(name: string, props: ManagedSecretProps): void {
     this.assertNewSecret(name);
-    const variableName = `secret_${name.toLowerCase().replace(/-/g, "_")}`;
+    const variableName = terraformName(`secret_${name.toLowerCase()}`);
     const value = new SecretVariable(this, `value-${name}`, {
       name: variableName,
       description: `Value of Key Vault secret ${name}. Set TF_VAR_${variableName} when the secret is created or its valueVersion changes; ` +
