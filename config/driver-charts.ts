@@ -1,3 +1,5 @@
+import type { DriverConfig } from "./types";
+
 /**
  * The Helm charts of a self-managed Secrets Store CSI driver (cluster.driver.type "helm") and the
  * versions pinned by default: the newest Azure chart when this was written (1.8.2) and the driver
@@ -23,3 +25,30 @@ export const DRIVER_CHARTS = {
     version: "1.8.2",
   },
 } as const;
+
+/**
+ * The driver version the AKS add-on runs today: its image cached on AKS node images,
+ * mcr.microsoft.com/oss/v2/kubernetes-csi/secrets-store/driver:v1.5.4, in Azure/AKS
+ * vhd-notes/aks-ubuntu/AKSUbuntu-2404/202607.09.0.txt. The e2e run starts its first node with the
+ * same version (CSI_DRIVER_VERSION in scripts/lib-go-modules.sh; a test keeps the two equal).
+ */
+export const AKS_ADDON_DRIVER_VERSION = "1.5.4";
+
+/**
+ * How long after its rotation interval driver 1.6 may rotate: it re-fetches at kubelet's next
+ * sync of the pod (CSIDriver requiresRepublish), and kubelet syncs a pod every syncFrequency (1 m)
+ * with a jitter factor of 0.5 (kubelet pod_workers.go), so up to 90 s. Before 1.6 the driver's own
+ * rotation poll fetches at the interval.
+ */
+export const KUBELET_POD_SYNC_MAX_SECONDS = 90;
+
+/** The driver version a cluster runs: the add-on's, or the driver chart's (the chart is versioned with the driver). */
+export function csiDriverVersion(driver: DriverConfig): string {
+  return driver.type === "addon" ? AKS_ADDON_DRIVER_VERSION : driver.driverChart.version;
+}
+
+/** Seconds a rotation may land after the interval on this driver: kubelet's pod sync from 1.6 on, else none. */
+export function rotationDelayAfterInterval(driver: DriverConfig): number {
+  const [major, minor] = csiDriverVersion(driver).split(".").map(Number);
+  return major > 1 || (major === 1 && minor >= 6) ? KUBELET_POD_SYNC_MAX_SECONDS : 0;
+}
