@@ -3,42 +3,22 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseConfig } from "../../config/parse-config";
 import { AppConfig } from "../../config/types";
-import { PLATFORM_OUTPUTS } from "../../stacks/platform-outputs";
 import { synthAny } from "../helpers/synth";
 import { asList, kubectl, kubectlOk, workloadObjects } from "../cluster/harness";
 import { FakeAzure, startFakeAzure } from "./fake-azure";
 import { startAzureProvider, stopProcess } from "./azure-provider";
 import { E2E_DIR, eventually } from "./node";
+import { ADDON_CLIENT_ID, federatedCredentials, outputValue, secretReaders, TENANT_ID, VAULT_NAME } from "./platform";
 
 /**
- * The app under test, shared by the e2e test files: the test config, the platform's outputs as the
- * fake Azure serves them, and the start of the fake Azure and the Azure provider with the workload
- * stack's objects applied. Each file starts its own (a file's afterAll stops them).
+ * The app under test, shared by the e2e test files that use the seed's test config: the config, the
+ * start of the fake Azure (with the platform's side from ./platform.ts) and the Azure provider with
+ * the workload stack's objects applied, and the identity admission policy's switches. Each file
+ * starts its own (a file's afterAll stops them).
  */
-
-/** The platform's outputs as Azure would fill them in; the fake Azure serves exactly these. */
-export const TENANT_ID = "6b2e4c1d-8f3a-4e5b-9c7d-0a1b2c3d4e5f";
-export const VAULT_NAME = "kv-kve2e-1a2b3c4d";
-export const ADDON_CLIENT_ID = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
-/** A client id per federated identity, so a pod presenting another workload's id is caught. */
-export const workloadClientId = (workload: string) => {
-  const hex = Buffer.from(workload.padEnd(16, "-")).toString("hex").slice(0, 32);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-};
-/** The OIDC issuer of scripts/control-plane.sh's API server: what the cluster's oidc_issuer_url output says here. */
-export const OIDC_ISSUER = "https://kubernetes.default.svc.cluster.local";
 
 export const IMAGE = "e2e.local/secret-reader:1";
 export const MOUNT = "/mnt/secrets-store";
-
-export function outputValue(output: string): string {
-  if (output === PLATFORM_OUTPUTS.keyVaultName) return VAULT_NAME;
-  if (output === PLATFORM_OUTPUTS.tenantId) return TENANT_ID;
-  if (output === PLATFORM_OUTPUTS.secretsProviderClientId) return ADDON_CLIENT_ID;
-  const workload = /^workload_identity_client_id_(.+)$/.exec(output);
-  if (workload) return workloadClientId(workload[1].replace(/_/g, "-"));
-  throw new Error(`no value for platform output ${output}`);
-}
 
 /** The test config: the lab profile, the locally built image, and the fake vault's cloud environment. */
 export function e2eConfig(cloudEnvFile: string): AppConfig {
@@ -62,42 +42,6 @@ export function e2eConfig(cloudEnvFile: string): AppConfig {
       app("pending", "workload", [{ objectName: "not-yet-set" }]),
     ],
   }, "e2e config");
-}
-
-/**
- * The federated credentials the platform stack declares, keyed to the client id its output
- * gives: subject and audience as synthesized, issuer as the cluster's OIDC issuer output.
- */
-function federatedCredentials(platform: any): { clientId: string; subject: string; issuer: string; audience: string }[] {
-  const identityOf = (ref: string) => /\$\{azurerm_user_assigned_identity\.([a-z0-9_]+)\.(?:client_id|id)\}/.exec(ref)?.[1];
-  const credentials = Object.values(platform.resource.azurerm_federated_identity_credential ?? {}) as any[];
-  return Object.entries(platform.output as Record<string, { value: string }>)
-    .filter(([name]) => name.startsWith("workload_identity_client_id_"))
-    .flatMap(([name, { value }]) => credentials.filter((c) => identityOf(c.parent_id) === identityOf(value)).map((c) => {
-      expect(c.issuer).toMatch(/oidc_issuer_url\}$/);
-      return { clientId: outputValue(name), subject: c.subject, issuer: OIDC_ISSUER, audience: c.audience[0] };
-    }));
-}
-
-/**
- * The secrets each identity may read, from the platform stack's "Key Vault Secrets User" role
- * assignments (scope: the secret; principal: the identity), keyed by the client id the output
- * naming the same identity gives.
- */
-function secretReaders(platform: any): Record<string, string[]> {
-  const identityOf = (ref: string) => ref.replace(/\.(?:principal_id|object_id|client_id)\}$/, "");
-  const clientIds = new Map(Object.entries(platform.output as Record<string, { value: string }>)
-    .filter(([name]) => name === PLATFORM_OUTPUTS.secretsProviderClientId || name.startsWith("workload_identity_client_id_"))
-    .map(([name, { value }]) => [identityOf(value), outputValue(name)]));
-  const readers: Record<string, string[]> = {};
-  for (const grant of Object.values(platform.resource.azurerm_role_assignment) as any[]) {
-    if (grant.role_definition_name !== "Key Vault Secrets User") continue;
-    const secret = /^\$\{azurerm_key_vault_secret\.([a-z0-9_]+)\.resource_versionless_id\}$/.exec(grant.scope)?.[1];
-    const clientId = clientIds.get(identityOf(grant.principal_id));
-    if (!secret || !clientId) throw new Error(`cannot read the grant ${JSON.stringify(grant)}`);
-    (readers[clientId] ??= []).push(platform.resource.azurerm_key_vault_secret[secret].name);
-  }
-  return readers;
 }
 
 export const VALUES = { "db-password": "correct horse battery staple", "api-key": "ak-0001", "report-token": "rt-0001" } as const;
@@ -133,7 +77,7 @@ export async function startApp(): Promise<AppUnderTest> {
   const provider = await startAzureProvider(fake.proxyUrl, fake.caFile);
   const config = e2eConfig(fake.cloudEnvFile);
   const objects = workloadObjects(config, "workload", outputValue);
-  kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList(objects));
+  await applyAdmitted(objects);
   return { fake, provider, config, objects, readers };
 }
 
@@ -196,4 +140,20 @@ export async function removeIdentityPolicy(objects: readonly any[]): Promise<voi
     kubectlOk(["delete", o.kind.toLowerCase(), o.metadata.name, "--ignore-not-found"]);
   }
   await admissionBecomes(false);
+}
+
+/**
+ * Applies a workload stack's objects as Terraform would: namespaces and the identity admission
+ * policy first, then, once the API servers enforce this policy (not a previous one of the same
+ * name: they reload policies every second), everything else. What the stack's time_sleep does in a
+ * real apply, by asking instead of waiting.
+ */
+export async function applyAdmitted(objects: readonly any[]): Promise<void> {
+  const first = objects.filter((o) => o.kind === "Namespace" || o.kind === "ValidatingAdmissionPolicy" || o.kind === BINDING);
+  kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList(first));
+  const spcs = objects.filter((o) => o.kind === "SecretProviderClass");
+  await eventually("every SecretProviderClass admitted by the stack's own identity policy", 30_000,
+    () => (spcs.every((spc) => kubectl(["apply", "--server-side", "--field-manager=e2e", "--dry-run=server", "-f", "-"], JSON.stringify(spc)).status === 0)
+      ? true : undefined));
+  kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList(objects));
 }

@@ -1,7 +1,8 @@
 import { asList, kubectl, kubectlOk } from "../cluster/harness";
-import { ADDON_CLIENT_ID, admissionBecomes, AppUnderTest, MOUNT, startApp, stopApp, VALUES, withoutAdmissionBinding } from "./app";
+import { admissionBecomes, AppUnderTest, MOUNT, startApp, stopApp, VALUES, withoutAdmissionBinding } from "./app";
 import { containerPid, fileInContainer } from "./container";
 import { eventsOf, eventually, getJson, podsOf, podState } from "./node";
+import { ADDON_CLIENT_ID } from "./platform";
 
 /**
  * Issue 21: the add-on identity sits on the node, so without a guard in the cluster any namespace

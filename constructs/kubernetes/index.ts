@@ -7,3 +7,4 @@ export * from "./kubeconfig-connection";
 export * from "./workload-namespace";
 export * from "./secrets-store-csi-driver";
 export * from "./identity-admission-policy";
+export * from "./reloader";
