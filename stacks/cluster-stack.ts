@@ -14,6 +14,7 @@ import { addonIdentityOutputs, aksSettings, grantWorkloads, waitingOutput } from
 import { relaxClusterForLab } from "./lab-profile";
 import { PLATFORM_OUTPUTS } from "./platform-outputs";
 import { AppStack } from "./app-stack";
+import { warnSharedAddonIdentity } from "./identity-warnings";
 import { VAULT_OUTPUTS } from "./vault-stack";
 
 export interface ClusterStackProps {
@@ -87,6 +88,7 @@ export class ClusterStack extends AppStack {
     const ready = () => [...this.vault.readerGrantsPropagated(), ...endpoint.ready];
     const output = (name: string, value: string, description: string) => waitingOutput(this, name, value, description, ready);
     grantWorkloads(this, { vault: this.vault, cluster: this.cluster, workloads: fleet.workloads, namePrefix, common, output });
+    warnSharedAddonIdentity(this, fleet.workloads, fleet.cluster.grantScope);
     if (config.profile === "lab") relaxClusterForLab(this.cluster);
 
     output(PLATFORM_OUTPUTS.resourceGroupName, group.name, "Resource group of this cluster.");

@@ -520,7 +520,7 @@ export const rows: Row[] = [
   {
     name: "a service account name is set for the add-on identity",
     schema: "accepts",
-    mutate: (c) => { c.workloads[0].serviceAccountName = "demo-sa"; },
+    mutate: (c) => { c.workloads[0].identity = "addon"; c.workloads[0].serviceAccountName = "demo-sa"; },
     problems: [{ path: "workloads[0].serviceAccountName", message: "only applies to identity \"workload\"; add-on identity pods run without a token" }],
   },
   {
@@ -550,6 +550,25 @@ export const rows: Row[] = [
     schema: "accepts",
     mutate: (c) => { c.profile = "lab"; c.cluster = { oidcIssuerEnabled: false }; c.workloads[0].identity = "workload"; },
     problems: [{ path: "workloads[0].identity", message: "\"workload\" needs the cluster's OIDC issuer; set cluster.oidcIssuerEnabled to true or use \"addon\"" }],
+  },
+  {
+    name: "the workloads' grants exceed Azure's 4,000 role assignments per subscription",
+    schema: "accepts",
+    mutate: (c) => {
+      const names = Array.from({ length: 2000 }, (_, i) => `s${i}`);
+      c.keyVault.secrets = names.map((name) => ({ name, expirationDate: VALID_DATE }));
+      c.workloads = ["a", "b"].map((name) => ({ name, objects: names.map((objectName) => ({ objectName })) }));
+    },
+    problems: [{ path: "workloads", message: "creates 4003 role assignments (platform: 4003), more than Azure's 4000 per subscription, which cannot be raised " +
+      "(https://learn.microsoft.com/azure/role-based-access-control/troubleshoot-limits); mount fewer objects, spread the clusters over more subscriptions, " +
+      "or set cluster.grantScope to \"vault\" (one grant per identity and role)" }],
+  },
+  {
+    name: "the cluster runs a Kubernetes version without ValidatingAdmissionPolicy v1",
+    schema: "accepts",
+    mutate: (c) => { c.cluster = { kubernetesVersion: "1.29" }; },
+    problems: [{ path: "cluster.kubernetesVersion", message: "\"1.29\" is too old: the identity admission policy (ValidatingAdmissionPolicy v1) needs " +
+      "Kubernetes 1.30 or later; must be \"1.30\" or newer" }],
   },
   {
     name: "the hardened profile turns the OIDC issuer off",
