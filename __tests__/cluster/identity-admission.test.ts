@@ -1,12 +1,10 @@
-import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_CONFIG } from "../../config/default-config";
 import { loadConfig } from "../../config/load-config";
 import { parseConfig } from "../../config/parse-config";
 import { AppConfig, WorkloadConfig } from "../../config/types";
-import { stackNamesOf } from "../../stacks/build-app";
 import { identityClientIdOutput } from "../../stacks/platform-outputs";
-import { asList, CRD_FILE, deleteNamespaces, guidOf, kubectl, kubectlOk, platformOutputValue, workloadObjects } from "./harness";
+import { asList, CRD_FILE, deleteNamespaces, guidOf, kubectl, kubectlOk, platformOutputValue, SERVER_SIDE_APPLY, SHIPPED_WORKLOAD_STACKS, workloadObjects } from "./harness";
 
 /**
  * The workload stack's ValidatingAdmissionPolicy on the real API server: the app's own
@@ -14,17 +12,6 @@ import { asList, CRD_FILE, deleteNamespaces, guidOf, kubectl, kubectlOk, platfor
  * namespace was not given is refused with a message naming the namespace, the identity and the rule.
  */
 
-const ROOT = path.resolve(__dirname, "../..");
-const SHIPPED: [string, () => AppConfig][] = [
-  ["the embedded default config", () => parseConfig(DEFAULT_CONFIG)],
-  ...fs.readdirSync(path.join(ROOT, "envs")).filter((f) => f.endsWith(".json")).sort()
-    .map((f): [string, () => AppConfig] => [`envs/${f}`, () => loadConfig({ CONFIG: `envs/${f}` }, ROOT)]),
-];
-const CONFIGS: [string, () => AppConfig, string][] = SHIPPED.flatMap(([label, load]) => stackNamesOf(load())
-  .filter((stack) => stack === "workload" || stack.startsWith("workload-"))
-  .map((stack): [string, () => AppConfig, string] => [stack === "workload" ? label : `${label} ${stack}`, load, stack]));
-
-const APPLY = ["apply", "--server-side", "--field-manager=cluster-test", "--validate=strict", "-f", "-"];
 const ADMISSION_KINDS = ["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"];
 const ADDON_ID = platformOutputValue("secrets_provider_identity_client_id");
 /** A namespace no config names. */
@@ -39,7 +26,7 @@ function workloadsOf(config: AppConfig, stack: string): readonly WorkloadConfig[
 const clientIdOf = (w: WorkloadConfig) => platformOutputValue(identityClientIdOutput(w));
 
 function createNamespace(name: string): void {
-  kubectlOk(APPLY, JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name } }));
+  kubectlOk(SERVER_SIDE_APPLY, JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name } }));
 }
 
 /** A SecretProviderClass of the Azure provider in `namespace` with the given identity parameters. */
@@ -68,7 +55,7 @@ function tryCreate(object: any): { status: number | null; stderr: string } {
  * plugin loads them asynchronously, and an object created before would prove nothing.
  */
 function applyPolicy(objects: readonly any[]): void {
-  kubectlOk(APPLY, asList(objects.filter((o) => ADMISSION_KINDS.includes(o.kind))));
+  kubectlOk(SERVER_SIDE_APPLY, asList(objects.filter((o) => ADMISSION_KINDS.includes(o.kind))));
   createNamespace(OUTSIDER);
   const probe = spc(OUTSIDER, "probe", addonIdentity());
   const deadline = Date.now() + 30_000;
@@ -83,7 +70,7 @@ beforeAll(() => {
   kubectlOk(["wait", "--for=condition=Established", "--timeout=60s", "crd/secretproviderclasses.secrets-store.csi.x-k8s.io"]);
 });
 
-describe.each(CONFIGS)("%s: the identity admission policy", (_label, load, stack) => {
+describe.each(SHIPPED_WORKLOAD_STACKS)("%s: the identity admission policy", (_label, load, stack) => {
   let objects: any[] = [];
   let workloads: readonly WorkloadConfig[] = [];
   const spcs = () => objects.filter((o) => o.kind === "SecretProviderClass");
@@ -92,7 +79,7 @@ describe.each(CONFIGS)("%s: the identity admission policy", (_label, load, stack
     const config = load();
     workloads = workloadsOf(config, stack);
     objects = workloadObjects(config, stack);
-    kubectlOk(APPLY, asList(objects.filter((o) => o.kind === "Namespace")));
+    kubectlOk(SERVER_SIDE_APPLY, asList(objects.filter((o) => o.kind === "Namespace")));
     applyPolicy(objects);
   });
   afterAll(() => {
@@ -105,7 +92,7 @@ describe.each(CONFIGS)("%s: the identity admission policy", (_label, load, stack
 
   test("admits every SecretProviderClass of the config", () => {
     expect(spcs().length).toBe(workloads.length);
-    const r = kubectl(APPLY, asList(spcs()));
+    const r = kubectl(SERVER_SIDE_APPLY, asList(spcs()));
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
   });
 
@@ -138,14 +125,14 @@ describe.each(CONFIGS)("%s: the identity admission policy", (_label, load, stack
   });
 
   test("refuses an update that swaps the identity of an admitted SecretProviderClass", () => {
-    kubectlOk(APPLY, asList(spcs()));
+    kubectlOk(SERVER_SIDE_APPLY, asList(spcs()));
     for (const admitted of spcs()) {
       const swapped = structuredClone(admitted);
       const namespace = admitted.metadata.namespace;
       const stranger = guidOf(`swapped into ${namespace}`);
       if (swapped.spec.parameters.clientID) swapped.spec.parameters.clientID = stranger;
       else swapped.spec.parameters.userAssignedIdentityID = stranger;
-      const r = kubectl(APPLY, JSON.stringify(swapped));
+      const r = kubectl(SERVER_SIDE_APPLY, JSON.stringify(swapped));
       expect(r.status).not.toBe(0);
       expect(r.stderr).toContain(`SecretProviderClass ${namespace}/${admitted.metadata.name} names `);
       expect(r.stderr).toContain(stranger);
@@ -158,10 +145,10 @@ describe("the policy's rules, on a config with both identity modes (envs/example
   let objects: any[] = [];
   let checkoutId = "";
   beforeAll(() => {
-    const config = loadConfig({ CONFIG: "envs/example.json" }, ROOT);
+    const config = loadConfig({ CONFIG: "envs/example.json" }, path.resolve(__dirname, "../.."));
     checkoutId = clientIdOf(config.workloads.find((w) => w.name === "checkout")!);
     objects = workloadObjects(config);
-    kubectlOk(APPLY, asList(objects.filter((o) => o.kind === "Namespace")));
+    kubectlOk(SERVER_SIDE_APPLY, asList(objects.filter((o) => o.kind === "Namespace")));
     applyPolicy(objects);
   });
   afterAll(() => deleteNamespaces([...objects, { kind: "Namespace", metadata: { name: OUTSIDER } }]));
