@@ -1,6 +1,6 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: "node",
+  testEnvironment: "<rootDir>/scripts/jest-environment.js",
   // Synthesis is CPU-bound; jest's default leaves one of two cores idle.
   maxWorkers: "100%",
   // A worker that synthesized many apps holds 700+ MB of heap; on a busy machine it did not exit
