@@ -1,5 +1,6 @@
 /** @type {import('jest').Config} */
 module.exports = {
+  // jest's node environment, with cdktf's token stack traces formatted without source maps.
   testEnvironment: "<rootDir>/scripts/jest-environment.js",
   // Synthesis is CPU-bound; jest's default leaves one of two cores idle.
   maxWorkers: "100%",
@@ -13,7 +14,8 @@ module.exports = {
   // Need a running API server (`npm run test:cluster`, jest.cluster.config.js) or a whole node
   // (`npm run test:e2e`, jest.e2e.config.js).
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/cluster/", "<rootDir>/__tests__/e2e/"],
-  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.dev.json", diagnostics: false }] },
+  // sucrase, without a type-check (that is `npm run typecheck`): see scripts/jest-transform.js.
+  transform: { "^.+\\.ts$": "<rootDir>/scripts/jest-transform.js" },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };
