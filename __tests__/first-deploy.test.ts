@@ -39,9 +39,11 @@ describe("role propagation", () => {
     const readerGrants = Object.keys(json.resource.azurerm_role_assignment)
       .filter((id) => json.resource.azurerm_role_assignment[id].role_definition_name === "Key Vault Secrets User");
     expect(readerGrants.length).toBeGreaterThan(0);
-    const readerWait = Object.entries(json.resource.time_sleep).find(([id]) => id !== deployerWait[0])! as [string, any];
+    const readerWait = Object.entries(json.resource.time_sleep).find(([id]) => id === "key_vault_reader_grants_propagation")! as [string, any];
     expect(Object.values(readerWait[1].triggers).sort()).toEqual(readerGrants.map((id) => `\${azurerm_role_assignment.${id}.id}`).sort());
-    expect(sleeps).toHaveLength(2);
+    // The third is the write markers' one-second settle (SecretVariable), which no output waits for.
+    expect(Object.keys(json.resource.time_sleep).sort()).toEqual([deployerWait[0], readerWait[0], "key_vault_write_markers_settle"].sort());
+    expect(sleeps).toHaveLength(3);
     for (const output of Object.values(json.output) as any[]) {
       // A plain address: Terraform rejects "${...}" in depends_on.
       expect(output.depends_on).toEqual([`time_sleep.${readerWait[0]}`]);
@@ -50,7 +52,8 @@ describe("role propagation", () => {
 
   test("takes the wait from keyVault.rbacPropagationWait", () => {
     const custom = platformJson((raw) => (raw.keyVault.rbacPropagationWait = "2m"));
-    expect(resourcesOf(custom, "time_sleep").map((s) => s.create_duration)).toEqual(["2m", "2m"]);
+    const waits = Object.entries<any>(custom.resource.time_sleep).filter(([id]) => id !== "key_vault_write_markers_settle");
+    expect(waits.map(([, s]) => s.create_duration)).toEqual(["2m", "2m"]);
   });
 });
 

@@ -75,6 +75,7 @@ describe("Terraform addresses", () => {
       "terraform_data.key_vault_value_db_password_write_marker",
       "time_sleep.key_vault_deployer_grant_propagation",
       "time_sleep.key_vault_reader_grants_propagation",
+      "time_sleep.key_vault_write_markers_settle",
       "var.deployer_ip_ranges",
       "var.secret_api_key",
       "var.secret_db_password",
