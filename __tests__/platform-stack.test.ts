@@ -230,7 +230,7 @@ describe("platform stack", () => {
     expect(text).toHaveResourceWithProperties(KubernetesCluster, {
       local_account_disabled: true,
       azure_active_directory_role_based_access_control: expect.objectContaining({ azure_rbac_enabled: true }),
-      network_profile: expect.objectContaining({ network_plugin: "azure", network_policy: "azure" }),
+      network_profile: expect.objectContaining({ network_plugin: "azure", network_plugin_mode: "overlay", network_policy: "cilium", network_data_plane: "cilium" }),
       automatic_upgrade_channel: "patch",
       node_os_upgrade_channel: "NodeImage",
       azure_policy_enabled: true,

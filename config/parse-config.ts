@@ -1,8 +1,10 @@
 import { Checker, join, nearest, show } from "./checker";
 import { AZURE_REGIONS } from "./azure-regions";
+import { sameCloud, supportedCluster, workloadsInCloud } from "./cluster-support";
 import { ConfigError } from "./config-error";
 import { DEMO_IMAGE, demoCommand } from "./demo-app";
 import { DRIVER_CHARTS } from "./driver-charts";
+import { DEFAULT_POD_CIDR } from "./network-policy";
 import { cidrContains, cidrContainsIp, cidrsOverlap, canonicalCidr, hasHostBits, numberToIp, parseCidr } from "./ipv4";
 import { durationSeconds, MAX_TAGS, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
 import { defaultAt, enumAt, keysAt, rangeAt, variantKeysAt } from "./shape";
@@ -63,15 +65,15 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   const resourceGroup = parseResourceGroup(c, root.resourceGroup, namePrefix);
   const network = parseNetwork(c, root.network);
   const keyVault = parseKeyVault(c, root.keyVault, { lab, now });
-  const cluster = parseCluster(c, root.cluster, namePrefix, lab);
-  const workloads = parseWorkloads(c, root.workloads, { lab, keyVault, cluster });
+  const cluster = supportedCluster(c, parseCluster(c, root.cluster, namePrefix, lab), { location, now, zonesGiven: hasZones(root.cluster) });
+  const workloads = workloadsInCloud(c, parseWorkloads(c, root.workloads, { lab, keyVault, cluster }), location);
 
   if (!lab) {
     rejectVaultRelaxations(c, root, keyVault);
     rejectClusterRelaxations(c, (root.cluster ?? {}) as Record<string, unknown>, cluster);
   }
   checkAllowlists(c, lab, [["keyVault.allowedIpRanges", keyVault.allowedIpRanges], ["cluster.apiServerAuthorizedIpRanges", cluster.apiServerAuthorizedIpRanges]]);
-  const clusters = root.clusters === undefined ? undefined : parseFleet(c, root, { lab, location, namePrefix, keyVault });
+  const clusters = root.clusters === undefined ? undefined : parseFleet(c, root, { lab, location, namePrefix, keyVault, now });
 
   if (c.problems.length > 0) throw new ConfigError(source, c.problems);
   const config: AppConfig = { source, profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads };
@@ -90,7 +92,7 @@ const PER_CLUSTER_KEYS = ["network", "cluster", "workloads"] as const;
 function parseFleet(
   c: Checker,
   root: Record<string, unknown>,
-  ctx: { lab: boolean; location: string; namePrefix: string; keyVault: KeyVaultConfig },
+  ctx: { lab: boolean; location: string; namePrefix: string; keyVault: KeyVaultConfig; now: Date },
 ): FleetClusterConfig[] {
   for (const key of PER_CLUSTER_KEYS) {
     if (root[key] !== undefined) c.report(key, `cannot be combined with clusters; set it per cluster as clusters[].${key}`);
@@ -124,14 +126,20 @@ function parseFleet(
     }
     const s = c.within(path);
     const location = raw.location === undefined ? ctx.location : parseLocation(s, raw.location);
+    sameCloud(s, "location", location, ctx.location);
     const network = parseNetwork(s, raw.network);
-    const cluster = parseCluster(s, raw.cluster, `${ctx.namePrefix}-${name ?? i}`, ctx.lab);
-    const workloads = parseWorkloads(s, raw.workloads, { lab: ctx.lab, keyVault: ctx.keyVault, cluster });
+    const cluster = supportedCluster(s, parseCluster(s, raw.cluster, `${ctx.namePrefix}-${name ?? i}`, ctx.lab), { location, now: ctx.now, zonesGiven: hasZones(raw.cluster) });
+    const workloads = workloadsInCloud(s, parseWorkloads(s, raw.workloads, { lab: ctx.lab, keyVault: ctx.keyVault, cluster }), ctx.location);
     if (!ctx.lab) rejectClusterRelaxations(s, (raw.cluster ?? {}) as Record<string, unknown>, cluster);
     checkAllowlists(s, ctx.lab, [["cluster.apiServerAuthorizedIpRanges", cluster.apiServerAuthorizedIpRanges]]);
     if (name !== undefined) out.push({ name, location, resourceGroupName: `rg-${ctx.namePrefix}-${name}`, network, cluster, workloads });
   });
   return out;
+}
+
+/** Whether a raw cluster object sets availabilityZones itself (else they default to the region's). */
+function hasZones(rawCluster: unknown): boolean {
+  return typeof rawCluster === "object" && rawCluster !== null && (rawCluster as Record<string, unknown>).availabilityZones !== undefined;
 }
 
 /** True when the timestamp names a real instant, e.g. not February 31 (Date would roll it over). */
@@ -283,6 +291,7 @@ function parseNetwork(c: Checker, value: unknown): NetworkConfig {
   const cluster = networkCidr(c, "network.clusterSubnetPrefix", raw.clusterSubnetPrefix);
   const endpoint = networkCidr(c, "network.endpointSubnetPrefix", raw.endpointSubnetPrefix);
   const service = networkCidr(c, "network.serviceCidr", raw.serviceCidr);
+  const pods = networkCidr(c, "network.podCidr", raw.podCidr);
   const dnsIp = c.string("network.dnsServiceIp", raw.dnsServiceIp, RULES.ipv4);
   const network: NetworkConfig = {
     vnetAddressSpace: vnet ?? defaultAt<string>("network.vnetAddressSpace"),
@@ -290,6 +299,7 @@ function parseNetwork(c: Checker, value: unknown): NetworkConfig {
     endpointSubnetPrefix: endpoint ?? defaultAt<string>("network.endpointSubnetPrefix"),
     serviceCidr: service ?? DEFAULT_SERVICE_CIDR,
     dnsServiceIp: dnsIp ?? numberToIp(parseCidr(service ?? DEFAULT_SERVICE_CIDR).first + 10),
+    podCidr: pods ?? DEFAULT_POD_CIDR,
   };
   // Checks between ranges use only values that passed their own check, so one typo is one problem.
   const usable = (given: unknown, parsed: string | undefined) => given === undefined || parsed !== undefined;
@@ -313,6 +323,18 @@ function parseNetwork(c: Checker, value: unknown): NetworkConfig {
         c.report("network.serviceCidr", `${show(network.serviceCidr)} overlaps ${path} ${show(range)}; ` +
           `the Kubernetes service range must lie outside the VNet and its subnets (AKS's default is ${JSON.stringify(DEFAULT_SERVICE_CIDR)})`);
         break;
+      }
+    }
+  }
+  // Azure CNI overlay: "Pod CIDR space must not overlap with the cluster subnet range", and the
+  // service range "shouldn't overlap with the pod CIDR range"
+  // (https://learn.microsoft.com/azure/aks/concepts-network-azure-cni-overlay#ip-address-planning).
+  // The whole VNet is refused, not only the node subnet: pods reach the private endpoint subnet too.
+  if (usable(raw.podCidr, pods)) {
+    for (const [path, range, ok] of [["network.vnetAddressSpace", network.vnetAddressSpace, vnetOk], ["network.serviceCidr", network.serviceCidr, serviceOk]] as const) {
+      if (ok && cidrsOverlap(network.podCidr, range)) {
+        c.report("network.podCidr", `${show(network.podCidr)} overlaps ${path} ${show(range)}; the pod range of Azure CNI overlay must lie outside ` +
+          `the VNet and the service range (AKS's default is ${JSON.stringify(DEFAULT_POD_CIDR)})`);
       }
     }
   }

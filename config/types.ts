@@ -55,6 +55,8 @@ export interface NetworkConfig {
   readonly serviceCidr: string;
   /** Cluster DNS service address, inside serviceCidr. */
   readonly dnsServiceIp: string;
+  /** Pod range of Azure CNI overlay; outside the VNet and serviceCidr. */
+  readonly podCidr: string;
 }
 
 export type SecretSource = Required<RawKeyVault["secrets"][number]>["source"];

@@ -14,7 +14,7 @@ import { identityClientIdOutput, PLATFORM_OUTPUTS } from "./platform-outputs";
 /** The AKS props a cluster's config and network decide. */
 export function aksSettings(c: ClusterConfig, network: NetworkConfig): Pick<AksClusterProps,
   "name" | "dnsPrefix" | "kubernetesVersion" | "skuTier" | "systemNodePool" | "userNodePool" | "secretRotationInterval" |
-  "oidcIssuerEnabled" | "localAccountsDisabled" | "adminGroupObjectIds" | "networkPolicy" | "serviceCidr" | "dnsServiceIp" |
+  "oidcIssuerEnabled" | "localAccountsDisabled" | "adminGroupObjectIds" | "networkPolicy" | "podCidr" | "serviceCidr" | "dnsServiceIp" |
   "automaticUpgradeChannel" | "nodeOsUpgradeChannel" | "apiServerAuthorizedIpRanges" | "privateCluster" | "hostEncryption" |
   "ephemeralOsDisk" | "availabilityZones" | "secretsProviderAddon"> {
   return {
@@ -29,6 +29,7 @@ export function aksSettings(c: ClusterConfig, network: NetworkConfig): Pick<AksC
     localAccountsDisabled: c.localAccountsDisabled,
     adminGroupObjectIds: [...c.adminGroupObjectIds],
     networkPolicy: c.networkPolicy,
+    podCidr: network.podCidr,
     serviceCidr: network.serviceCidr,
     dnsServiceIp: network.dnsServiceIp,
     automaticUpgradeChannel: c.automaticUpgradeChannel,

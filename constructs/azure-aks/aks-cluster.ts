@@ -1,11 +1,12 @@
 import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
+import { Annotations, ITerraformDependable } from "cdktf";
 import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster";
 import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
 import { MonitorDataCollectionRule } from "@cdktf/provider-azurerm/lib/monitor-data-collection-rule";
 import { MonitorDataCollectionRuleAssociation } from "@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { durationSeconds, RULES } from "../../config/naming-rules";
+import { DEFAULT_POD_CIDR, NETWORK_POLICY_RETIREMENTS } from "../../config/network-policy";
 import { AVAILABILITY_ZONES, AvailabilityZone } from "../../config/types";
 import { SecretIdentity } from "../azure-identity";
 
@@ -71,8 +72,15 @@ export interface AksClusterProps {
   readonly localAccountsDisabled?: boolean;
   /** @default - no admin groups; access is granted with Azure RBAC roles */
   readonly adminGroupObjectIds?: string[];
-  /** @default "azure" */
+  /**
+   * The network policy engine; `cilium` also selects the Cilium data plane (Azure CNI powered by
+   * Cilium), the others the Azure (iptables) data plane. Both are kept as the cluster was
+   * created: azurerm 4.55 replaces a cluster to change either (see the constructor).
+   * @default "cilium"
+   */
   readonly networkPolicy?: "azure" | "calico" | "cilium";
+  /** Pod range of Azure CNI overlay; outside the VNet and serviceCidr. @default "10.244.0.0/16" - AKS's own default */
+  readonly podCidr?: string;
   /** Kubernetes service range; it must not overlap the VNet. @default "10.0.0.0/16" - AKS's own default */
   readonly serviceCidr?: string;
   /** Cluster DNS service address inside serviceCidr. @default "10.0.0.10" */
@@ -135,6 +143,15 @@ export class AksCluster extends Construct {
     const addonEnabled = props.secretsProviderAddon ?? true;
     const system = props.systemNodePool;
 
+    const networkPolicy = props.networkPolicy ?? "cilium";
+    const networkDataPlane = networkPolicy === "cilium" ? "cilium" : "azure";
+    const retirement = NETWORK_POLICY_RETIREMENTS[networkPolicy];
+    if (retirement) {
+      Annotations.of(this).addWarning(`network policy ${JSON.stringify(networkPolicy)} (${retirement.engine}) loses AKS support on Linux nodes on ` +
+        `${retirement.endOfSupport} (https://learn.microsoft.com/azure/aks/use-network-policies); move to "cilium" in place with ` +
+        "`az aks update --network-dataplane cilium`, then set cluster.networkPolicy to \"cilium\" (README \"Moving to Cilium\")");
+    }
+
     const cluster = new KubernetesCluster(this, "cluster", {
       name: props.name,
       location: props.location,
@@ -169,8 +186,9 @@ export class AksCluster extends Construct {
       networkProfile: {
         networkPlugin: "azure",
         networkPluginMode: "overlay",
-        networkPolicy: props.networkPolicy ?? "azure",
-        networkDataPlane: props.networkPolicy === "cilium" ? "cilium" : undefined,
+        networkPolicy,
+        networkDataPlane,
+        podCidr: props.podCidr ?? DEFAULT_POD_CIDR,
         serviceCidr: props.serviceCidr ?? "10.0.0.0/16",
         dnsServiceIp: props.dnsServiceIp ?? "10.0.0.10",
       },
@@ -184,8 +202,26 @@ export class AksCluster extends Construct {
         : undefined,
       tags: props.tags,
       dependsOn: props.subnetReady,
-      // The autoscaler owns the node count; without this every plan would reset it.
-      lifecycle: system.autoscaling ? { ignoreChanges: ["default_node_pool[0].node_count"] } : undefined,
+      lifecycle: {
+        ignoreChanges: [
+          // The autoscaler owns the node count; without this every plan would reset it.
+          ...(system.autoscaling ? ["default_node_pool[0].node_count"] : []),
+          // azurerm 4.55 forces a new cluster when either changes (CustomizeDiff ForceNewIfChange on
+          // network_profile.0.network_policy and .network_data_plane whenever the old value is set,
+          // internal/services/containers/kubernetes_cluster_resource.go). A changed default or config
+          // must never replace a running cluster; the postcondition below stops the plan instead.
+          "network_profile[0].network_policy",
+          "network_profile[0].network_data_plane",
+        ],
+        postcondition: [{
+          condition: `\${self.network_profile[0].network_policy == "${networkPolicy}" && self.network_profile[0].network_data_plane == "${networkDataPlane}"}`,
+          errorMessage: `AKS cluster \${self.name} runs network policy \${self.network_profile[0].network_policy} with the ` +
+            `\${self.network_profile[0].network_data_plane} data plane, but cluster.networkPolicy is ${networkPolicy} (${networkDataPlane} data plane). ` +
+            "azurerm would replace the whole cluster to change either, so this app never does. Keep the cluster as it is by setting " +
+            "cluster.networkPolicy to what it runs, or move it to Cilium in place: az aks update --resource-group <group> --name <cluster> " +
+            "--network-dataplane cilium (README, Moving to Cilium).",
+        }],
+      },
     });
 
     if (props.userNodePool) {
