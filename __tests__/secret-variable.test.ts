@@ -23,8 +23,8 @@ function secretStack(app: App, valueVersion: number, options: { settle?: boolean
   new LocalBackend(stack, { path: "terraform.tfstate" });
   const fail = new TerraformVariable(stack, "fail_before_write", { type: "string", default: "no", description: "test: the gate fails at apply" });
   const gate = new DataResource(stack, "gate", {
-    input: fail.stringValue,
-    lifecycle: { postcondition: [{ condition: "${self.output != \"fail\"}", errorMessage: "the write failed before the secret (stand-in for a 403)" }] },
+    input: { fail: fail.stringValue },
+    lifecycle: { postcondition: [{ condition: "${self.output.fail != \"fail\"}", errorMessage: "the write failed before the secret (stand-in for a 403)" }] },
   });
   const value = new SecretVariable(stack, "value", { name: "secret_db_password", description: "test", valueVersion, subject: "Key Vault secret db-password" });
   const consumer = new DataResource(stack, "secret_stand_in", { input: { value_wo_version: value.valueVersion }, dependsOn: [gate] });
@@ -74,7 +74,7 @@ describe("SecretVariable", () => {
   test("fails when a second consumer would share one variable's marker", () => {
     const stack = new TerraformStack(Testing.app({ outdir: tempDir() }), "twice");
     const value = new SecretVariable(stack, "value", { name: "secret_x", description: "test", valueVersion: 1, subject: "x" });
-    const consumer = new DataResource(stack, "consumer", { input: 1 });
+    const consumer = new DataResource(stack, "consumer", { input: { version: 1 } });
     value.recordWrites(consumer, { version: "input", identity: "id" });
     expect(() => value.recordWrites(consumer, { version: "input", identity: "id" })).toThrow("SecretVariable secret_x already records the writes of a consumer");
   });
