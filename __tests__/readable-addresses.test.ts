@@ -73,6 +73,7 @@ describe("Terraform addresses", () => {
       "data.azurerm_client_config.deployer",
       "terraform_data.key_vault_value_api_key_write_marker",
       "terraform_data.key_vault_value_db_password_write_marker",
+      "time_sleep.aks_deployer_cluster_admin_propagation",
       "time_sleep.key_vault_deployer_grant_propagation",
       "time_sleep.key_vault_reader_grants_propagation",
       "time_sleep.key_vault_write_markers_settle",

@@ -1,4 +1,3 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { App, LocalBackend, TerraformStack, TerraformVariable, Testing } from "cdktf";
@@ -7,7 +6,7 @@ import { SecretVariable, writeMarkersSettle } from "../constructs/terraform";
 import { DataResource } from "cdktf";
 import { synthesizeInto } from "./helpers/synth";
 import { tempDir } from "./helpers/temp";
-import { describeWithTerraform, terraform } from "./helpers/terraform";
+import { describeWithTerraform, terraform, terraformAvailable } from "./helpers/terraform";
 
 /**
  * A stack whose consumer stands in for azurerm_key_vault_secret: created once, updated in place
@@ -215,7 +214,7 @@ describeWithTerraform.each(["json", "hcl"] as const)("optional secret values, ev
 const MIRROR = process.env.TF_PROVIDER_MIRROR;
 const TIME_VERSION = "0.13.1";
 function settleUnavailable(): string | undefined {
-  if (spawnSync("terraform", ["version"]).status !== 0) return "terraform is not on the PATH";
+  if (!terraformAvailable) return "terraform is not on the PATH";
   if (!MIRROR) return "TF_PROVIDER_MIRROR is not set (a filesystem mirror with hashicorp/time)";
   const platform = `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
   const dir = path.join(MIRROR, "registry.terraform.io", "hashicorp", "time");

@@ -2,7 +2,7 @@ import { kubernetesVersionProblem } from "./aks-versions";
 import { AzureCloud, cloudOf, REGIONS_WITH_ZONES } from "./azure-regions";
 import { Checker, show } from "./checker";
 import { NETWORK_POLICY_RETIREMENTS } from "./network-policy";
-import { AZURE_STACK_CLOUD, ClusterConfig, WorkloadConfig } from "./types";
+import { AZURE_STACK_CLOUD, ClusterConfig, NetworkConfig, WorkloadConfig } from "./types";
 
 /**
  * The cluster as AKS creates it at `now` in `location`, judged from Azure's dated tables
@@ -57,5 +57,17 @@ export function sameCloud(c: Checker, path: string, location: string, vaultLocat
   if (cloudOf(location) !== cloudOf(vaultLocation)) {
     c.report(path, `${show(location)} is in ${cloudOf(location)}, but the vault's location ${show(vaultLocation)} is in ${cloudOf(vaultLocation)}; ` +
       "every region of a config must be in one Azure cloud");
+  }
+}
+
+/**
+ * `network.runnerVnetId` only makes sense where Terraform must reach a private endpoint from the
+ * runner's network: a private vault (secret writes) or a private cluster (the workload stack).
+ * Elsewhere the peering would open the cluster VNet to the runner's for nothing.
+ */
+export function runnerNetworkApplies(c: Checker, network: NetworkConfig, ctx: { readonly privateVault: boolean; readonly privateCluster: boolean }): void {
+  if (network.runnerVnetId !== undefined && !ctx.privateVault && !ctx.privateCluster) {
+    c.report("network.runnerVnetId", "only applies with keyVault.networkAccess \"private\" or cluster.privateCluster true: " +
+      "with public endpoints the runner needs no peering; leave it out");
   }
 }

@@ -1,6 +1,6 @@
 import { Checker, join, nearest, show } from "./checker";
 import { AZURE_REGIONS } from "./azure-regions";
-import { sameCloud, supportedCluster, workloadsInCloud } from "./cluster-support";
+import { runnerNetworkApplies, sameCloud, supportedCluster, workloadsInCloud } from "./cluster-support";
 import { ConfigError } from "./config-error";
 import { DEMO_IMAGE, demoCommand } from "./demo-app";
 import { DRIVER_CHARTS } from "./driver-charts";
@@ -66,6 +66,7 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   const network = parseNetwork(c, root.network);
   const keyVault = parseKeyVault(c, root.keyVault, { lab, now });
   const cluster = supportedCluster(c, parseCluster(c, root.cluster, namePrefix, lab), { location, now, zonesGiven: hasZones(root.cluster) });
+  runnerNetworkApplies(c, network, { privateVault: keyVault.networkAccess === "private", privateCluster: cluster.privateCluster });
   const workloads = workloadsInCloud(c, parseWorkloads(c, root.workloads, { lab, keyVault, cluster }), location);
 
   if (!lab) {
@@ -129,6 +130,7 @@ function parseFleet(
     sameCloud(s, "location", location, ctx.location);
     const network = parseNetwork(s, raw.network);
     const cluster = supportedCluster(s, parseCluster(s, raw.cluster, `${ctx.namePrefix}-${name ?? i}`, ctx.lab), { location, now: ctx.now, zonesGiven: hasZones(raw.cluster) });
+    runnerNetworkApplies(s, network, { privateVault: false, privateCluster: cluster.privateCluster });
     const workloads = workloadsInCloud(s, parseWorkloads(s, raw.workloads, { lab: ctx.lab, keyVault: ctx.keyVault, cluster }), ctx.location);
     if (!ctx.lab) rejectClusterRelaxations(s, (raw.cluster ?? {}) as Record<string, unknown>, cluster);
     checkAllowlists(s, ctx.lab, [["cluster.apiServerAuthorizedIpRanges", cluster.apiServerAuthorizedIpRanges]]);
@@ -300,6 +302,7 @@ function parseNetwork(c: Checker, value: unknown): NetworkConfig {
     serviceCidr: service ?? DEFAULT_SERVICE_CIDR,
     dnsServiceIp: dnsIp ?? numberToIp(parseCidr(service ?? DEFAULT_SERVICE_CIDR).first + 10),
     podCidr: pods ?? DEFAULT_POD_CIDR,
+    runnerVnetId: c.string("network.runnerVnetId", raw.runnerVnetId, RULES.vnetId),
   };
   // Checks between ranges use only values that passed their own check, so one typo is one problem.
   const usable = (given: unknown, parsed: string | undefined) => given === undefined || parsed !== undefined;

@@ -210,6 +210,8 @@ const Network = closed({
   endpointSubnetPrefix: opt(text(RULES.cidr, "Private endpoint subnet, inside the VNet, not overlapping the node subnet.", { default: "10.40.16.0/24" })),
   serviceCidr: opt(text(RULES.cidr, "Kubernetes service range, outside the VNet and its subnets.", { default: "10.0.0.0/16" })),
   podCidr: opt(text(RULES.cidr, "Pod range of Azure CNI overlay, outside the VNet and the service range.", { default: DEFAULT_POD_CIDR })),
+  runnerVnetId: opt(text(RULES.vnetId,
+    "VNet of the machine that runs Terraform (self-hosted runner, Terraform Cloud agent), for a private vault or a private cluster: it is peered with the cluster VNet both ways and linked to their private DNS zones. Same subscription; its address space must not overlap the cluster's ranges.")),
   dnsServiceIp: opt(text(RULES.ipv4, "Cluster DNS address inside serviceCidr; default: its .10 address.", { default: "10.0.0.10" })),
 }, "VNet and cluster address ranges; ranges must not have host bits set.");
 

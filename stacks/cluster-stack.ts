@@ -10,7 +10,7 @@ import { LogWorkspace } from "../constructs/azure-monitoring";
 import { ClusterNetwork } from "../constructs/azure-network";
 import { PlatformResourceGroup } from "../constructs/azure-resource-group";
 import { StackState } from "../constructs/terraform";
-import { addonIdentityOutputs, aksSettings, grantWorkloads, waitingOutput } from "./cluster-parts";
+import { addonIdentityOutputs, aksSettings, deployerIpRanges, grantWorkloads, waitingOutput } from "./cluster-parts";
 import { relaxClusterForLab } from "./lab-profile";
 import { PLATFORM_OUTPUTS } from "./platform-outputs";
 import { AppStack } from "./app-stack";
@@ -68,6 +68,9 @@ export class ClusterStack extends AppStack {
       vnetId: network.vnetId,
     });
 
+    const runnerVnetId = fleet.network.runnerVnetId;
+    const runnerReady = runnerVnetId === undefined ? [] : network.peerWith(runnerVnetId, deployer.subscriptionId);
+    const apiServerRestricted = fleet.cluster.apiServerAuthorizedIpRanges.length > 0;
     this.cluster = new AksCluster(this, "aks", {
       ...common,
       ...aksSettings(fleet.cluster, fleet.network),
@@ -76,6 +79,9 @@ export class ClusterStack extends AppStack {
       subnetReady: network.subnetsReady,
       logWorkspaceId: logs.id,
       deployerPrincipalId: deployer.objectId,
+      deployerIpRanges: deployerIpRanges(this, { vault: false, apiServer: apiServerRestricted }),
+      rbacPropagationWait: config.keyVault.rbacPropagationWait,
+      runnerVnetId,
     });
     this.vault = SecretsVault.fromVaultId(this, "key-vault", {
       vaultId,
@@ -83,8 +89,9 @@ export class ClusterStack extends AppStack {
       grantScope: fleet.cluster.grantScope,
       rbacPropagationWait: config.keyVault.rbacPropagationWait,
     });
-    // Mounts need the grants and the endpoint: every output the workload stack reads waits for both.
-    const ready = () => [...this.vault.readerGrantsPropagated(), ...endpoint.ready];
+    // Mounts need the grants and the endpoint, and the workload stack needs the deployer's access
+    // to the API server: every output the workload stack reads waits for all of them.
+    const ready = () => [...this.vault.readerGrantsPropagated(), ...endpoint.ready, ...this.cluster.deployerAccessReady, ...runnerReady];
     const output = (name: string, value: string, description: string) => waitingOutput(this, name, value, description, ready);
     grantWorkloads(this, { vault: this.vault, cluster: this.cluster, workloads: fleet.workloads, namePrefix, common, output });
     if (config.profile === "lab") relaxClusterForLab(this.cluster);

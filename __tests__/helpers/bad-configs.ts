@@ -943,6 +943,18 @@ export const rows: Row[] = [
     mutate: (c) => { delete c.workloads; c.clusters = [{ name: "weu" }, { name: "gov", location: "usgovvirginia" }]; },
     problems: [{ path: "clusters[1].location", message: "\"usgovvirginia\" is in AzureUSGovernmentCloud, but the vault's location \"westeurope\" is in AzurePublicCloud; every region of a config must be in one Azure cloud" }],
   },
+  {
+    name: "a runner VNet is given where every endpoint is public",
+    schema: "accepts",
+    mutate: (c) => { c.network = { runnerVnetId: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-ci/providers/Microsoft.Network/virtualNetworks/vnet-ci" }; },
+    problems: [{ path: "network.runnerVnetId", message: "only applies with keyVault.networkAccess \"private\" or cluster.privateCluster true: with public endpoints the runner needs no peering; leave it out" }],
+  },
+  {
+    name: "the runner VNet is not a virtual network's resource id",
+    mutate: (c) => { c.keyVault.networkAccess = "private"; c.network = { runnerVnetId: "vnet-ci" }; },
+    problems: [{ path: "network.runnerVnetId", message: "\"vnet-ci\" is not allowed; must be a virtual network resource id such as " +
+      "\"/subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<name>\"" }],
+  },
   // --- a fleet (issue 13) ---
   {
     name: "two clusters share a name (their stacks would collide)",

@@ -1,10 +1,13 @@
 import { Construct } from "constructs";
-import { Annotations, ITerraformDependable } from "cdktf";
+import { Annotations, Fn, ITerraformDependable, TerraformResource, Token } from "cdktf";
+import { Sleep } from "@cdktf/provider-time/lib/sleep";
+import { PrivateDnsZoneVirtualNetworkLink } from "@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link";
 import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster";
 import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
 import { MonitorDataCollectionRule } from "@cdktf/provider-azurerm/lib/monitor-data-collection-rule";
 import { MonitorDataCollectionRuleAssociation } from "@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { DEFAULT_RBAC_PROPAGATION_WAIT } from "../../config/key-vault-defaults";
 import { durationSeconds, RULES } from "../../config/naming-rules";
 import { DEFAULT_POD_CIDR, NETWORK_POLICY_RETIREMENTS } from "../../config/network-policy";
 import { AVAILABILITY_ZONES, AvailabilityZone } from "../../config/types";
@@ -91,6 +94,28 @@ export interface AksClusterProps {
   readonly nodeOsUpgradeChannel?: string;
   /** @default - the API server is reachable from any address (Entra ID still required) */
   readonly apiServerAuthorizedIpRanges?: string[];
+  /**
+   * The ranges of the machines that run Terraform (a list token, e.g. a variable), admitted
+   * beside `apiServerAuthorizedIpRanges`: the stacks that talk to the cluster run there. Only
+   * used with authorized ranges.
+   * @default - only apiServerAuthorizedIpRanges
+   */
+  readonly deployerIpRanges?: string[];
+  /**
+   * How long the deployer's "Azure Kubernetes Service RBAC Cluster Admin" grant is given to
+   * propagate before `deployerAccessReady` completes ("New role assignments can take up to five
+   * minutes to propagate", https://learn.microsoft.com/azure/aks/entra-id-authorization).
+   * @default "30s" - as the vault's grants
+   */
+  readonly rbacPropagationWait?: string;
+  /**
+   * The VNet of the machine that runs Terraform, peered with the cluster's: a private cluster's
+   * API server zone (AKS's, in the node resource group) is linked to it, so the runner resolves
+   * the private API server (https://learn.microsoft.com/azure/aks/private-cluster-connect,
+   * "Connect using virtual network (VNet) peering").
+   * @default - the runner is inside the cluster's VNet
+   */
+  readonly runnerVnetId?: string;
   /** @default false */
   readonly privateCluster?: boolean;
   /** Needs the EncryptionAtHost subscription feature. @default false */
@@ -119,6 +144,12 @@ export class AksCluster extends Construct {
    * when the add-on is off.
    */
   readonly secretsProviderIdentity?: SecretIdentity;
+  /**
+   * What a stack that talks to the cluster as the deployer waits for: the propagation wait after
+   * the deployer's RBAC Cluster Admin grant, and (private cluster with a runner VNet) the API
+   * server zone's link to the runner's VNet.
+   */
+  readonly deployerAccessReady: TerraformResource[];
 
   constructor(scope: Construct, id: string, props: AksClusterProps) {
     super(scope, id);
@@ -133,6 +164,10 @@ export class AksCluster extends Construct {
     }
     if (props.privateCluster && props.apiServerAuthorizedIpRanges?.length) {
       throw new Error("AksCluster apiServerAuthorizedIpRanges cannot be combined with privateCluster");
+    }
+    const wait = props.rbacPropagationWait ?? DEFAULT_RBAC_PROPAGATION_WAIT;
+    if (!Token.isUnresolved(wait) && !RULES.duration.pattern.test(wait)) {
+      throw new Error(`AksCluster rbacPropagationWait must be ${RULES.duration.allowed}, got ${JSON.stringify(wait)}`);
     }
     const zones = [...(props.availabilityZones ?? AVAILABILITY_ZONES)];
     if (zones.some((z) => !AVAILABILITY_ZONES.includes(z)) || new Set(zones).size !== zones.length) {
@@ -198,7 +233,11 @@ export class AksCluster extends Construct {
       omsAgent: { logAnalyticsWorkspaceId: props.logWorkspaceId, msiAuthForMonitoringEnabled: true },
       privateClusterEnabled: props.privateCluster ?? false,
       apiServerAccessProfile: props.apiServerAuthorizedIpRanges?.length
-        ? { authorizedIpRanges: props.apiServerAuthorizedIpRanges }
+        ? {
+          authorizedIpRanges: props.deployerIpRanges
+            ? Token.asList(Fn.concat([props.apiServerAuthorizedIpRanges, props.deployerIpRanges]))
+            : props.apiServerAuthorizedIpRanges,
+        }
         : undefined,
       tags: props.tags,
       dependsOn: props.subnetReady,
@@ -281,11 +320,24 @@ export class AksCluster extends Construct {
       description: "Sends the cluster's Container Insights data through its rule; deleting it stops container logs.",
     });
 
-    new RoleAssignment(this, "deployer-cluster-admin", {
+    const admin = new RoleAssignment(this, "deployer-cluster-admin", {
       scope: cluster.id,
       roleDefinitionName: ROLE_AKS_RBAC_CLUSTER_ADMIN,
       principalId: props.deployerPrincipalId,
     });
+    // A stack applied right after this grant would get 403s from the API server while it
+    // propagates. The sleep is replaced (and waits again) only when the grant is.
+    this.deployerAccessReady = [new Sleep(this, "deployer-cluster-admin-propagation", { createDuration: wait, triggers: { admin: admin.id } })];
+    if (props.privateCluster && props.runnerVnetId !== undefined) {
+      // AKS names its private zone after the API server's private FQDN minus its first label
+      // (<record>.<zone>): privatelink.<region>.azmk8s.io or <subzone>.privatelink.<region>.azmk8s.io.
+      this.deployerAccessReady.push(new PrivateDnsZoneVirtualNetworkLink(this, "api-server-dns-link-runner", {
+        name: "api-server-dns-to-runner-vnet",
+        resourceGroupName: cluster.nodeResourceGroup,
+        privateDnsZoneName: Fn.replace(cluster.privateFqdn, "/^[^.]*[.]/", ""),
+        virtualNetworkId: props.runnerVnetId,
+      }));
+    }
 
     if (addonEnabled) {
       const addon = cluster.keyVaultSecretsProvider.secretIdentity.get(0);

@@ -251,15 +251,16 @@ export class SecretsVault extends Construct {
   }
 
   private addPrivateEndpoint(network: PrivateNetwork, props: SecretsVaultProps): TerraformResource[] {
-    return addVaultPrivateEndpoint(this, {
+    return [...addVaultPrivateEndpoint(this, {
       vaultId: this.vault.id,
       vaultName: this.vault.name,
       location: props.location,
       resourceGroupName: props.resourceGroupName,
       subnetId: network.subnetId,
       vnetId: network.vnetId,
+      runnerVnetId: network.runnerVnetId,
       tags: props.tags,
-    });
+    }), ...network.runnerReady];
   }
 }
 

@@ -12,6 +12,12 @@ export interface VaultPrivateEndpointProps {
   readonly resourceGroupName: string;
   readonly subnetId: string;
   readonly vnetId: string;
+  /**
+   * The VNet of the machine that runs Terraform (peered with `vnetId`): the zone is linked to it
+   * too, so the runner resolves the vault to the endpoint's private address.
+   * @default - the zone is linked to `vnetId` only
+   */
+  readonly runnerVnetId?: string;
   /** @default - no tags */
   readonly tags?: Record<string, string>;
 }
@@ -20,7 +26,7 @@ export interface VaultPrivateEndpointProps {
  * A private endpoint to the vault in `subnetId`, and a privatelink.vaultcore.azure.net zone
  * linked to `vnetId`, created directly in `scope`: SecretsVault's private mode and each fleet
  * cluster's own endpoint.
- * @returns what a data-plane call must wait for: the endpoint (with its DNS zone group) and the zone's VNet link
+ * @returns what a data-plane call must wait for: the endpoint (with its DNS zone group) and the zone's VNet links
  */
 export function addVaultPrivateEndpoint(scope: Construct, props: VaultPrivateEndpointProps): TerraformResource[] {
   const zone = new PrivateDnsZone(scope, "private-dns-zone", {
@@ -35,6 +41,13 @@ export function addVaultPrivateEndpoint(scope: Construct, props: VaultPrivateEnd
     virtualNetworkId: props.vnetId,
     tags: props.tags,
   });
+  const runnerLink = props.runnerVnetId === undefined ? [] : [new PrivateDnsZoneVirtualNetworkLink(scope, "private-dns-link-runner", {
+    name: "vault-dns-to-runner-vnet",
+    resourceGroupName: props.resourceGroupName,
+    privateDnsZoneName: zone.name,
+    virtualNetworkId: props.runnerVnetId,
+    tags: props.tags,
+  })];
   const endpoint = new PrivateEndpoint(scope, "private-endpoint", {
     name: `pe-${props.vaultName}`,
     location: props.location,
@@ -49,7 +62,7 @@ export function addVaultPrivateEndpoint(scope: Construct, props: VaultPrivateEnd
     privateDnsZoneGroup: { name: "vault", privateDnsZoneIds: [zone.id] },
     tags: props.tags,
   });
-  return [endpoint, link];
+  return [endpoint, link, ...runnerLink];
 }
 
 /**
