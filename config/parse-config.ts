@@ -4,6 +4,7 @@ import { runnerNetworkApplies, sameCloud, supportedCluster, workloadsInCloud } f
 import { ConfigError } from "./config-error";
 import { DEMO_IMAGE, demoCommand } from "./demo-app";
 import { DRIVER_CHARTS } from "./driver-charts";
+import { KEY_VAULT_PRIVATE_ENDPOINTS_PER_VAULT } from "./key-vault-limits";
 import { DEFAULT_POD_CIDR } from "./network-policy";
 import { cidrContains, cidrContainsIp, cidrsOverlap, canonicalCidr, hasHostBits, numberToIp, parseCidr } from "./ipv4";
 import { durationSeconds, MAX_TAGS, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
@@ -101,7 +102,7 @@ function parseFleet(
   const backend = (root.backend ?? {}) as Record<string, unknown>;
   if (backend.type === "cloud" && backend.workspaces !== undefined) {
     c.report("backend.workspaces", "cannot be combined with clusters: a fleet's stacks use the workspaces <namePrefix>-vault, " +
-      "<namePrefix>-cluster-<name> and <namePrefix>-workload-<name>; leave it out");
+      "<namePrefix>-cluster-<name>, <namePrefix>-vault-endpoints and <namePrefix>-workload-<name>; leave it out");
   }
   if (ctx.keyVault.networkAccess === "private") {
     c.report("keyVault.networkAccess", "\"private\" is not available with clusters: the vault stack has no network to write secrets from; " +
@@ -109,6 +110,11 @@ function parseFleet(
   }
   const list = c.array("clusters", root.clusters);
   if (Array.isArray(root.clusters) && list.length === 0) c.report("clusters", "is empty; list at least one cluster, or leave clusters out for a single cluster");
+  if (list.length > KEY_VAULT_PRIVATE_ENDPOINTS_PER_VAULT) {
+    c.report("clusters", `lists ${list.length} clusters, and each reaches the one vault through its own private endpoint; Key Vault allows at most ` +
+      `${KEY_VAULT_PRIVATE_ENDPOINTS_PER_VAULT} private endpoints per vault (https://learn.microsoft.com/azure/key-vault/general/service-limits#azure-private-link-integration): ` +
+      `split the fleet into fleets of at most ${KEY_VAULT_PRIVATE_ENDPOINTS_PER_VAULT} clusters, each with its own vault`);
+  }
   const byName = new Map<string, number>();
   const out: FleetClusterConfig[] = [];
   list.forEach((item, i) => {

@@ -5,6 +5,7 @@ import { StackState } from "../constructs/terraform";
 import { ClusterStack } from "./cluster-stack";
 import { CsiDriverStack } from "./csi-driver-stack";
 import { PlatformStack } from "./platform-stack";
+import { VaultEndpointsStack } from "./vault-endpoints-stack";
 import { VaultStack } from "./vault-stack";
 import { WorkloadStack } from "./workload-stack";
 
@@ -19,6 +20,8 @@ export interface BuiltApp {
 export interface BuiltFleet {
   readonly app: App;
   readonly vault: VaultStack;
+  /** The clusters' private endpoints into the vault, created one at a time. */
+  readonly endpoints: VaultEndpointsStack;
   /** In config order. */
   readonly clusters: readonly {
     readonly name: string;
@@ -40,6 +43,7 @@ export interface BuildOptions {
 /** The stack names of a fleet; each comes from the config alone, so no cluster's names depend on another's. */
 export const FLEET_STACKS = {
   vault: "vault",
+  endpoints: "vault-endpoints",
   cluster: (name: string) => `cluster-${name}`,
   csiDriver: (name: string) => `csi-driver-${name}`,
   workload: (name: string) => `workload-${name}`,
@@ -48,11 +52,12 @@ export const FLEET_STACKS = {
 /** The names of the stacks a config produces, in build order. */
 export function stackNamesOf(config: AppConfig): string[] {
   if (!config.clusters) return ["platform", ...(config.cluster.driver.type === "helm" ? ["csi-driver"] : []), "workload"];
-  return [FLEET_STACKS.vault, ...config.clusters.flatMap((c) => [
-    FLEET_STACKS.cluster(c.name),
-    ...(c.cluster.driver.type === "helm" ? [FLEET_STACKS.csiDriver(c.name)] : []),
-    FLEET_STACKS.workload(c.name),
-  ])];
+  return [
+    FLEET_STACKS.vault,
+    ...config.clusters.flatMap((c) => [FLEET_STACKS.cluster(c.name), ...(c.cluster.driver.type === "helm" ? [FLEET_STACKS.csiDriver(c.name)] : [])]),
+    FLEET_STACKS.endpoints,
+    ...config.clusters.map((c) => FLEET_STACKS.workload(c.name)),
+  ];
 }
 
 /** The app for any config: one cluster (`platform`, `workload`) or a fleet (`vault`, `cluster-<name>`, `workload-<name>`). */
@@ -76,25 +81,33 @@ export function buildApp(config: AppConfig, appProps: CdktfAppConfig = {}, optio
 }
 
 /**
- * A fleet: the vault stack, then per cluster its platform stack (reads the vault), its
- * csi-driver stack (helm driver only) and its workload stack (reads the cluster). The dependencies order `cdktf deploy '*'`, and destroy
- * runs them in reverse.
+ * A fleet: the vault stack, then per cluster its platform stack (reads the vault) and its
+ * csi-driver stack (helm driver only), then the vault-endpoints stack (every cluster's private
+ * endpoint, one at a time), then per cluster its workload stack (reads the cluster, mounts
+ * through the endpoint). The dependencies order `cdktf deploy '*'`, and destroy runs them in
+ * reverse.
  */
 export function buildFleet(config: AppConfig, appProps: CdktfAppConfig = {}, options: BuildOptions = {}): BuiltFleet {
   if (!config.clusters) throw new Error("buildFleet needs a config with clusters");
   const app = new SecureApp({ stackTraces: false, ...appProps });
   const state = new StackState(config.backend, config.namePrefix, options.projectFromStack);
   const vault = new VaultStack(app, FLEET_STACKS.vault, { config, state });
-  const clusters = config.clusters.map((cluster) => {
+  const built = config.clusters.map((cluster) => {
     const view = clusterView(config, cluster);
     const platform = new ClusterStack(app, FLEET_STACKS.cluster(cluster.name), { config, cluster, state, vault });
     const csiDriver = cluster.cluster.driver.type === "helm"
       ? new CsiDriverStack(app, FLEET_STACKS.csiDriver(cluster.name), { config: view, state, platform })
       : undefined;
-    const workload = new WorkloadStack(app, FLEET_STACKS.workload(cluster.name), { config: view, state, platform, csiDriver });
+    return { cluster, view, platform, csiDriver };
+  });
+  const endpoints = new VaultEndpointsStack(app, FLEET_STACKS.endpoints, {
+    config, state, vault, clusters: built.map((b) => ({ cluster: b.cluster, stack: b.platform })),
+  });
+  const clusters = built.map(({ cluster, view, platform, csiDriver }) => {
+    const workload = new WorkloadStack(app, FLEET_STACKS.workload(cluster.name), { config: view, state, platform, csiDriver, vaultEndpoints: endpoints });
     return { name: cluster.name, platform, csiDriver, workload };
   });
-  return { app, vault, clusters };
+  return { app, vault, endpoints, clusters };
 }
 
 /** The config as one cluster of the fleet sees it: the workload stack reads cluster, network and workloads from the top. */

@@ -994,6 +994,14 @@ export const rows: Row[] = [
     ],
   },
   {
+    name: "a fleet needs more private endpoints into its vault than Key Vault allows (64)",
+    schema: "accepts",
+    mutate: (c) => { delete c.workloads; c.clusters = Array.from({ length: 65 }, (_, i) => ({ name: `c${i}` })); },
+    problems: [{ path: "clusters", message: "lists 65 clusters, and each reaches the one vault through its own private endpoint; Key Vault allows at most 64 " +
+      "private endpoints per vault (https://learn.microsoft.com/azure/key-vault/general/service-limits#azure-private-link-integration): " +
+      "split the fleet into fleets of at most 64 clusters, each with its own vault" }],
+  },
+  {
     name: "the fleet's cluster list is empty",
     mutate: (c) => { delete c.workloads; c.clusters = []; },
     problems: [{ path: "clusters", message: "is empty; list at least one cluster, or leave clusters out for a single cluster" }],
@@ -1007,7 +1015,7 @@ export const rows: Row[] = [
       c.clusters = [{ name: "weu" }];
     },
     problems: [{ path: "backend.workspaces", message: "cannot be combined with clusters: a fleet's stacks use the workspaces <namePrefix>-vault, " +
-      "<namePrefix>-cluster-<name> and <namePrefix>-workload-<name>; leave it out" }],
+      "<namePrefix>-cluster-<name>, <namePrefix>-vault-endpoints and <namePrefix>-workload-<name>; leave it out" }],
   },
 ];
 
