@@ -208,7 +208,8 @@ function planChecks(variables: [string, any][]): string[] {
 
 /**
  * An ephemeral secret with a null default is optional to Terraform, but a plan that writes the
- * secret (create, or a bumped valueVersion) stops at a precondition without it.
+ * secret (create, a bumped valueVersion, or a retry after an apply that stopped before the
+ * write) stops at its write marker's postcondition without it.
  */
 function requirement(d: any): string {
   if (d.default === undefined) return "yes";
