@@ -69,6 +69,8 @@ describe("AksCluster", () => {
     const stack = azureStack();
     new AksCluster(stack, "c", {
       ...CLUSTER,
+      // Ephemeral OS disks need a temp disk of at least 128 GiB (config/vm-temp-disks.ts).
+      systemNodePool: { ...CLUSTER.systemNodePool, vmSize: "Standard_D4ds_v5" },
       userNodePool: { name: "user", vmSize: "Standard_D4ds_v5", nodeCount: 2 },
       hostEncryption: true,
       ephemeralOsDisk: true,
@@ -79,6 +81,30 @@ describe("AksCluster", () => {
     expect(cluster.api_server_access_profile).toEqual({ authorized_ip_ranges: ["203.0.113.0/24"] });
     expect(cluster.private_cluster_enabled).toBe(false);
     expect(synthesized(stack, "azurerm_kubernetes_cluster_node_pool")[0]).toEqual(expect.objectContaining({ host_encryption_enabled: true, os_disk_type: "Ephemeral" }));
+  });
+
+  test("fails when the cluster upgrade channel node-image meets another node OS channel (AKS keeps NodeImage)", () => {
+    expect(() => new AksCluster(azureStack(), "c", { ...CLUSTER, automaticUpgradeChannel: "node-image", nodeOsUpgradeChannel: "SecurityPatch" })).toThrow(
+      'AksCluster nodeOsUpgradeChannel must be "NodeImage" with automaticUpgradeChannel "node-image", got "SecurityPatch"',
+    );
+    const stack = azureStack();
+    new AksCluster(stack, "c", { ...CLUSTER, automaticUpgradeChannel: "node-image" });
+    expect(synthesized(stack, "azurerm_kubernetes_cluster")[0]).toEqual(expect.objectContaining({
+      automatic_upgrade_channel: "node-image", node_os_upgrade_channel: "NodeImage",
+    }));
+  });
+
+  test("fails when ephemeral OS disks meet a pool whose temp disk is under 128 GiB, or whose size is not in the table", () => {
+    expect(() => new AksCluster(azureStack(), "c", { ...CLUSTER, ephemeralOsDisk: true })).toThrow(
+      'AksCluster node pool system: ephemeralOsDisk needs another vmSize: "Standard_D2ds_v5" cannot hold an ephemeral OS disk: ' +
+      "its temp disk has 75 GiB, and AKS places its default ephemeral OS disk only on a temp disk of at least 128 GiB",
+    );
+    expect(() => new AksCluster(azureStack(), "c", {
+      ...CLUSTER, systemNodePool: { ...CLUSTER.systemNodePool, vmSize: "Standard_D4ds_v5" },
+      userNodePool: { name: "user", vmSize: "Standard_D4s_v5", nodeCount: 2 }, ephemeralOsDisk: true,
+    })).toThrow('AksCluster node pool user: ephemeralOsDisk needs another vmSize: "Standard_D4s_v5" cannot hold an ephemeral OS disk: it has no temp disk');
+    expect(() => new AksCluster(azureStack(), "c", { ...CLUSTER, systemNodePool: { ...CLUSTER.systemNodePool, vmSize: "Standard_X9" }, ephemeralOsDisk: true }))
+      .toThrow('"Standard_X9" is not known to hold an ephemeral OS disk: its temp disk is not in config/vm-temp-disks.ts');
   });
 
   test("runs no secrets provider add-on and has no add-on identity when the driver is self-managed", () => {

@@ -189,6 +189,31 @@ describe("parseConfig accepts good configs", () => {
     expect(errorOf((c) => { c.$schema = 1; }).problems).toEqual([{ path: "$schema", message: "must be a string, got 1" }]);
   });
 
+  it("accepts the state's group as an existing group, and names that stay apart in every stack", () => {
+    const parse = (mutate: (c: RawConfig) => void) => { const raw = freshConfig(); mutate(raw); return parseConfig(raw, undefined, NOW); };
+    expect(parse((c) => {
+      c.backend = { type: "azurerm", resourceGroupName: "rg-tfstate", storageAccountName: "sttfstate", containerName: "tfstate" };
+      c.resourceGroup = { name: "RG-TFSTATE", existing: true };
+    }).resourceGroup).toEqual({ name: "RG-TFSTATE", existing: true });
+    const fleet = parse((c) => { delete c.workloads; c.resourceGroup = { name: "rg-kvcsi-weu-vault" }; c.clusters = [{ name: "weu" }]; });
+    expect([fleet.resourceGroup.name, ...fleet.clusters!.map((cl) => cl.resourceGroupName)]).toEqual(["rg-kvcsi-weu-vault", "rg-kvcsi-weu"]);
+    expect(parse((c) => {
+      c.cluster = { driver: { type: "helm" } };
+      c.backend = { type: "cloud", organization: "acme", workspaces: { platform: "shop-platform", workload: "shop-workload" } };
+    }).backend).toEqual(expect.objectContaining({ workspaces: { platform: "shop-platform", workload: "shop-workload" } }));
+  });
+
+  it("accepts the Azure rules' edges: a 120-character federated credential, node-image with NodeImage, 128+ GiB temp disks, DNS-safe tags", () => {
+    const raw = freshConfig();
+    Object.assign(raw.workloads[0], { identity: "workload", namespace: "n".repeat(60), serviceAccountName: "s".repeat(59) });
+    raw.cluster = { automaticUpgradeChannel: "node-image", ephemeralOsDisk: true, systemNodePool: { vmSize: "Standard_D4ds_v5" }, userNodePool: { vmSize: "Standard_E16ds_v5" } };
+    raw.keyVault.networkAccess = "private";
+    raw.tags = Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`Cost_Center-${i}`, "x y (z)"]));
+    const config = parseConfig(raw, undefined, NOW);
+    expect(config.cluster).toEqual(expect.objectContaining({ automaticUpgradeChannel: "node-image", nodeOsUpgradeChannel: "NodeImage", ephemeralOsDisk: true }));
+    expect(Object.keys(config.tags)).toHaveLength(15);
+  });
+
   it("accepts a managed secret without expirationDate in the lab profile", () => {
     const raw = freshConfig();
     raw.profile = "lab";

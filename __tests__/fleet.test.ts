@@ -42,15 +42,20 @@ describe("one cluster (no clusters key)", () => {
     expect(configFrom()).not.toHaveProperty("clusters");
   });
 
-  // sha256 of each stack's cdk.tf.json as `npm run synth` wrote it for the default config on main
-  // before the fleet (4fedbc5): the fleet changed no byte of it. A change that alters the
-  // default's output on purpose updates these, and says so in its commit.
-  test("synthesizes byte-identical to before the fleet", () => {
+  // sha256 of each stack's configuration, without cdktf's metadata (it names the engine and its
+  // version) and in one canonical JSON layout, as the default config synthesized on main before
+  // the fleet (4fedbc5): the fleet changed none of it. Canonical, so cdktf and CDK Terrain
+  // (scripts/cdk-terrain.sh) agree. A change that alters the default's output on purpose updates
+  // these, and says so in its commit: the platform's changed with the vault's audit searches and
+  // alerts (issue 23), and with the write markers that follow the write, Cilium, the pod range, the
+  // deployer's ranges and the cluster-admin wait (issue 19).
+  test("synthesizes the same configuration as before the fleet", () => {
     const s = synthApp();
-    const sha = (stack: "platform" | "workload") => crypto.createHash("sha256").update(s.stackText(stack)).digest("hex");
+    const sha = (stack: "platform" | "workload") =>
+      crypto.createHash("sha256").update(JSON.stringify(withoutMetadata(s.stackJson(stack)))).digest("hex");
     expect({ platform: sha("platform"), workload: sha("workload") }).toEqual({
-      platform: "2a2937fa6bd98a2708fd6cb4eeab3eb1fa9dda27999bd60219fbd30647315178",
-      workload: "25daa7ef6d11c32e115bdc1bc5a9659be126aee47bd70b4182bd44559783f297",
+      platform: "bbdbdda1ee27afe92e62cf0ca6e93afb42710c2712f68eccd0b3d48d5d834d45",
+      workload: "45c031af108cc81a89011b2b8f0bc491c8b41462ce985ad401fdff586396666e",
     });
   });
 });
@@ -168,6 +173,24 @@ describe("a fleet of three clusters sharing one vault", () => {
   test("matches the snapshot", () => {
     const stacks = Object.keys(s.manifest().stacks).sort();
     expect(Object.fromEntries(stacks.map((name) => [name, withoutMetadata(s.stackJson(name))]))).toMatchSnapshot();
+  });
+});
+
+describe("each cluster's own grant scope", () => {
+  test("grants a cluster with cluster.grantScope \"vault\" on the whole vault, and its neighbour per secret", () => {
+    const raw = defaultRaw();
+    delete raw.workloads;
+    raw.clusters = [
+      { name: "weu", cluster: { grantScope: "vault" }, workloads: [{ name: "app", objects: [{ objectName: "db-password" }] }] },
+      { name: "neu", network: { vnetAddressSpace: "10.42.0.0/16", clusterSubnetPrefix: "10.42.0.0/20", endpointSubnetPrefix: "10.42.16.0/24" },
+        workloads: [{ name: "app", objects: [{ objectName: "db-password" }] }] },
+    ];
+    const config = parseConfig(raw, "fleet test", NOW);
+    // The top-level cluster key is not part of a fleet: its grantScope is the default, "secret".
+    expect(config.cluster.grantScope).toBe("secret");
+    const s = synthFleet(config);
+    expect(readerScopes(s.stackJson("cluster-weu"))).toEqual([VAULT_ID]);
+    expect(readerScopes(s.stackJson("cluster-neu"))).toEqual([`${VAULT_ID}/secrets/db-password`]);
   });
 });
 

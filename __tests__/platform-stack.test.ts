@@ -275,7 +275,9 @@ describe("platform stack", () => {
 
   test("passes the opt-in hardening options from the config to the cluster", () => {
     const { json: hardened } = platformJson((raw) => {
-      raw.cluster = { hostEncryption: true, ephemeralOsDisk: true, apiServerAuthorizedIpRanges: ["203.0.113.0/24"] };
+      // Ephemeral OS disks need a temp disk of at least 128 GiB: Standard_D4ds_v5, not the default Standard_D2ds_v5.
+      const pool = { vmSize: "Standard_D4ds_v5" };
+      raw.cluster = { hostEncryption: true, ephemeralOsDisk: true, apiServerAuthorizedIpRanges: ["203.0.113.0/24"], systemNodePool: pool, userNodePool: pool };
     });
     const [cluster] = resourcesOf(hardened, "azurerm_kubernetes_cluster");
     expect(cluster.default_node_pool).toEqual(expect.objectContaining({ host_encryption_enabled: true, os_disk_type: "Ephemeral" }));

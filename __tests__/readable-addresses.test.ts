@@ -9,6 +9,7 @@ import { UserError } from "../config/user-error";
 import { AppConfig } from "../config/types";
 import { buildApp } from "../stacks/build-app";
 import { PLATFORM_OUTPUTS } from "../stacks/platform-outputs";
+import { terraformName } from "../constructs/terraform";
 import { ReadableStack } from "../stacks/readable-stack";
 import { synthesizeAtomically } from "../synth/synthesize";
 import { configFrom, synthApp } from "./helpers/synth";
@@ -53,10 +54,18 @@ describe("Terraform addresses", () => {
       "azurerm_key_vault_secret.db_password",
       "azurerm_kubernetes_cluster.aks",
       "azurerm_kubernetes_cluster_node_pool.aks_user_pool",
+      "azurerm_log_analytics_saved_search.audit_searches_denied_reads",
+      "azurerm_log_analytics_saved_search.audit_searches_expiring_secrets",
+      "azurerm_log_analytics_saved_search.audit_searches_secret_reads",
+      "azurerm_log_analytics_saved_search.audit_searches_throttled",
       "azurerm_log_analytics_workspace.logs",
+      "azurerm_monitor_action_group.audit_alerts",
       "azurerm_monitor_data_collection_rule.aks_container_insights",
       "azurerm_monitor_data_collection_rule_association.aks_container_insights_association",
       "azurerm_monitor_diagnostic_setting.key_vault_audit_logs",
+      "azurerm_monitor_scheduled_query_rules_alert_v2.audit_alerts_denied_reads",
+      "azurerm_monitor_scheduled_query_rules_alert_v2.audit_alerts_expiring_secrets",
+      "azurerm_monitor_scheduled_query_rules_alert_v2.audit_alerts_throttled",
       "azurerm_network_security_group.cluster_nsg",
       "azurerm_network_security_group.endpoint_nsg",
       "azurerm_resource_group.group",
@@ -140,6 +149,83 @@ describe("Terraform addresses", () => {
     new TerraformOutput(stack, "unrelated", { value: "x" });
     expect(() => app.synth()).toThrow(
       "stack/main and stack/resource-group/main would both be azurerm_resource_group.main; rename one of them");
+  });
+
+  test("gives a name that would start with a digit a leading underscore, and moves no other name", () => {
+    expect(terraformName("1password")).toBe("_1password");
+    expect(terraformName("9app_secret_provider_class")).toBe("_9app_secret_provider_class");
+    expect(terraformName("db-password")).toBe("db_password");
+    expect(terraformName("a--b")).toBe("a__b");
+    const s = synthApp(configFrom((raw) => {
+      raw.keyVault.secrets.push({ name: "1password", contentType: "text/plain", expirationDate: "2027-12-31T00:00:00Z" });
+      raw.workloads.push({ name: "9app", namespace: "9shop", identity: "workload", objects: [{ objectName: "1password" }] });
+    }));
+    const platform = addressesOf(s.stackJson("platform"));
+    expect(platform).toEqual(expect.arrayContaining([
+      "azurerm_key_vault_secret._1password",
+      "terraform_data.key_vault_value_1password_write_marker",
+      "var.secret_1password",
+      "azurerm_user_assigned_identity.workload_identity_9app",
+      "azurerm_role_assignment.key_vault_read_workload_identity_9app_secret_1password",
+      "output.workload_identity_client_id_9app",
+    ]));
+    expect(addressesOf(s.stackJson("workload"))).toEqual(expect.arrayContaining([
+      "kubernetes_namespace_v1._9shop",
+      "kubernetes_network_policy_v1._9shop_default_deny",
+      "kubernetes_deployment_v1._9app",
+      "kubernetes_manifest._9app_secret_provider_class",
+      "kubernetes_service_account_v1._9app",
+    ]));
+    // The default app's objects keep their names.
+    expect(platform).toEqual(expect.arrayContaining(["azurerm_key_vault_secret.db_password", "azurerm_key_vault_secret.api_key"]));
+  });
+
+  test("names outputs exactly by their ids, so the workload stack reads the output the platform writes", () => {
+    // "a--b" is a DNS label; its output used to be written as ..._a_b and read as ..._a__b.
+    const s = synthApp(configFrom((raw) => {
+      raw.workloads.push({ name: "a--b", identity: "workload", objects: [{ objectName: "db-password" }] });
+    }));
+    expect(Object.keys(s.stackJson("platform").output)).toContain("workload_identity_client_id_a__b");
+    const read = JSON.stringify(s.stackJson("workload")).match(/terraform_remote_state\.platform\.outputs\.(\w+)/g) ?? [];
+    const written = Object.keys(s.stackJson("platform").output);
+    expect(read.map((r) => r.split(".").pop())).toEqual(expect.arrayContaining(["workload_identity_client_id_a__b"]));
+    expect(read.map((r) => r.split(".").pop()).filter((name) => !written.includes(name!))).toEqual([]);
+  });
+
+  test("keeps both grants when workload and object names concatenate alike", () => {
+    const s = synthApp(configFrom((raw) => {
+      raw.keyVault.secrets.push(...["c", "b-c"].map((name) => ({ name, contentType: "text/plain", expirationDate: "2027-12-31T00:00:00Z" })));
+      raw.workloads.push(
+        { name: "a-b", identity: "workload", objects: [{ objectName: "c" }] },
+        { name: "a", identity: "workload", objects: [{ objectName: "b-c" }] },
+      );
+    }));
+    const grants = s.stackJson("platform").resource.azurerm_role_assignment;
+    expect(grants.key_vault_read_workload_identity_a_b_secret_c.principal_id).toMatch(/workload_identity_a_b\.principal_id/);
+    expect(grants.key_vault_read_workload_identity_a_secret_b_c.principal_id).toMatch(/workload_identity_a\.principal_id/);
+  });
+
+  test("fails synthesis, naming both, when two grants would meet in one address, instead of dropping one", () => {
+    // Workload "x-secret-y" reading "z" and workload "x" reading "y-secret-z" used to be one construct id, and one grant was lost.
+    const config = configFrom((raw) => {
+      raw.keyVault.secrets.push(...["z", "y-secret-z"].map((name) => ({ name, contentType: "text/plain", expirationDate: "2027-12-31T00:00:00Z" })));
+      raw.workloads.push(
+        { name: "x-secret-y", identity: "workload", objects: [{ objectName: "z" }] },
+        { name: "x", identity: "workload", objects: [{ objectName: "y-secret-z" }] },
+      );
+    });
+    expect(() => synthesizeAtomically((dir) => buildApp(config, { outdir: dir }).app, path.join(tempDir(), "cdktf.out"))).toThrow(
+      "platform/key-vault/read-workload-identity-x-secret-y/secret-z and platform/key-vault/read-workload-identity-x/secret-y-secret-z " +
+      "would both be azurerm_role_assignment.key_vault_read_workload_identity_x_secret_y_secret_z");
+  });
+
+  test("fails synthesis when a construct id makes a name Terraform refuses", () => {
+    const app = Testing.app({ outdir: tempDir() });
+    const stack = new ReadableStack(app, "stack");
+    new AzurermProvider(stack, "azurerm", { features: [{}] });
+    new ResourceGroup(stack, "rg.main", { name: "a", location: "westeurope" });
+    expect(() => app.synth()).toThrow(
+      'stack/rg.main would be named "rg.main", which Terraform refuses; a Terraform name has letters, digits, underscores and hyphens, starting with a letter or an underscore');
   });
 
   test("fails synthesis when config names collide in one address, as one report without a stack trace", () => {

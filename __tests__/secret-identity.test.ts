@@ -11,7 +11,17 @@ describe("SecretIdentity.workload", () => {
     const [uai] = synthesized(stack, "azurerm_user_assigned_identity");
     expect(uai).toEqual({ name: "id-shop-checkout", location: "westeurope", resource_group_name: "rg" });
     expect(synthesized(stack, "azurerm_federated_identity_credential")).toEqual([expect.objectContaining({
-      subject: "system:serviceaccount:shop:checkout", audience: ["api://AzureADTokenExchange"], issuer: "https://issuer",
+      name: "shop-checkout", subject: "system:serviceaccount:shop:checkout", audience: ["api://AzureADTokenExchange"], issuer: "https://issuer",
     })]);
+  });
+
+  test("fails when <namespace>-<serviceAccountName> is over the 120 characters Azure allows a federated credential's name", () => {
+    const props = { name: "id", location: "westeurope", resourceGroupName: "rg", oidcIssuerUrl: "https://issuer", namespace: "n".repeat(60) };
+    expect(() => SecretIdentity.workload(azureStack(), "long", { ...props, serviceAccountName: "s".repeat(60) })).toThrow(
+      `SecretIdentity.workload long: the federated credential name "${"n".repeat(60)}-${"s".repeat(60)}" (<namespace>-<serviceAccountName>, ` +
+      "121 characters) is invalid: Azure allows 3-120 letters, digits, hyphens and underscores, starting with a letter or digit");
+    const stack = azureStack();
+    SecretIdentity.workload(stack, "edge", { ...props, serviceAccountName: "s".repeat(59) });
+    expect(synthesized(stack, "azurerm_federated_identity_credential")[0].name).toHaveLength(120);
   });
 });

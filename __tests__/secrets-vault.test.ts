@@ -89,6 +89,33 @@ describe("SecretsVault", () => {
     expect(marker.lifecycle.postcondition).toEqual([expect.objectContaining({ condition: "${var.secret_db != null || self.input.written_at != plantimestamp()}" })]);
   });
 
+  test("gives each identity its own grants, even when identity and object names concatenate alike", () => {
+    const stack = azureStack();
+    const vault = new SecretsVault(stack, "v", VAULT);
+    for (const name of ["z", "y-secret-z"]) vault.addExternalSecret(name);
+    const identity = (name: string) => SecretIdentity.workload(stack, `workload-identity-${name}`, {
+      name: `id-${name}`, location: "westeurope", resourceGroupName: "rg", oidcIssuerUrl: "https://issuer", namespace: name, serviceAccountName: name,
+    });
+    // Both used to be the construct id read-workload-identity-x-secret-y-secret-z, and the second grant was the first one.
+    const [first] = vault.grantSecretRead(identity("x-secret-y"), [{ objectName: "z", objectType: "secret" }]);
+    const [second] = vault.grantSecretRead(identity("x"), [{ objectName: "y-secret-z", objectType: "secret" }]);
+    expect(second).not.toBe(first);
+    const readers = synthesized(stack, "azurerm_role_assignment").filter((g) => g.role_definition_name === "Key Vault Secrets User");
+    expect(readers).toEqual(expect.arrayContaining([
+      expect.objectContaining({ principal_id: expect.stringMatching(/\.workload-identity-x-secret-y_identity_\w+\.principal_id/), scope: expect.stringMatching(/\/secrets\/z$/) }),
+      expect.objectContaining({ principal_id: expect.stringMatching(/\.workload-identity-x_identity_\w+\.principal_id/), scope: expect.stringMatching(/\/secrets\/y-secret-z$/) }),
+    ]));
+    expect(readers).toHaveLength(2);
+  });
+
+  test("fails when two identities share the key their grants are named by", () => {
+    const vault = new SecretsVault(azureStack(), "v", VAULT);
+    vault.addExternalSecret("db");
+    vault.grantSecretRead(SecretIdentity.addon("principal-1", "client-1"), [{ objectName: "db", objectType: "secret" }]);
+    expect(() => vault.grantSecretRead(SecretIdentity.addon("principal-2", "client-2"), [{ objectName: "db", objectType: "secret" }])).toThrow(
+      'SecretReadGrants: two identities share the key "addon"; each identity needs its own key');
+  });
+
   test("reads a managed secret's value from the variable secret_<name>, hyphens as underscores", () => {
     const stack = azureStack();
     new SecretsVault(stack, "v", VAULT).addManagedSecret("tls-key", { contentType: "application/x-pem-file" });

@@ -120,6 +120,30 @@ describe("cdktf deploy/diff/destroy re-synthesize: exactly the config that produ
     expect(record(dir).config).toBe("envs/lab.json");
   });
 
+  test("refuses as well when the output came from the embedded default config and this run selects a CONFIG", () => {
+    const dir = project();
+    main(dir, ["synth"]);
+    const before = fs.readFileSync(path.join(dir, "cdktf.out", "stacks", "platform", "cdk.tf.json"), "utf8");
+    const result = main(dir, [], asCdktfCli({ CONFIG: "envs/lab.json" }));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^Refusing to replace cdktf.out: it was synthesized from the embedded default config \(no CONFIG, sha256 \w+\), but this cdktf run selects CONFIG=envs\/lab.json \(sha256 \w+\)\./);
+    expect(result.stderr).toContain("to keep working with the synthesized config: npm run deploy|diff|destroy|output -- <stacks>\n");
+    expect(result.stderr).toContain("to switch to the selected config: CONFIG=envs/lab.json npm run synth, review the output");
+    expect(fs.readFileSync(path.join(dir, "cdktf.out", "stacks", "platform", "cdk.tf.json"), "utf8")).toBe(before);
+    expect(record(dir).config).toBeNull();
+  });
+
+  test("npm run deploy|diff|destroy|output refuse before the cdktf CLI starts, also after a synth of the embedded default", () => {
+    const dir = project();
+    main(dir, ["synth"]);
+    const result = spawnSync(process.execPath, [path.join(ROOT, "scripts/cdktf.js"), "diff", "platform"], {
+      cwd: dir, encoding: "utf8", env: { ...cleanEnv(), CONFIG: "envs/lab.json" },
+    });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/^Refusing to replace cdktf.out: it was synthesized from the embedded default config \(no CONFIG, sha256 \w+\), but this cdktf run selects CONFIG=envs\/lab.json/);
+  });
+
   test("npm run deploy|diff|destroy|output refuse before the cdktf CLI starts, with the same message", () => {
     const dir = project();
     main(dir, ["synth"], { CONFIG: "envs/lab.json" });

@@ -110,6 +110,23 @@ describe("switching configs in one output folder", () => {
     expect(fs.readFileSync(path.join(outdir, "config-record.json"), "utf8")).toBe(before);
   });
 
+  test("refuses the same way when the output came from the embedded default config (a record without a path)", () => {
+    const outdir = path.join(tempDir(), "cdktf.out");
+    synthesizeAtomically((dir) => buildApp(config, { outdir: dir }).app, outdir, { record: { config: null, sha256: "default" } });
+    fs.writeFileSync(path.join(outdir, "stacks", "platform", "terraform.tfvars"), "of the default");
+    expect(() => synthAs(outdir, "envs/b.json")).toThrow(
+      `Refusing to synthesize CONFIG=envs/b.json (sha256 envs/b.json) into ${outdir}: it holds output of the embedded default config (no CONFIG, sha256 default)`);
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, "config-record.json"), "utf8")).config).toBeNull();
+  });
+
+  test("under the cdktf CLI, refuses to replace output of the embedded default config with another config's", () => {
+    const outdir = path.join(tempDir(), "cdktf.out");
+    synthesizeAtomically((dir) => buildApp(config, { outdir: dir }).app, outdir, { record: { config: null, sha256: "default" } });
+    expect(() => synthesizeAtomically((dir) => buildApp(config, { outdir: dir }).app, outdir, { record: record("envs/b.json"), byCdktfCli: true }))
+      .toThrow(`Refusing to replace ${outdir}: it was synthesized from the embedded default config (no CONFIG, sha256 default), ` +
+        "but this cdktf run selects CONFIG=envs/b.json (sha256 envs/b.json).");
+  });
+
   test("lists every such file of every stack in one report", () => {
     const outdir = path.join(tempDir(), "cdktf.out");
     synthAs(outdir, "envs/a.json");

@@ -117,6 +117,10 @@ export const RULES = {
     pattern: /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/virtualNetworks\/[A-Za-z0-9][\w.-]{0,62}[\w]$/,
     allowed: "a virtual network resource id such as \"/subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<name>\"",
   },
+  /** An action group's e-mail receiver: a plain address (a mailbox is no credential). */
+  email: { pattern: /^[^@\s"<>]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/, allowed: "an e-mail address such as \"ops@example.com\"" },
+  /** An action group receiver's name; it also names the Terraform variable with a webhook's URL. */
+  receiverName: { pattern: /^[a-z][a-z0-9-]{0,31}$/, allowed: "1-32 lowercase letters, digits and hyphens, starting with a letter" },
   relativeDir: {
     pattern: /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._\-/]+$/,
     allowed: "a folder inside the project, such as \"state\" (relative, without \"..\")",

@@ -1,17 +1,25 @@
 import { Checker, join, nearest, show } from "./checker";
+import { NODE_OS_CHANNEL_REQUIRED_BY } from "./aks-upgrade-channels";
 import { AZURE_REGIONS } from "./azure-regions";
 import { runnerNetworkApplies, sameCloud, supportedCluster, workloadsInCloud } from "./cluster-support";
 import { ConfigError } from "./config-error";
 import { DEMO_IMAGE, demoCommand } from "./demo-app";
+import { dnsZoneTagProblems } from "./dns-zone-tags";
 import { DRIVER_CHARTS } from "./driver-charts";
 import { KEY_VAULT_PRIVATE_ENDPOINTS_PER_VAULT } from "./key-vault-limits";
 import { DEFAULT_POD_CIDR } from "./network-policy";
+import { FEDERATED_CREDENTIAL_NAME, federatedCredentialName } from "./federated-credential";
 import { cidrContains, cidrContainsIp, cidrsOverlap, canonicalCidr, hasHostBits, numberToIp, parseCidr } from "./ipv4";
 import { durationSeconds, MAX_TAGS, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
+import { describeBudget, requestBudget } from "./request-budget";
 import { defaultAt, enumAt, keysAt, rangeAt, variantKeysAt } from "./shape";
+import { checkSharedNames } from "./shared-names";
+import { AlertEmailRole, AlertFrequency, AlertWindow, alertSeconds, webhookVariableName } from "./vault-alerts";
+import { ephemeralOsDiskProblem } from "./vm-temp-disks";
 import {
   AVAILABILITY_ZONES,
   AZURE_STACK_CLOUD,
+  AlertRuleConfig,
   AppConfig,
   AvailabilityZone,
   BackendConfig,
@@ -30,6 +38,7 @@ import {
   SecretConfig,
   SecretObjectConfig,
   SecretSyncConfig,
+  VaultAlertsConfig,
   WorkloadConfig,
   fileNameOf,
   KubeloginMode,
@@ -77,9 +86,22 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   checkAllowlists(c, lab, [["keyVault.allowedIpRanges", keyVault.allowedIpRanges], ["cluster.apiServerAuthorizedIpRanges", cluster.apiServerAuthorizedIpRanges]]);
   const clusters = root.clusters === undefined ? undefined : parseFleet(c, root, { lab, location, namePrefix, keyVault, now });
 
+  // A private endpoint to the vault brings a private DNS zone, which keeps fewer tags than other resources.
+  const dnsZone = clusters ? "each fleet cluster's private endpoint to the vault"
+    : keyVault.networkAccess === "private" ? "keyVault.networkAccess \"private\"" : undefined;
+  for (const [name, message] of dnsZone ? dnsZoneTagProblems(tags) : []) {
+    c.report(name === undefined ? "tags" : join("tags", name), `${message} (this config creates one for ${dnsZone})`);
+  }
+  const single: AppConfig = { source, profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads };
+  const config = clusters ? { ...single, clusters } : single;
+  checkSharedNames(c, config);
+  // Judged on a config that is otherwise valid: a typo in a replica count would only add noise here.
+  if (c.problems.length === 0) {
+    const budget = requestBudget({ cluster, workloads, clusters });
+    if (budget.level === "over") c.report("keyVault", describeBudget(budget));
+  }
   if (c.problems.length > 0) throw new ConfigError(source, c.problems);
-  const config: AppConfig = { source, profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads };
-  return clusters ? { ...config, clusters } : config;
+  return config;
 }
 
 /** Top-level keys a fleet sets per cluster instead. */
@@ -251,11 +273,9 @@ function parseBackend(c: Checker, value: unknown, namePrefix: string): BackendCo
         c.report("backend.workspaces.tags", "tagged workspaces cannot carry the workload stack's remote-state " +
           "reference to the platform; name one workspace per stack with \"platform\" and \"workload\"");
       }
+      // That each stack gets its own workspace is checked with the other shared names (shared-names.ts).
       platform = c.requiredString("backend.workspaces.platform", ws.platform, RULES.workspaceName) ?? "";
       workload = c.requiredString("backend.workspaces.workload", ws.workload, RULES.workspaceName) ?? "";
-      if (platform && platform === workload) {
-        c.report("backend.workspaces.workload", `${show(workload)} is also the platform workspace; each stack needs its own workspace`);
-      }
     }
     return {
       type,
@@ -435,8 +455,84 @@ function parseKeyVault(
     networkAccess,
     allowedIpRanges,
     logRetentionDays: c.integer("keyVault.logRetentionDays", raw.logRetentionDays, ...rangeAt("keyVault.logRetentionDays")) ?? defaultAt<number>("keyVault.logRetentionDays"),
+    alerts: parseVaultAlerts(c, raw.alerts, ctx.lab),
     secrets,
   };
+}
+
+const ALERTS = "keyVault.alerts";
+/** Keys that would carry a webhook's URL, which holds its token: a credential, so never in the config. */
+const WEBHOOK_URL_KEYS = ["webhookUrls", "serviceUri", "uri", "url"];
+
+function parseVaultAlerts(c: Checker, value: unknown, lab: boolean): VaultAlertsConfig {
+  const given = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  const withoutUrls = given ? Object.fromEntries(Object.entries(given).filter(([k]) => !WEBHOOK_URL_KEYS.includes(k))) : value;
+  const raw = c.object(ALERTS, withoutUrls, keysAt(ALERTS)) ?? {};
+  for (const key of WEBHOOK_URL_KEYS) {
+    if (given && key in given) {
+      c.report(`${ALERTS}.${key}`, "webhook URLs carry their token and are never accepted in the config; name the receiver in " +
+        `${ALERTS}.webhooks (e.g. "pager") and pass its URL as TF_VAR_${webhookVariableName("pager")}`);
+    }
+  }
+  const enabled = c.boolean(`${ALERTS}.enabled`, raw.enabled) ?? !lab;
+  if (!lab && raw.enabled === false) {
+    reportRelaxations(c, [[`${ALERTS}.enabled`, true, false, "true (denied reads, throttling and expiring secrets alert someone)"]]);
+  }
+  const emails = c.stringList(`${ALERTS}.emails`, raw.emails, RULES.email);
+  const emailRoles = raw.emailRoles === undefined
+    ? defaultAt<AlertEmailRole[]>(`${ALERTS}.emailRoles`)
+    : c.array(`${ALERTS}.emailRoles`, raw.emailRoles).flatMap((role, i) => c.oneOf(`${ALERTS}.emailRoles[${i}]`, role, enumAt<AlertEmailRole>(`${ALERTS}.emailRoles[]`)) ?? []);
+  const webhooks: string[] = [];
+  c.array(`${ALERTS}.webhooks`, raw.webhooks).forEach((item, i) => {
+    if (typeof item === "string" && /^[a-z][a-z0-9+.-]*:\/\//i.test(item)) {
+      c.report(`${ALERTS}.webhooks[${i}]`, "is a URL; webhook URLs carry their token and are never accepted in the config: " +
+        `name the receiver here (e.g. "pager") and pass its URL as TF_VAR_${webhookVariableName("pager")}`);
+      return;
+    }
+    const name = c.string(`${ALERTS}.webhooks[${i}]`, item, RULES.receiverName);
+    if (name !== undefined) webhooks.push(name);
+  });
+  for (const [path, list] of [[`${ALERTS}.emails`, emails], [`${ALERTS}.emailRoles`, emailRoles], [`${ALERTS}.webhooks`, webhooks]] as const) {
+    const seen = new Set<string>();
+    list.forEach((item, i) => {
+      if (seen.has(item.toLowerCase())) c.report(`${path}[${i}]`, `${show(item)} is listed twice; list each once`);
+      seen.add(item.toLowerCase());
+    });
+  }
+  if (enabled && emails.length + emailRoles.length + webhooks.length === 0 && c.problems.every((p) => !p.path.startsWith(`${ALERTS}.`))) {
+    c.report(ALERTS, "alerts are on but notify nobody; list at least one of emails, emailRoles or webhooks (or set enabled to false in the lab profile)");
+  }
+  const expiry = c.object(`${ALERTS}.secretExpiry`, raw.secretExpiry, keysAt(`${ALERTS}.secretExpiry`)) ?? {};
+  return {
+    enabled,
+    emails,
+    emailRoles,
+    webhooks,
+    deniedReads: parseAlertRule(c, `${ALERTS}.deniedReads`, raw.deniedReads),
+    throttling: parseAlertRule(c, `${ALERTS}.throttling`, raw.throttling),
+    secretExpiry: {
+      daysBefore: c.integer(`${ALERTS}.secretExpiry.daysBefore`, expiry.daysBefore, ...rangeAt(`${ALERTS}.secretExpiry.daysBefore`))
+        ?? defaultAt<number>(`${ALERTS}.secretExpiry.daysBefore`),
+      severity: c.integer(`${ALERTS}.secretExpiry.severity`, expiry.severity, ...rangeAt(`${ALERTS}.secretExpiry.severity`))
+        ?? defaultAt<number>(`${ALERTS}.secretExpiry.severity`),
+    },
+  };
+}
+
+function parseAlertRule(c: Checker, path: string, value: unknown): AlertRuleConfig {
+  const raw = c.object(path, value, keysAt(path)) ?? {};
+  const rule: AlertRuleConfig = {
+    threshold: c.integer(`${path}.threshold`, raw.threshold, ...rangeAt(`${path}.threshold`)) ?? defaultAt<number>(`${path}.threshold`),
+    window: c.oneOf(`${path}.window`, raw.window, enumAt<AlertWindow>(`${path}.window`)) ?? defaultAt<AlertWindow>(`${path}.window`),
+    frequency: c.oneOf(`${path}.frequency`, raw.frequency, enumAt<AlertFrequency>(`${path}.frequency`)) ?? defaultAt<AlertFrequency>(`${path}.frequency`),
+    severity: c.integer(`${path}.severity`, raw.severity, ...rangeAt(`${path}.severity`)) ?? defaultAt<number>(`${path}.severity`),
+  };
+  // Azure Monitor refuses a log search alert whose frequency is longer than its window
+  // (https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-log-alert-rule#configure-the-alert-rule-conditions).
+  if (alertSeconds(rule.frequency) > alertSeconds(rule.window)) {
+    c.report(`${path}.window`, `${show(rule.window)} is shorter than frequency ${show(rule.frequency)}; the window must be at least the frequency`);
+  }
+  return rule;
 }
 
 function parseNodePool(c: Checker, path: string, value: unknown, defaults: NodePoolConfig): NodePoolConfig {
@@ -522,6 +618,28 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
     if (availabilityZones.includes(zone)) c.report(`cluster.availabilityZones[${i}]`, `${show(zone)} is listed twice; list each zone once`);
     else availabilityZones.push(zone);
   }
+  const ephemeralOsDisk = c.boolean("cluster.ephemeralOsDisk", raw.ephemeralOsDisk) ?? defaultAt<boolean>("cluster.ephemeralOsDisk");
+  if (ephemeralOsDisk) {
+    for (const [key, pool] of [["systemNodePool", systemNodePool], ["userNodePool", userNodePool]] as const) {
+      const given = (raw[key] as Record<string, unknown> | undefined)?.vmSize;
+      // A vmSize that broke its own rule is reported already; the default in its place is no news.
+      if (!pool || (given !== undefined && given !== pool.vmSize)) continue;
+      const problem = ephemeralOsDiskProblem(pool.vmSize);
+      if (problem) c.report(`cluster.${key}.vmSize`, `${show(pool.vmSize)} ${problem}, or set cluster.ephemeralOsDisk to false`);
+    }
+  }
+  const automaticUpgradeChannel = c.oneOf("cluster.automaticUpgradeChannel", raw.automaticUpgradeChannel,
+    enumAt<ClusterConfig["automaticUpgradeChannel"]>("cluster.automaticUpgradeChannel"))
+    ?? defaultAt<ClusterConfig["automaticUpgradeChannel"]>("cluster.automaticUpgradeChannel");
+  const nodeOsUpgradeChannel = c.oneOf("cluster.nodeOsUpgradeChannel", raw.nodeOsUpgradeChannel,
+    enumAt<ClusterConfig["nodeOsUpgradeChannel"]>("cluster.nodeOsUpgradeChannel"))
+    ?? defaultAt<ClusterConfig["nodeOsUpgradeChannel"]>("cluster.nodeOsUpgradeChannel");
+  const requiredNodeOsChannel = NODE_OS_CHANNEL_REQUIRED_BY[automaticUpgradeChannel];
+  if (requiredNodeOsChannel !== undefined && nodeOsUpgradeChannel !== requiredNodeOsChannel) {
+    c.report("cluster.nodeOsUpgradeChannel", `${show(nodeOsUpgradeChannel)} cannot be combined with cluster.automaticUpgradeChannel ` +
+      `${show(automaticUpgradeChannel)}: AKS then keeps the node OS channel at ${show(requiredNodeOsChannel)}; must be ` +
+      `${show(requiredNodeOsChannel)}, or choose another cluster.automaticUpgradeChannel`);
+  }
   return {
     name: c.string("cluster.name", raw.name, RULES.clusterName) ?? `aks-${namePrefix}`,
     dnsPrefix: c.string("cluster.dnsPrefix", raw.dnsPrefix, RULES.dnsPrefix) ?? namePrefix,
@@ -539,16 +657,12 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
     adminGroupObjectIds: c.stringList("cluster.adminGroupObjectIds", raw.adminGroupObjectIds, RULES.uuid),
     networkPolicy: c.oneOf("cluster.networkPolicy", raw.networkPolicy, enumAt<ClusterConfig["networkPolicy"]>("cluster.networkPolicy"))
       ?? defaultAt<ClusterConfig["networkPolicy"]>("cluster.networkPolicy"),
-    automaticUpgradeChannel: c.oneOf("cluster.automaticUpgradeChannel", raw.automaticUpgradeChannel,
-      enumAt<ClusterConfig["automaticUpgradeChannel"]>("cluster.automaticUpgradeChannel"))
-      ?? defaultAt<ClusterConfig["automaticUpgradeChannel"]>("cluster.automaticUpgradeChannel"),
-    nodeOsUpgradeChannel: c.oneOf("cluster.nodeOsUpgradeChannel", raw.nodeOsUpgradeChannel,
-      enumAt<ClusterConfig["nodeOsUpgradeChannel"]>("cluster.nodeOsUpgradeChannel"))
-      ?? defaultAt<ClusterConfig["nodeOsUpgradeChannel"]>("cluster.nodeOsUpgradeChannel"),
+    automaticUpgradeChannel,
+    nodeOsUpgradeChannel,
     apiServerAuthorizedIpRanges,
     privateCluster,
     hostEncryption: c.boolean("cluster.hostEncryption", raw.hostEncryption) ?? defaultAt<boolean>("cluster.hostEncryption"),
-    ephemeralOsDisk: c.boolean("cluster.ephemeralOsDisk", raw.ephemeralOsDisk) ?? defaultAt<boolean>("cluster.ephemeralOsDisk"),
+    ephemeralOsDisk,
     connection,
     driver,
   };
@@ -737,6 +851,12 @@ function parseWorkloads(
       c.report(`${path}.serviceAccountName`, `${show(serviceAccountName)} in namespace ${show(namespace)} is already the ServiceAccount of workloads[${accountOwner}]; each workload needs its own`);
     } else if (name && accountOwner === undefined) {
       serviceAccounts.set(account, i);
+    }
+    const credential = federatedCredentialName(namespace, serviceAccountName);
+    if (identity === "workload" && name && !FEDERATED_CREDENTIAL_NAME.pattern.test(credential)) {
+      c.report(`${path}.serviceAccountName`, `${show(serviceAccountName)} in namespace ${show(namespace)} names the workload identity's federated ` +
+        `credential ${show(credential)} (<namespace>-<serviceAccountName>, ${credential.length} characters); Azure allows ` +
+        `${FEDERATED_CREDENTIAL_NAME.allowed}: shorten the namespace or the ServiceAccount name`);
     }
     if (identity === "addon" && w.serviceAccountName !== undefined) {
       c.report(`${path}.serviceAccountName`, "only applies to identity \"workload\"; add-on identity pods run without a token");

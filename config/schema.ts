@@ -13,6 +13,7 @@ import { AZURE_REGIONS } from "./azure-regions";
 import { DRIVER_CHARTS } from "./driver-charts";
 import { DEFAULT_RBAC_PROPAGATION_WAIT } from "./key-vault-defaults";
 import { DEFAULT_POD_CIDR } from "./network-policy";
+import { ALERT_EMAIL_ROLES, ALERT_FREQUENCIES, ALERT_WINDOWS, AlertEmailRole, AlertFrequency, AlertWindow } from "./vault-alerts";
 import { AVAILABILITY_ZONES, IMAGE_PULL_POLICIES, KUBELOGIN_MODES, MAX_TAGS, NamingRule, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
 
 const text = (rule: NamingRule, description: string, extra: object = {}) =>
@@ -69,6 +70,28 @@ const Secret = closed({
   valueVersion: opt(whole(1, 1_000_000, "Bump to push a new value through the write-only attribute (managed secrets only).", { default: 1 })),
 }, "A secret in the vault.");
 
+const alertRule = (what: string, defaults: { threshold: number; window: AlertWindow; frequency: AlertFrequency; severity: number }) => closed({
+  threshold: opt(whole(0, 10_000, `Alert when more than this many ${what} fall in one window.`, { default: defaults.threshold })),
+  window: opt(choice(Object.keys(ALERT_WINDOWS) as AlertWindow[], "How far back each evaluation looks; at least the frequency.", { default: defaults.window })),
+  frequency: opt(choice(Object.keys(ALERT_FREQUENCIES) as AlertFrequency[], "How often Azure Monitor runs the query.", { default: defaults.frequency })),
+  severity: opt(whole(0, 4, "Azure Monitor severity: 0 critical, 1 error, 2 warning, 3 informational, 4 verbose.", { default: defaults.severity })),
+}, `Alert on ${what}.`);
+
+const VaultAlerts = closed({
+  enabled: opt(flag("Alert rules on the vault's audit log. Default: true (hardened), false (lab); false only in the lab profile.")),
+  emails: opt(Type.Array(text(RULES.email, "An address the action group e-mails."), { description: "Addresses the action group e-mails.", uniqueItems: true, default: [] })),
+  emailRoles: opt(Type.Array(choice(Object.keys(ALERT_EMAIL_ROLES) as AlertEmailRole[], "A built-in role of the subscription whose members are e-mailed."),
+    { description: "Built-in roles whose members the action group e-mails (who holds them on the subscription).", uniqueItems: true, default: ["Owner"] })),
+  webhooks: opt(Type.Array(text(RULES.receiverName, "A webhook receiver's name; its URL comes from TF_VAR_alert_webhook_<name> (URLs carry tokens, never the config)."),
+    { description: "Webhook receivers, by name; each URL is the sensitive Terraform variable alert_webhook_<name, - as _>.", uniqueItems: true, default: [] })),
+  deniedReads: opt(alertRule("denied requests (HTTP 403) on secrets", { threshold: 0, window: "15m", frequency: "5m", severity: 1 })),
+  throttling: opt(alertRule("throttled requests (HTTP 429)", { threshold: 0, window: "15m", frequency: "5m", severity: 2 })),
+  secretExpiry: opt(closed({
+    daysBefore: opt(whole(1, 365, "Alert this many days before a secret expires (Key Vault's own near-expiry notice comes 30 days before).", { default: 30 })),
+    severity: opt(whole(0, 4, "Azure Monitor severity: 0 critical, 1 error, 2 warning, 3 informational, 4 verbose.", { default: 2 })),
+  }, "Alert before a secret expires, once a day.")),
+}, "Alerts on the vault's audit log, to one action group.");
+
 const KeyVault = closed({
   name: opt(text(RULES.keyVaultName, "Globally unique vault name.", { $comment: "default: kv-<namePrefix>-<8 hex computed at plan time from the subscription and resource group>" })),
   rbacPropagationWait: opt(text(RULES.duration, "Wait after role grants before the first data-plane use (Azure RBAC propagates in minutes).", { default: DEFAULT_RBAC_PROPAGATION_WAIT })),
@@ -79,6 +102,7 @@ const KeyVault = closed({
     "How Terraform and the cluster reach the vault. Default: allowlist (hardened), public (lab); public only in the lab profile.")),
   allowedIpRanges: opt(cidrList("Extra ranges through the vault firewall (networkAccess allowlist only); no /0 in the hardened profile.")),
   logRetentionDays: opt(whole(30, 730, "Audit log retention in days.", { default: 90 })),
+  alerts: opt(VaultAlerts),
   secrets: opt(Type.Array(Secret, { description: "Secrets the vault holds.", default: [] })),
 }, "The Key Vault.");
 
@@ -138,11 +162,11 @@ const Cluster = closed({
     "Network policy engine: cilium (Azure CNI powered by Cilium: Cilium data plane and policy), azure (Azure Network Policy Manager, Linux support ends 2028-09-30) or calico. An existing cluster keeps its engine: this app never replaces a cluster to change it.",
     { default: "cilium" })),
   automaticUpgradeChannel: opt(choice(["patch", "rapid", "stable", "node-image"] as const, "Cluster upgrade channel.", { default: "patch" })),
-  nodeOsUpgradeChannel: opt(choice(["NodeImage", "SecurityPatch"] as const, "Node OS upgrade channel.", { default: "NodeImage" })),
+  nodeOsUpgradeChannel: opt(choice(["NodeImage", "SecurityPatch"] as const, "Node OS upgrade channel; NodeImage with automaticUpgradeChannel node-image.", { default: "NodeImage" })),
   apiServerAuthorizedIpRanges: opt(cidrList("Ranges allowed to reach the API server; not with privateCluster; no /0 in the hardened profile.")),
   privateCluster: opt(flag("Private API server.", { default: false })),
   hostEncryption: opt(flag("Encryption at host (needs the subscription feature).", { default: false })),
-  ephemeralOsDisk: opt(flag("Ephemeral OS disks.", { default: false })),
+  ephemeralOsDisk: opt(flag("Ephemeral OS disks; both pools' VM sizes need a temp disk of at least 128 GiB (sizes listed in config/vm-temp-disks.ts).", { default: false })),
   connection: opt(Type.Union([AksConnection, KubeconfigConnection], { description: "How the workload stack's kubernetes and helm providers reach the cluster.", default: { type: "aks" } })),
   driver: opt(Type.Union([AddonDriver, HelmDriver], { description: "Who installs the Secrets Store CSI driver.", default: { type: "addon" } })),
   kubeloginMode: opt(choice(KUBELOGIN_MODES, "How the workload stack's kubelogin gets an Entra ID token (local accounts disabled only).", { default: "azurecli" })),
@@ -183,7 +207,7 @@ const Workload = closed({
   namespace: opt(text(RULES.dns1123Label, "Namespace; default: the workload name. Not a system or kube- namespace.", {
     not: { anyOf: [{ enum: [...SYSTEM_NAMESPACES] }, { pattern: "^kube-" }] },
   })),
-  serviceAccountName: opt(text(RULES.dns1123Label, "ServiceAccount (identity workload only); default: the workload name.")),
+  serviceAccountName: opt(text(RULES.dns1123Label, "ServiceAccount (identity workload only); default: the workload name. <namespace>-<serviceAccountName> names the federated credential: at most 120 characters.")),
   identity: opt(choice(["addon", "workload"] as const, "addon: the secrets provider's identity (add-on driver only); workload: a federated identity per workload. Default: addon, or workload with the helm driver.", { default: "addon" })),
   mountPath: opt(text(RULES.absolutePath, "Where the files appear; not under /tmp.", { default: "/mnt/secrets-store" })),
   image: opt(text(RULES.image, "Container image; pinned by digest in the hardened profile. Default: the demo image.")),
@@ -232,7 +256,8 @@ export const ConfigSchema = closed({
   namePrefix: opt(text(RULES.namePrefix, "Prefix of every Azure name.", { default: "kvcsi" })),
   tags: opt(Type.Unsafe<Record<string, string>>({
     type: "object",
-    description: `Tags on every Azure resource: at most ${MAX_TAGS}; names are case-insensitive and ${RULES.tagName.allowed}.`,
+    description: `Tags on every Azure resource: at most ${MAX_TAGS}; names are case-insensitive and ${RULES.tagName.allowed}. ` +
+      "With a private DNS zone (keyVault.networkAccess private, or a fleet): at most 15, names of letters, digits, '-' and '_', not starting with a digit.",
     maxProperties: MAX_TAGS,
     propertyNames: { pattern: RULES.tagName.pattern.source },
     additionalProperties: { type: "string", maxLength: TAG_VALUE_MAX },

@@ -4,6 +4,7 @@
  * Enum types come from the schema definition (config/schema.ts), so they cannot drift from it.
  */
 import type { RawConfig } from "./schema";
+import type { AlertEmailRole, AlertFrequency, AlertWindow } from "./vault-alerts";
 
 type Raw = Required<RawConfig>;
 type RawKeyVault = Required<Raw["keyVault"]>;
@@ -73,6 +74,27 @@ export interface SecretConfig {
   readonly valueVersion: number;
 }
 
+/** One alert rule on the vault's audit log: more than `threshold` matches in `window`, checked every `frequency`. */
+export interface AlertRuleConfig {
+  readonly threshold: number;
+  readonly window: AlertWindow;
+  readonly frequency: AlertFrequency;
+  /** Azure Monitor severity, 0 (critical) to 4 (verbose). */
+  readonly severity: number;
+}
+
+/** The vault's audit alerts and the one action group they notify. */
+export interface VaultAlertsConfig {
+  readonly enabled: boolean;
+  readonly emails: readonly string[];
+  readonly emailRoles: readonly AlertEmailRole[];
+  /** Webhook receiver names; each URL is the sensitive Terraform variable `alert_webhook_<name>`. */
+  readonly webhooks: readonly string[];
+  readonly deniedReads: AlertRuleConfig;
+  readonly throttling: AlertRuleConfig;
+  readonly secretExpiry: { readonly daysBefore: number; readonly severity: number };
+}
+
 /** How Terraform and the cluster reach the vault's data plane. */
 export type VaultNetworkAccess = RawKeyVault["networkAccess"];
 
@@ -88,6 +110,7 @@ export interface KeyVaultConfig {
   /** Extra CIDR ranges allowed through the vault firewall in `allowlist` mode. */
   readonly allowedIpRanges: readonly string[];
   readonly logRetentionDays: number;
+  readonly alerts: VaultAlertsConfig;
   readonly secrets: readonly SecretConfig[];
 }
 

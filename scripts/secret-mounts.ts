@@ -1,9 +1,14 @@
-/** `npm run mounts`: prints which Key Vault object lands in which file of which pod (per cluster for a fleet), for the selected config. */
+/**
+ * `npm run mounts`: prints which Key Vault object lands in which file of which pod (per cluster for a fleet),
+ * and the Key Vault requests those mounts send, for the selected config.
+ */
 import { loadConfig } from "../config/load-config";
+import { renderRequestBudget, requestBudget } from "../config/request-budget";
 import { renderMountMapOf } from "../config/secret-mount-map";
 import { exitOnUserError } from "../config/user-error";
 
 exitOnUserError(() => {
   const config = loadConfig();
   process.stdout.write(renderMountMapOf(config, config.keyVault.name ?? `kv-${config.namePrefix}-<suffix computed at plan>`));
+  process.stdout.write(`\n${renderRequestBudget(requestBudget(config))}`);
 });

@@ -1,4 +1,5 @@
 import { App, AppConfig as CdktfAppConfig } from "cdktf";
+import { FLEET_STACKS } from "../config/stack-names";
 import { AppConfig, FleetClusterConfig } from "../config/types";
 import { SecureApp } from "../constructs/security";
 import { StackState } from "../constructs/terraform";
@@ -40,25 +41,8 @@ export interface BuildOptions {
   readonly projectFromStack?: string;
 }
 
-/** The stack names of a fleet; each comes from the config alone, so no cluster's names depend on another's. */
-export const FLEET_STACKS = {
-  vault: "vault",
-  endpoints: "vault-endpoints",
-  cluster: (name: string) => `cluster-${name}`,
-  csiDriver: (name: string) => `csi-driver-${name}`,
-  workload: (name: string) => `workload-${name}`,
-} as const;
-
-/** The names of the stacks a config produces, in build order. */
-export function stackNamesOf(config: AppConfig): string[] {
-  if (!config.clusters) return ["platform", ...(config.cluster.driver.type === "helm" ? ["csi-driver"] : []), "workload"];
-  return [
-    FLEET_STACKS.vault,
-    ...config.clusters.flatMap((c) => [FLEET_STACKS.cluster(c.name), ...(c.cluster.driver.type === "helm" ? [FLEET_STACKS.csiDriver(c.name)] : [])]),
-    FLEET_STACKS.endpoints,
-    ...config.clusters.map((c) => FLEET_STACKS.workload(c.name)),
-  ];
-}
+// The stack names come from the config alone (config/stack-names.ts), where the parser checks them too.
+export { FLEET_STACKS, stackNamesOf } from "../config/stack-names";
 
 /** The app for any config: one cluster (`platform`, `workload`) or a fleet (`vault`, `cluster-<name>`, `workload-<name>`). */
 export function buildStacks(config: AppConfig, appProps: CdktfAppConfig = {}, options: BuildOptions = {}): { readonly app: App } {

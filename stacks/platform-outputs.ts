@@ -1,4 +1,5 @@
 import { WorkloadConfig } from "../config/types";
+import { terraformName } from "../constructs/terraform";
 
 /**
  * The platform stack's output names: the contract the workload stack (and ops teams) read
@@ -25,5 +26,5 @@ export const PLATFORM_OUTPUTS = {
 export function identityClientIdOutput(workload: Pick<WorkloadConfig, "name" | "identity">): string {
   return workload.identity === "addon"
     ? PLATFORM_OUTPUTS.secretsProviderClientId
-    : `workload_identity_client_id_${workload.name.replace(/-/g, "_")}`;
+    : terraformName(`workload_identity_client_id_${workload.name}`);
 }

@@ -10,7 +10,7 @@ import { addonIdentityOutputs, aksSettings, deployerAllowlist, deployerIpRanges,
 import { PLATFORM_OUTPUTS } from "./platform-outputs";
 import { AppStack } from "./app-stack";
 import { azureFoundation } from "./azure-foundation";
-import { declareSecrets, vaultSettings } from "./vault-parts";
+import { auditVault, declareSecrets, vaultSettings, warnOnRequestBudget } from "./vault-parts";
 
 export interface PlatformStackProps {
   readonly config: AppConfig;
@@ -54,6 +54,8 @@ export class PlatformStack extends AppStack {
       network: this.vaultNetwork(config, network, deployerRanges ?? []),
     });
     declareSecrets(this.vault, config);
+    auditVault(this, config, logs, common);
+    warnOnRequestBudget(this.vault, config);
 
     this.cluster = new AksCluster(this, "aks", {
       ...common,

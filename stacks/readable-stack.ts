@@ -12,6 +12,7 @@ import {
   TerraformStack,
   TerraformVariable,
 } from "cdktf";
+import { TERRAFORM_NAME, terraformName } from "../constructs/terraform";
 
 /**
  * The one place that names every Terraform object of every stack. Ops teams read these names
@@ -30,17 +31,24 @@ import {
  *    an `azurerm_key_vault_secret` is `db_password`); later words stay, so a config name such as
  *    `api-key` is never cut;
  * 5. if nothing is left, use the resource's own id;
- * 6. lower-case, and join the words with `_`.
+ * 6. lower-case, and join the words with `_`;
+ * 7. a name that would start with a digit (a secret "1password", a namespace "9shop") gets a
+ *    leading `_`: Terraform refuses a name that starts with a digit (see terraform-name.ts).
  *
  * So `platform/key-vault/vault` is `azurerm_key_vault.vault`, `platform/key-vault/secret-db-password`
  * is `azurerm_key_vault_secret.db_password`, `platform/aks/cluster` is
  * `azurerm_kubernetes_cluster.aks`, and `workload/apps/demo/deployment` is
  * `kubernetes_deployment_v1.demo`. Outputs, variables and locals are named by their ids as
- * they are (an output name is a contract; see platform-outputs.ts), with `-` as `_`.
+ * they are (an output name is a contract; see platform-outputs.ts), each `-` as one `_`.
  *
  * A name depends only on its own construct path, so changing an unrelated setting never moves
- * another object. Two objects that end up with the same address are a synth error that names
- * both constructs: Terraform JSON would otherwise silently keep only one of them.
+ * another object. Construct ids built from config names never reuse another object's construct
+ * (a grant lives under its identity's scope, named by the object's type and name; see
+ * SecretReadGrants). Names that still meet in one address (a secret "secret-db-password" beside
+ * "db-password": rule 4 reads both as `db_password`) are a synth error that names both
+ * constructs: Terraform JSON would otherwise silently keep only one of them. Making them distinct
+ * would move the address of a secret like "secret-key-base" (today `base`) in configs already
+ * deployed, so they are refused instead. A name Terraform would refuse is a synth error too.
  */
 export class ReadableStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
@@ -54,7 +62,7 @@ export class ReadableStack extends TerraformStack {
         if (node !== this || done) return;
         done = true;
         this.writeFullProviderSources();
-        for (const problem of [...addressCollisions(this), ...undocumented(this)]) {
+        for (const problem of [...invalidNames(this), ...addressCollisions(this), ...undocumented(this)]) {
           Annotations.of(problem.construct).addError(problem.message);
         }
       },
@@ -87,7 +95,7 @@ export function readableName(node: Node, stack: TerraformStack): string {
   const below = node.scopes.slice(node.scopes.indexOf(stack) + 1);
   const element = below[below.length - 1];
   const type = terraformTypeOf(element);
-  if (type === undefined) return below.map((c) => wordsOf(c.node.id).join("_")).join("_");
+  if (type === undefined) return terraformName(below.map((c) => c.node.id).join("_"));
   const said = new Set(type.split("_").slice(1));
   const enclosing = below.slice(0, -1)
     .filter((c) => !isGroupingScope(c))
@@ -96,7 +104,7 @@ export function readableName(node: Node, stack: TerraformStack): string {
   const own = wordsOf(element.node.id);
   const firstKept = own.findIndex((w) => !said.has(w));
   const words = [...enclosing.flat(), ...(firstKept < 0 ? [] : own.slice(firstKept))];
-  return (words.length > 0 ? words : own).join("_");
+  return terraformName((words.length > 0 ? words : own).join("_"));
 }
 
 function wordsOf(id: string): string[] {
@@ -131,6 +139,19 @@ function addressOf(element: TerraformElement): string | undefined {
 export interface StackProblem {
   readonly construct: IConstruct;
   readonly message: string;
+}
+
+/** One problem per object whose name Terraform would refuse; the allocator's rules are meant to make none. */
+export function invalidNames(stack: TerraformStack): StackProblem[] {
+  return stack.node.findAll()
+    .filter(TerraformElement.isTerraformElement)
+    .filter((element) => element !== (stack as unknown) && addressOf(element) !== undefined)
+    .filter((element) => !TERRAFORM_NAME.pattern.test(element.friendlyUniqueId))
+    .map((element) => ({
+      construct: element,
+      message: `${element.node.path} would be named ${JSON.stringify(element.friendlyUniqueId)}, which Terraform refuses; ` +
+        `a Terraform name has ${TERRAFORM_NAME.allowed}`,
+    }));
 }
 
 /** One problem per object whose address another construct of `stack` already has. */

@@ -7,7 +7,7 @@ import { deployerAllowlist, deployerIpRanges, terraformUsesVaultDataPlane } from
 import { relaxVaultForLab } from "./lab-profile";
 import { AppStack } from "./app-stack";
 import { azureFoundation } from "./azure-foundation";
-import { declareSecrets, vaultSettings } from "./vault-parts";
+import { auditVault, declareSecrets, vaultSettings, warnOnRequestBudget } from "./vault-parts";
 
 /** What a fleet's cluster stacks read from the vault stack through remote state. */
 export const VAULT_OUTPUTS = {
@@ -46,6 +46,8 @@ export class VaultStack extends AppStack {
       network: deployerRanges ? deployerAllowlist(kv, deployerRanges, []) : VaultNetwork.public(),
     });
     declareSecrets(this.vault, config);
+    auditVault(this, config, logs, common);
+    warnOnRequestBudget(this.vault, config);
     if (config.profile === "lab") relaxVaultForLab(this.vault);
 
     new TerraformOutput(this, VAULT_OUTPUTS.keyVaultName, { value: this.vault.vaultName, description: "Key Vault name (SPC keyvaultName)." });

@@ -96,6 +96,12 @@ export interface FakeAzure {
   setSecret(name: string, value: string): string;
   /** Removes the secret and all its versions. */
   deleteSecret(name: string): void;
+  /**
+   * A vault token for `clientId`, as Entra would issue one to a person or pipeline signed in with
+   * `az login` (for `npm run status`, which reads with KEYVAULT_ACCESS_TOKEN). With secretReaders,
+   * the client id reads what that map grants it.
+   */
+  issueVaultToken(clientId: string): string;
   readonly log: readonly FakeRequest[];
   close(): Promise<void>;
 }
@@ -446,6 +452,9 @@ export async function startFakeAzure(opts: FakeAzureOptions): Promise<FakeAzure>
     },
     deleteSecret(name) {
       secrets.delete(name);
+    },
+    issueVaultToken(clientId) {
+      return issueToken(clientId, VAULT_RESOURCE);
     },
     close() {
       return new Promise<void>((resolve) => {

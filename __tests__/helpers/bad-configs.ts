@@ -29,7 +29,7 @@ export const ABS_PATH = "an absolute path such as \"/mnt/secrets-store\", withou
 export const DURATION = "a duration such as \"2m\", \"30s\" or \"1h30m\"";
 export const REL_DIR = "a folder inside the project, such as \"state\" (relative, without \"..\")";
 export const RFC3339 = "an RFC 3339 UTC time such as \"2027-12-31T00:00:00Z\"";
-export const KV_KEYS = "name, rbacPropagationWait, sku, softDeleteRetentionDays, preventDestroy, networkAccess, allowedIpRanges, logRetentionDays, secrets";
+export const KV_KEYS = "name, rbacPropagationWait, sku, softDeleteRetentionDays, preventDestroy, networkAccess, allowedIpRanges, logRetentionDays, alerts, secrets";
 export const OBJECT_KEYS = "objectName, objectType, objectAlias, objectVersion, objectFormat, objectEncoding, filePermission";
 export const BACKEND_KEYS = "type, stateDir, resourceGroupName, storageAccountName, containerName, keyPrefix, subscriptionId, tenantId, " +
   "organization, hostname, workspaces";
@@ -1017,5 +1017,191 @@ export const rows: Row[] = [
     problems: [{ path: "backend.workspaces", message: "cannot be combined with clusters: a fleet's stacks use the workspaces <namePrefix>-vault, " +
       "<namePrefix>-cluster-<name>, <namePrefix>-vault-endpoints and <namePrefix>-workload-<name>; leave it out" }],
   },
+  // --- names two stacks would share, and Azure rules a deploy would meet (issue 20) ---
+  {
+    name: "a fleet's vault group is also a cluster's group, written in other case (Azure compares group names without case)",
+    schema: "accepts",
+    mutate: (c) => { delete c.workloads; c.resourceGroup = { name: "RG-kvcsi-weu" }; c.clusters = [{ name: "weu" }]; },
+    problems: [{ path: "resourceGroup.name", message: "\"RG-kvcsi-weu\" is also the resource group stack cluster-weu creates for clusters[0], rg-<namePrefix>-<name> " +
+      "(Azure compares resource group names without case): both stacks would create one group, so the second apply fails because it exists, " +
+      "and the first destroy deletes the other stack's resources with it; choose another name" }],
+  },
+  {
+    name: "a fleet's existing vault group is the group a cluster creates",
+    schema: "accepts",
+    mutate: (c) => { delete c.workloads; c.resourceGroup = { name: "rg-kvcsi-neu", existing: true }; c.clusters = [{ name: "weu" }, { name: "neu" }]; },
+    problems: [{ path: "resourceGroup.name", message: "\"rg-kvcsi-neu\" is looked up (resourceGroup.existing), but it is the resource group stack cluster-neu " +
+      "creates for clusters[1], rg-<namePrefix>-<name> (Azure compares resource group names without case): the vault stack deploys first and finds no group, " +
+      "and destroying that cluster would delete the vault with it; choose another group" }],
+  },
+  {
+    name: "the platform creates the group that holds the azurerm backend's state",
+    schema: "accepts",
+    mutate: (c) => {
+      c.backend = { type: "azurerm", resourceGroupName: "rg-tfstate", storageAccountName: "sttfstate", containerName: "tfstate" };
+      c.resourceGroup = { name: "RG-TFSTATE" };
+    },
+    problems: [{ path: "resourceGroup.name", message: "\"RG-TFSTATE\" is also backend.resourceGroupName, the group of the state's storage account " +
+      "(Azure compares resource group names without case): it exists before the first plan, so the platform stack fails to create it, and its destroy " +
+      "would delete the state with it; set resourceGroup.existing to true to use that group, or choose another name" }],
+  },
+  {
+    name: "a fleet cluster creates the group that holds the azurerm backend's state",
+    schema: "accepts",
+    mutate: (c) => {
+      delete c.workloads;
+      c.backend = { type: "azurerm", resourceGroupName: "rg-kvcsi-weu", storageAccountName: "sttfstate", containerName: "tfstate" };
+      c.clusters = [{ name: "weu" }];
+    },
+    problems: [{ path: "backend.resourceGroupName", message: "\"rg-kvcsi-weu\" holds the state's storage account, but it is also the resource group " +
+      "stack cluster-weu creates for clusters[0], rg-<namePrefix>-<name> (Azure compares resource group names without case): it exists before the first plan, " +
+      "so that stack fails to create it, and its destroy would delete the state with it; keep the state in another group, or rename the cluster" }],
+  },
+  {
+    name: "the platform workspace is the one the helm driver's csi-driver stack derives",
+    schema: "accepts",
+    mutate: (c) => {
+      c.cluster = { driver: { type: "helm" } };
+      c.backend = { type: "cloud", organization: "acme", workspaces: { platform: "kvcsi-csi-driver", workload: "kvcsi-workload" } };
+    },
+    problems: [{ path: "backend.workspaces.platform", message: "\"kvcsi-csi-driver\" is also the csi-driver stack's workspace (<namePrefix>-csi-driver); each stack needs its own workspace" }],
+  },
+  {
+    name: "the two workspaces differ only in case",
+    schema: "accepts",
+    mutate: (c) => { c.backend = { type: "cloud", organization: "acme", workspaces: { platform: "KV", workload: "kv" } }; },
+    problems: [{ path: "backend.workspaces.workload", message: "\"kv\" is also the platform workspace \"KV\" (workspace names are compared ignoring case); each stack needs its own workspace" }],
+  },
+  {
+    name: "a workload identity's federated credential name (<namespace>-<serviceAccountName>) is over Azure's 120 characters",
+    schema: "accepts",
+    mutate: (c) => { Object.assign(c.workloads[0], { identity: "workload", namespace: "n".repeat(60), serviceAccountName: "s".repeat(60) }); },
+    problems: [{ path: "workloads[0].serviceAccountName", message: `${cut("s".repeat(60))} in namespace ${cut("n".repeat(60))} names the workload identity's ` +
+      `federated credential ${cut(`${"n".repeat(60)}-${"s".repeat(60)}`)} (<namespace>-<serviceAccountName>, 121 characters); Azure allows ` +
+      "3-120 letters, digits, hyphens and underscores, starting with a letter or digit: shorten the namespace or the ServiceAccount name" }],
+  },
+  {
+    name: "the cluster upgrade channel node-image meets another node OS channel",
+    schema: "accepts",
+    mutate: (c) => { c.cluster = { automaticUpgradeChannel: "node-image", nodeOsUpgradeChannel: "SecurityPatch" }; },
+    problems: [{ path: "cluster.nodeOsUpgradeChannel", message: "\"SecurityPatch\" cannot be combined with cluster.automaticUpgradeChannel \"node-image\": " +
+      "AKS then keeps the node OS channel at \"NodeImage\"; must be \"NodeImage\", or choose another cluster.automaticUpgradeChannel" }],
+  },
+  {
+    name: "ephemeral OS disks meet the default VM size, whose 75 GiB temp disk is under the 128 GiB AKS needs",
+    schema: "accepts",
+    mutate: (c) => { c.cluster = { ephemeralOsDisk: true }; },
+    problems: ["systemNodePool", "userNodePool"].map((pool) => ({
+      path: `cluster.${pool}.vmSize`,
+      message: "\"Standard_D2ds_v5\" cannot hold an ephemeral OS disk: its temp disk has 75 GiB, and AKS places its default ephemeral OS disk only on " +
+        "a temp disk of at least 128 GiB; choose a size with a temp disk of at least 128 GiB such as \"Standard_D4ds_v5\", or set cluster.ephemeralOsDisk to false",
+    })),
+  },
+  {
+    name: "ephemeral OS disks meet a size without a temp disk and a size whose disks are not in the table",
+    schema: "accepts",
+    mutate: (c) => { c.cluster = { ephemeralOsDisk: true, systemNodePool: { vmSize: "Standard_D4s_v5" }, userNodePool: { vmSize: "Standard_F8s_v2" } }; },
+    problems: [
+      { path: "cluster.systemNodePool.vmSize", message: "\"Standard_D4s_v5\" cannot hold an ephemeral OS disk: it has no temp disk, and AKS places its default " +
+        "ephemeral OS disk only on a temp disk of at least 128 GiB; choose a size with a temp disk of at least 128 GiB such as \"Standard_D4ds_v5\", " +
+        "or set cluster.ephemeralOsDisk to false" },
+      { path: "cluster.userNodePool.vmSize", message: "\"Standard_F8s_v2\" is not known to hold an ephemeral OS disk: its temp disk is not in " +
+        "config/vm-temp-disks.ts; choose a size with a temp disk of at least 128 GiB such as \"Standard_D4ds_v5\", or add the size's temp disk to that " +
+        "table from its Azure VM size page, or set cluster.ephemeralOsDisk to false" },
+    ],
+  },
+  {
+    name: "a private vault's DNS zone gets tag names with a space, a colon and a leading digit",
+    schema: "accepts",
+    mutate: (c) => { c.keyVault.networkAccess = "private"; c.tags = { ...c.tags, "Cost Center": "42", "env:stage": "x", "1st": "y" }; },
+    problems: ["Cost Center", "env:stage", "1st"].map((name) => ({
+      path: `tags.${name}`,
+      message: "private DNS zones keep only tag names of letters, digits, '-' and '_', not starting with a digit (no spaces, parentheses, ':' or other " +
+        "special characters); Azure drops any other, so every plan adds it again (this config creates one for keyVault.networkAccess \"private\")",
+    })),
+  },
+  {
+    name: "a fleet, whose clusters each get a private DNS zone, has 16 tags (private DNS zones keep 15)",
+    schema: "accepts",
+    mutate: (c) => {
+      delete c.workloads;
+      c.clusters = [{ name: "weu" }];
+      c.tags = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`tag${i}`, "x"]));
+    },
+    problems: [{ path: "tags", message: "has 16 tags; private DNS zones keep at most 15 (this config creates one for each fleet cluster's private endpoint to the vault)" }],
+  },
+  // --- the vault's audit alerts (Azure Monitor's rules; webhook URLs are credentials) ---
+  {
+    name: "the hardened profile turns the vault's audit alerts off",
+    schema: "accepts",
+    mutate: (c) => { c.keyVault.alerts = { enabled: false }; },
+    problems: [{ path: "keyVault.alerts.enabled", message: "false is only allowed in the lab profile; the hardened profile needs true (denied reads, throttling and expiring secrets alert someone) (or set \"profile\": \"lab\" for a throwaway lab)" }],
+  },
+  {
+    name: "the audit alerts notify nobody",
+    schema: "accepts",
+    mutate: (c) => { c.keyVault.alerts = { emailRoles: [] }; },
+    problems: [{ path: "keyVault.alerts", message: "alerts are on but notify nobody; list at least one of emails, emailRoles or webhooks (or set enabled to false in the lab profile)" }],
+  },
+  {
+    name: "a webhook is given as a URL with its token, and under a URL key",
+    mutate: (c) => { c.keyVault.alerts = { webhooks: ["https://hooks.example.com/services/T000?token=abc"], serviceUri: "https://hooks.example.com/x" }; },
+    problems: [
+      { path: "keyVault.alerts.serviceUri", message: "webhook URLs carry their token and are never accepted in the config; name the receiver in keyVault.alerts.webhooks (e.g. \"pager\") and pass its URL as TF_VAR_alert_webhook_pager" },
+      { path: "keyVault.alerts.webhooks[0]", message: "is a URL; webhook URLs carry their token and are never accepted in the config: name the receiver here (e.g. \"pager\") and pass its URL as TF_VAR_alert_webhook_pager" },
+    ],
+  },
+  {
+    name: "an alert e-mail is not an address, a role is unknown and a receiver name is listed twice",
+    mutate: (c) => { c.keyVault.alerts = { emails: ["ops at example"], emailRoles: ["Ownr"], webhooks: ["pager", "pager"] }; },
+    problems: [
+      { path: "keyVault.alerts.emails[0]", message: "\"ops at example\" is not allowed; must be an e-mail address such as \"ops@example.com\"" },
+      { path: "keyVault.alerts.emailRoles[0]", message: "\"Ownr\" is not allowed; must be \"Owner\", \"Contributor\", \"Monitoring Contributor\" or \"Monitoring Reader\" (did you mean \"Owner\"?)" },
+      { path: "keyVault.alerts.webhooks[1]", message: "\"pager\" is listed twice; list each once" },
+    ],
+  },
+  {
+    name: "an alert's window is not one Azure Monitor offers, and a severity is out of range",
+    mutate: (c) => { c.keyVault.alerts = { deniedReads: { window: "20m", severity: 5 } }; },
+    problems: [
+      { path: "keyVault.alerts.deniedReads.window", message: "\"20m\" is not allowed; must be \"1m\", \"5m\", \"10m\", \"15m\", \"30m\", \"45m\", \"1h\", \"2h\", \"3h\", \"4h\", \"5h\", \"6h\", \"24h\" or \"48h\" (did you mean \"10m\"?)" },
+      { path: "keyVault.alerts.deniedReads.severity", message: "must be a whole number from 0 to 4, got 5" },
+    ],
+  },
+  {
+    name: "an alert is evaluated less often than its window (Azure Monitor refuses a frequency above the window)",
+    schema: "accepts",
+    mutate: (c) => { c.keyVault.alerts = { throttling: { window: "5m", frequency: "1h" } }; },
+    problems: [{ path: "keyVault.alerts.throttling.window", message: "\"5m\" is shorter than frequency \"1h\"; the window must be at least the frequency" }],
+  },
+  // --- Key Vault's request limit (service limits: 4,000 transactions per 10 s per vault and region) ---
+  {
+    name: "the mounts would throttle the vault: 20 workloads of 50 pods with 12 objects each, polled every 30s",
+    schema: "accepts",
+    mutate: (c) => {
+      c.cluster = { secretRotationInterval: "30s" };
+      c.workloads = Array.from({ length: 20 }, (_, i) => ({
+        name: `app${i}`, replicas: 50, objects: Array.from({ length: 12 }, (_, j) => ({ objectName: "db-password", objectAlias: `f${j}` })),
+      }));
+    },
+    problems: [{ path: "keyVault", message: "the mounts would send the vault 4,333.3 requests per 10 seconds in steady state, above Key Vault's limit of 4,000 " +
+      "per 10 seconds per vault and region, so the driver's reads would be throttled (HTTP 429). Lower it: raise cluster.secretRotationInterval (now \"30s\"), " +
+      "run fewer replicas or mount fewer objects (heaviest: workloads[0] \"app0\", 50 pods × 13 requests per mount = 216.7), or move some workloads' secrets to another vault" }],
+  },
+  {
+    name: "a fleet's clusters together would throttle their shared vault, though each alone would not",
+    schema: "accepts",
+    mutate: (c) => {
+      delete c.workloads;
+      const apps = Array.from({ length: 10 }, (_, i) => ({
+        name: `app${i}`, replicas: 50, objects: Array.from({ length: 12 }, (_, j) => ({ objectName: "db-password", objectAlias: `f${j}` })),
+      }));
+      c.clusters = ["weu", "neu", "eus"].map((name) => ({ name, cluster: { secretRotationInterval: "45s" }, workloads: apps }));
+    },
+    problems: [{ path: "keyVault", message: "the mounts would send the vault 4,333.3 requests per 10 seconds in steady state (cluster weu: 1,444.4, cluster neu: 1,444.4, " +
+      "cluster eus: 1,444.4), above Key Vault's limit of 4,000 per 10 seconds per vault and region, so the driver's reads would be throttled (HTTP 429). " +
+      "Lower it: raise clusters[0].cluster.secretRotationInterval (now \"45s\"), clusters[1].cluster.secretRotationInterval (now \"45s\"), " +
+      "clusters[2].cluster.secretRotationInterval (now \"45s\"), run fewer replicas or mount fewer objects " +
+      "(heaviest: clusters[0].workloads[0] \"app0\", 50 pods × 13 requests per mount = 144.4), or move some workloads' secrets to another vault" }],
+  },
 ];
-

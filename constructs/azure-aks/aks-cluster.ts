@@ -7,10 +7,12 @@ import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernete
 import { MonitorDataCollectionRule } from "@cdktf/provider-azurerm/lib/monitor-data-collection-rule";
 import { MonitorDataCollectionRuleAssociation } from "@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { NODE_OS_CHANNEL_REQUIRED_BY } from "../../config/aks-upgrade-channels";
 import { DEFAULT_RBAC_PROPAGATION_WAIT } from "../../config/key-vault-defaults";
 import { durationSeconds, RULES } from "../../config/naming-rules";
 import { DEFAULT_POD_CIDR, NETWORK_POLICY_RETIREMENTS } from "../../config/network-policy";
-import { AVAILABILITY_ZONES, AvailabilityZone } from "../../config/types";
+import { AVAILABILITY_ZONES, AvailabilityZone, ClusterConfig } from "../../config/types";
+import { ephemeralOsDiskProblem } from "../../config/vm-temp-disks";
 import { SecretIdentity } from "../azure-identity";
 
 export const ROLE_AKS_RBAC_CLUSTER_ADMIN = "Azure Kubernetes Service RBAC Cluster Admin";
@@ -89,9 +91,9 @@ export interface AksClusterProps {
   /** Cluster DNS service address inside serviceCidr. @default "10.0.0.10" */
   readonly dnsServiceIp?: string;
   /** @default "patch" */
-  readonly automaticUpgradeChannel?: string;
-  /** @default "NodeImage" */
-  readonly nodeOsUpgradeChannel?: string;
+  readonly automaticUpgradeChannel?: ClusterConfig["automaticUpgradeChannel"];
+  /** Must be "NodeImage" with automaticUpgradeChannel "node-image" (config/aks-upgrade-channels.ts). @default "NodeImage" */
+  readonly nodeOsUpgradeChannel?: ClusterConfig["nodeOsUpgradeChannel"];
   /** @default - the API server is reachable from any address (Entra ID still required) */
   readonly apiServerAuthorizedIpRanges?: string[];
   /**
@@ -120,7 +122,10 @@ export interface AksClusterProps {
   readonly privateCluster?: boolean;
   /** Needs the EncryptionAtHost subscription feature. @default false */
   readonly hostEncryption?: boolean;
-  /** Needs a VM size whose cache disk fits the OS disk. @default false */
+  /**
+   * Needs node pool VM sizes whose temp disk holds AKS's default ephemeral OS disk (at least
+   * 128 GiB; sizes known in config/vm-temp-disks.ts). @default false
+   */
   readonly ephemeralOsDisk?: boolean;
   /**
    * Zones both node pools spread over; empty for a region without zones.
@@ -168,6 +173,18 @@ export class AksCluster extends Construct {
     const wait = props.rbacPropagationWait ?? DEFAULT_RBAC_PROPAGATION_WAIT;
     if (!Token.isUnresolved(wait) && !RULES.duration.pattern.test(wait)) {
       throw new Error(`AksCluster rbacPropagationWait must be ${RULES.duration.allowed}, got ${JSON.stringify(wait)}`);
+    }
+    const automaticUpgradeChannel = props.automaticUpgradeChannel ?? "patch";
+    const nodeOsUpgradeChannel = props.nodeOsUpgradeChannel ?? "NodeImage";
+    const requiredNodeOsChannel = NODE_OS_CHANNEL_REQUIRED_BY[automaticUpgradeChannel];
+    if (requiredNodeOsChannel !== undefined && nodeOsUpgradeChannel !== requiredNodeOsChannel) {
+      throw new Error(`AksCluster nodeOsUpgradeChannel must be ${JSON.stringify(requiredNodeOsChannel)} with automaticUpgradeChannel ` +
+        `${JSON.stringify(automaticUpgradeChannel)}, got ${JSON.stringify(nodeOsUpgradeChannel)}`);
+    }
+    for (const pool of props.ephemeralOsDisk ? [props.systemNodePool, props.userNodePool] : []) {
+      if (!pool || Token.isUnresolved(pool.vmSize)) continue;
+      const problem = ephemeralOsDiskProblem(pool.vmSize);
+      if (problem) throw new Error(`AksCluster node pool ${pool.name}: ephemeralOsDisk needs another vmSize: ${JSON.stringify(pool.vmSize)} ${problem}`);
     }
     const zones = [...(props.availabilityZones ?? AVAILABILITY_ZONES)];
     if (zones.some((z) => !AVAILABILITY_ZONES.includes(z)) || new Set(zones).size !== zones.length) {
@@ -227,8 +244,8 @@ export class AksCluster extends Construct {
         serviceCidr: props.serviceCidr ?? "10.0.0.0/16",
         dnsServiceIp: props.dnsServiceIp ?? "10.0.0.10",
       },
-      automaticUpgradeChannel: props.automaticUpgradeChannel ?? "patch",
-      nodeOsUpgradeChannel: props.nodeOsUpgradeChannel ?? "NodeImage",
+      automaticUpgradeChannel,
+      nodeOsUpgradeChannel,
       azurePolicyEnabled: true,
       omsAgent: { logAnalyticsWorkspaceId: props.logWorkspaceId, msiAuthForMonitoringEnabled: true },
       privateClusterEnabled: props.privateCluster ?? false,

@@ -1,6 +1,8 @@
 import { Construct } from "constructs";
+import { Token } from "cdktf";
 import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
+import { FEDERATED_CREDENTIAL_NAME, federatedCredentialName } from "../../config/federated-credential";
 
 /** The audience AKS workload identity tokens are issued for. */
 export const WORKLOAD_IDENTITY_AUDIENCE = "api://AzureADTokenExchange";
@@ -12,6 +14,10 @@ export interface WorkloadIdentityProps {
   /** The cluster's OIDC issuer URL. */
   readonly oidcIssuerUrl: string;
   readonly namespace: string;
+  /**
+   * The ServiceAccount the identity is federated to. With the namespace it names the federated
+   * credential, `<namespace>-<serviceAccountName>`, which Azure allows 120 characters.
+   */
   readonly serviceAccountName: string;
   /** @default - no tags */
   readonly tags?: Record<string, string>;
@@ -61,6 +67,11 @@ export class WorkloadSecretIdentity extends SecretIdentity {
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super();
+    const credentialName = federatedCredentialName(props.namespace, props.serviceAccountName);
+    if (!Token.isUnresolved(credentialName) && !FEDERATED_CREDENTIAL_NAME.pattern.test(credentialName)) {
+      throw new Error(`SecretIdentity.workload ${id}: the federated credential name ${JSON.stringify(credentialName)} ` +
+        `(<namespace>-<serviceAccountName>, ${credentialName.length} characters) is invalid: Azure allows ${FEDERATED_CREDENTIAL_NAME.allowed}`);
+    }
     const construct = new Construct(scope, id);
     const identity = new UserAssignedIdentity(construct, "identity", {
       name: props.name,
@@ -70,7 +81,7 @@ export class WorkloadSecretIdentity extends SecretIdentity {
     });
     this.subject = `system:serviceaccount:${props.namespace}:${props.serviceAccountName}`;
     new FederatedIdentityCredential(construct, "federation", {
-      name: `${props.namespace}-${props.serviceAccountName}`,
+      name: credentialName,
       resourceGroupName: props.resourceGroupName,
       parentId: identity.id,
       issuer: props.oidcIssuerUrl,

@@ -8,7 +8,7 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { DEFAULT_RBAC_PROPAGATION_WAIT } from "../../config/key-vault-defaults";
 import { RULES } from "../../config/naming-rules";
 import { SecretIdentity } from "../azure-identity";
-import { SecretVariable, writeMarkersSettle } from "../terraform";
+import { SecretVariable, terraformName, writeMarkersSettle } from "../terraform";
 import { SecretReadGrants, VaultObjectRef } from "./secret-read-grants";
 import { addVaultPrivateEndpoint } from "./vault-private-endpoint";
 import { AllowlistNetwork, PrivateNetwork, VaultNetwork } from "./vault-network";
@@ -133,6 +133,12 @@ export class SecretsVault extends Construct {
       name: "audit-to-log-analytics",
       targetResourceId: this.vault.id,
       logAnalyticsWorkspaceId: props.logWorkspaceId,
+      // Resource-specific mode: AuditEvent lands in AZKVAuditLogs, with typed columns (Identity,
+      // HttpStatusCode, Id) instead of AzureDiagnostics' flattened ones; Microsoft's supported-logs
+      // reference for Microsoft.KeyVault/vaults names AZKVAuditLogs as AuditEvent's table
+      // (https://learn.microsoft.com/azure/azure-monitor/reference/supported-logs/microsoft-keyvault-vaults-logs).
+      // azurerm updates this in place (not ForceNew); earlier records stay in AzureDiagnostics.
+      logAnalyticsDestinationType: "Dedicated",
       enabledLog: [{ category: "AuditEvent" }],
     });
 
@@ -191,7 +197,7 @@ export class SecretsVault extends Construct {
    */
   addManagedSecret(name: string, props: ManagedSecretProps): KeyVaultSecret {
     this.assertNewSecret(name);
-    const variableName = `secret_${name.toLowerCase().replace(/-/g, "_")}`;
+    const variableName = terraformName(`secret_${name.toLowerCase()}`);
     const value = new SecretVariable(this, `value-${name}`, {
       name: variableName,
       description: `Value of Key Vault secret ${name}. Set TF_VAR_${variableName} when the secret is created or its valueVersion changes; ` +

@@ -1,8 +1,9 @@
 import { Construct } from "constructs";
-import { TerraformResource } from "cdktf";
+import { TerraformResource, Token } from "cdktf";
 import { PrivateDnsZone } from "@cdktf/provider-azurerm/lib/private-dns-zone";
 import { PrivateDnsZoneVirtualNetworkLink } from "@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link";
 import { PrivateEndpoint } from "@cdktf/provider-azurerm/lib/private-endpoint";
+import { dnsZoneTagProblems } from "../../config/dns-zone-tags";
 
 export interface VaultPrivateDnsProps {
   readonly resourceGroupName: string;
@@ -14,7 +15,11 @@ export interface VaultPrivateDnsProps {
    * @default - the zone is linked to `vnetId` only
    */
   readonly runnerVnetId?: string;
-  /** @default - no tags */
+  /**
+   * Tags of the DNS zone and its links. Private DNS zones keep at most 15 tags whose names have
+   * no spaces or special characters (config/dns-zone-tags.ts); others are refused.
+   * @default - no tags
+   */
   readonly tags?: Record<string, string>;
 }
 
@@ -31,6 +36,9 @@ export interface VaultPrivateDnsZone {
  * group resolve only in linked VNets.
  */
 export function addVaultPrivateDnsZone(scope: Construct, props: VaultPrivateDnsProps): VaultPrivateDnsZone {
+  const tags = Object.fromEntries(Object.entries(props.tags ?? {}).filter(([name]) => !Token.isUnresolved(name)));
+  const problems = dnsZoneTagProblems(tags).map(([name, message]) => (name === undefined ? `tags ${message}` : `tag ${JSON.stringify(name)}: ${message}`));
+  if (problems.length > 0) throw new Error(`${scope.node.path}: the vault's private DNS zone cannot take these tags: ${problems.join("; ")}`);
   const zone = new PrivateDnsZone(scope, "private-dns-zone", {
     name: "privatelink.vaultcore.azure.net",
     resourceGroupName: props.resourceGroupName,

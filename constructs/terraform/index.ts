@@ -1,2 +1,3 @@
 export * from "./secret-variable";
 export * from "./stack-state";
+export * from "./terraform-name";

@@ -10,6 +10,7 @@ import {
   TerraformRemoteState,
   TerraformStack,
 } from "cdktf";
+import { localStatePathOf, stateKeyOf, workspaceOf } from "../../config/stack-names";
 import { AzurermBackendConfig, BackendConfig, LocalBackendConfig } from "../../config/types";
 
 /**
@@ -50,17 +51,10 @@ export class StackState {
         new CloudBackend(stack, {
           organization: b.organization,
           hostname: b.hostname,
-          workspaces: new NamedCloudWorkspace(this.workspaceOf(role)),
+          workspaces: new NamedCloudWorkspace(workspaceOf(b, this.stateName, role)),
         });
         return;
     }
-  }
-
-  /** The configured workspace of `platform` and `workload`; `<stateName>-<stack>` for a fleet's stacks. */
-  private workspaceOf(role: StackRole): string {
-    const b = this.backend;
-    if (b.type !== "cloud") throw new Error(`StackState: no workspace for backend ${b.type}`);
-    return role === "platform" || role === "workload" ? b.workspaces[role] : `${this.stateName}-${role}`;
   }
 
   /** A terraform_remote_state data source that reads the outputs `role` wrote. */
@@ -76,7 +70,7 @@ export class StackState {
         return new DataTerraformRemoteState(scope, id, {
           organization: b.organization,
           hostname: b.hostname,
-          workspaces: { name: this.workspaceOf(role) },
+          workspaces: { name: workspaceOf(b, this.stateName, role) },
         });
     }
   }
@@ -87,7 +81,7 @@ export class StackState {
  * state survives re-synthesis and contains no machine-specific absolute path.
  */
 function localPath(b: LocalBackendConfig, stateName: string, role: StackRole, projectFromStack: string): string {
-  return `${projectFromStack}/${b.stateDir}/${stateName}/${role}.tfstate`;
+  return `${projectFromStack}/${localStatePathOf(b, stateName, role)}`;
 }
 
 function azurermConfig(b: AzurermBackendConfig, stateName: string, role: StackRole) {
@@ -95,7 +89,7 @@ function azurermConfig(b: AzurermBackendConfig, stateName: string, role: StackRo
     resourceGroupName: b.resourceGroupName,
     storageAccountName: b.storageAccountName,
     containerName: b.containerName,
-    key: `${b.keyPrefix}${stateName}/${role}.tfstate`,
+    key: stateKeyOf(b, stateName, role),
     subscriptionId: b.subscriptionId,
     tenantId: b.tenantId,
     // Entra ID auth: no storage account key ever needs to be in config or environment.
