@@ -13,5 +13,6 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/"],
   // One node and one fake Azure: the tests run in order and share the pods they wait for.
   maxWorkers: 1,
+  testSequencer: "<rootDir>/__tests__/e2e/order.js",
   testTimeout: 180_000,
 };

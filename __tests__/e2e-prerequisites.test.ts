@@ -52,3 +52,56 @@ describe("the Debian packages the e2e run needs", () => {
     expect(list(".ci/run", "E2E_PACKAGES")).toEqual(nodeSh);
   });
 });
+
+describe("what the e2e run builds and runs", () => {
+  const shellValue = (file: string, name: string) => {
+    const m = new RegExp(`^${name}=("?)([^"\\n]*)\\1$`, "m").exec(fs.readFileSync(path.resolve(__dirname, "..", file), "utf8"));
+    if (!m) throw new Error(`${file} has no ${name}=`);
+    return m[2];
+  };
+
+  test("Reloader is built at the appVersion of the chart the app installs", () => {
+    const { RELOADER_CHART } = require("../config/reloader-chart");
+    expect(shellValue("scripts/e2e/build.sh", "RELOADER_VERSION")).toBe(RELOADER_CHART.appVersion);
+  });
+
+  test("the driver versions are the AKS add-on's first (also the cluster tests' CRDs), then a v1.6", () => {
+    const run = spawnSync("bash", ["-c", 'source scripts/lib-go-modules.sh; printf "%s\\n" "$CSI_DRIVER_VERSION" "${CSI_DRIVER_E2E_VERSIONS[@]}"'],
+      { cwd: path.resolve(__dirname, ".."), encoding: "utf8" });
+    const [crd, ...versions] = run.stdout.trim().split("\n").map((line) => line.split(" ")[0]);
+    expect(versions).toEqual([crd, expect.stringMatching(/^v1\.6\.\d+$/)]);
+    expect(crd).toBe("v1.5.4");
+  });
+
+  test("node.sh sums the jest reports of its runs, one per driver version, and fails the sum when one run failed", () => {
+    const dir = tempDir("e2e-reports-");
+    const report = (passed: number, failed: number, title: string) => ({
+      success: failed === 0, numTotalTests: passed + failed, numPassedTests: passed, numFailedTests: failed, numPendingTests: 0,
+      numTotalTestSuites: 1, testResults: [{ name: title }],
+    });
+    fs.writeFileSync(path.join(dir, "r.v1"), JSON.stringify(report(20, 0, "a")));
+    fs.writeFileSync(path.join(dir, "r.v2"), JSON.stringify(report(18, 2, "b")));
+    const run = spawnSync("bash", ["-c", `source scripts/e2e/node.sh; merge_reports ${dir}/r ${dir}/r.v1 ${dir}/r.v2`],
+      { cwd: path.resolve(__dirname, ".."), encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    const merged = JSON.parse(fs.readFileSync(path.join(dir, "r"), "utf8"));
+    expect(merged).toEqual(expect.objectContaining({ success: false, numTotalTests: 40, numPassedTests: 38, numFailedTests: 2, numTotalTestSuites: 2 }));
+    expect(merged.testResults).toEqual([{ name: "a" }, { name: "b" }]);
+  });
+
+  test("a run whose report is missing (it died before jest wrote it) makes the sum fail", () => {
+    const dir = tempDir("e2e-reports-");
+    fs.writeFileSync(path.join(dir, "r.v1"), JSON.stringify({ success: true, numTotalTests: 3, numPassedTests: 3, numFailedTests: 0, testResults: [] }));
+    spawnSync("bash", ["-c", `source scripts/e2e/node.sh; merge_reports ${dir}/r ${dir}/r.v1 ${dir}/r.v2`], { cwd: path.resolve(__dirname, "..") });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "r"), "utf8"))).toEqual(expect.objectContaining({ success: false, numPassedTests: 3 }));
+  });
+});
+
+describe("the order of the e2e test files on their shared node", () => {
+  test("runs the seed's promises first, then status and rotation, then any other file by name", () => {
+    const Order = require("./e2e/order.js");
+    const files = ["zeta.test.ts", "rotation.test.ts", "alpha.test.ts", "status.test.ts", "secrets-as-files.test.ts"].map((f) => ({ path: `/e2e/${f}` }));
+    expect(new Order().sort(files).map((t: { path: string }) => path.basename(t.path)))
+      .toEqual(["secrets-as-files.test.ts", "status.test.ts", "rotation.test.ts", "alpha.test.ts", "zeta.test.ts"]);
+  });
+});

@@ -246,3 +246,20 @@ describe("a fleet on Terraform Cloud", () => {
     expect(dataOf(s.stackJson("vault-endpoints"), "terraform_remote_state").map((d) => d.config.workspaces.name).sort()).toEqual(["kvcsi-cluster-weu", "kvcsi-vault"]);
   });
 });
+
+describe("a fleet where one cluster's workload restarts on rotation", () => {
+  const raw = defaultRaw();
+  delete raw.workloads;
+  raw.clusters = [WEU, NEU].map((s, i) => ({
+    name: s.name,
+    location: s.location,
+    network: { vnetAddressSpace: `10.${s.octet}.0.0/16`, clusterSubnetPrefix: `10.${s.octet}.0.0/20`, endpointSubnetPrefix: `10.${s.octet}.16.0/24` },
+    workloads: [{ name: "app", objects: [{ objectName: "db-password" }], onRotation: i === 0 ? "restart" : "none" }],
+  }));
+  const s = synthFleet(parseConfig(raw, "fleet test", NOW));
+
+  test("installs Reloader in that cluster's workload stack only", () => {
+    expect(resourcesOf(s.stackJson("workload-weu"), "helm_release").map((r) => [r.chart, JSON.parse(r.values[0]).reloader.namespaces])).toEqual([["reloader", ["app"]]]);
+    expect(resourcesOf(s.stackJson("workload-neu"), "helm_release")).toEqual([]);
+  });
+});

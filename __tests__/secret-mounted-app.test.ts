@@ -96,6 +96,12 @@ describe("SecretMountedApp minimal definition", () => {
     expect(pod.container[0].image_pull_policy).toBe("Always");
   });
 
+  test("keeps its pods on rotation: no Reloader annotation, Kubernetes' default strategy, no ignored change", () => {
+    expect(deployment.metadata.annotations).toBeUndefined();
+    expect(deployment.spec.strategy).toBeUndefined();
+    expect(deployment.lifecycle).toBeUndefined();
+  });
+
   test("runs one replica", () => {
     expect(deployment.spec.replicas).toBe("1");
   });
@@ -128,4 +134,24 @@ describe("SecretMountedApp identity", () => {
       expect(synthesized(stack, "kubernetes_service_account_v1")[0].automount_service_account_token).toBe(false);
     },
   );
+});
+
+describe("SecretMountedApp onRotation restart", () => {
+  const stack = kubernetesStack();
+  new SecretMountedApp(stack, "a", appProps(stack, { onRotation: "restart", preconditions: [{ condition: "true", errorMessage: "never" }] }));
+  const [deployment] = synthesized(stack, "kubernetes_deployment_v1");
+
+  test("carries Reloader's annotation naming its own SecretProviderClass, on the Deployment only", () => {
+    expect(deployment.metadata.annotations).toEqual({ "secretproviderclass.reloader.stakater.com/reload": "app-secrets" });
+    expect(deployment.spec.template.metadata.annotations).toBeUndefined();
+  });
+
+  test("rolls with a surge and never fewer ready pods than replicas, so one replica stays available", () => {
+    expect(deployment.spec.strategy).toEqual({ type: "RollingUpdate", rolling_update: { max_surge: "25%", max_unavailable: "0%" } });
+  });
+
+  test("leaves Reloader's restart mark on the pod template to Reloader, and keeps its preconditions", () => {
+    expect(deployment.lifecycle.ignore_changes).toEqual(['spec[0].template[0].metadata[0].annotations["reloader.stakater.com/last-reloaded-from"]']);
+    expect(deployment.lifecycle.precondition).toEqual([{ condition: "true", error_message: "never" }]);
+  });
 });

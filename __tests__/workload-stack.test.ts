@@ -3,7 +3,7 @@ import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { identityClientIdOutput, PLATFORM_OUTPUTS } from "../stacks/platform-outputs";
-import { configFrom, dataOf, resourcesOf, synthApp, withoutMetadata } from "./helpers/synth";
+import { configFrom, dataOf, resourcesOf, synthAny, synthApp, withoutMetadata } from "./helpers/synth";
 
 // Required untyped: the typings of ajv and yaml and the typed JSON schemas add ~0.4 s to `tsc --noEmit`.
 type Validator = ((data: unknown) => boolean) & { errors?: unknown };
@@ -330,5 +330,56 @@ describe("workload stack, several workloads and options", () => {
     ]);
     const warnings = s.manifest().stacks.workload.annotations.filter((a: any) => a.level === AnnotationMetadataEntryType.WARN);
     expect(warnings).toEqual([expect.objectContaining({ message: expect.stringMatching(/lives? in etcd.*restarts/) })]);
+  });
+});
+
+describe("workload stack, restart on rotation (workloads[].onRotation)", () => {
+  const restartConfig = configFrom((raw) => {
+    raw.workloads[0].onRotation = "restart";
+    raw.workloads.push({ ...raw.workloads[0], name: "steady", namespace: "steady", onRotation: "none" });
+  });
+  const workload = synthApp(restartConfig).stackJson("workload");
+  const [release] = resourcesOf(workload, "helm_release");
+
+  test("installs Reloader once, watching only the namespaces of the workloads that opt in", () => {
+    expect(resourcesOf(workload, "helm_release")).toHaveLength(1);
+    expect(release).toEqual(expect.objectContaining({ chart: "reloader", namespace: "reloader", version: "2.2.17" }));
+    expect(JSON.parse(release.values[0]).reloader.namespaces).toEqual(["demo"]);
+  });
+
+  test("annotates only the opted-in Deployment", () => {
+    expect(deploymentOf(workload).metadata.annotations).toEqual({ "secretproviderclass.reloader.stakater.com/reload": "demo-secrets" });
+    expect(deploymentOf(workload, "steady").metadata.annotations).toBeUndefined();
+  });
+
+  test("names Reloader's resources from the domain", () => {
+    expect(Object.keys(workload.resource.helm_release)).toEqual(["reloader"]);
+    expect(Object.keys(workload.resource.kubernetes_namespace_v1)).toContain("reloader");
+  });
+
+  test("needs the driver's rotation, which is on with the add-on and with the helm driver (no setting turns it off)", () => {
+    const platform = synthApp(restartConfig).stackJson("platform");
+    const [cluster] = resourcesOf(platform, "azurerm_kubernetes_cluster");
+    expect(cluster.key_vault_secrets_provider).toEqual(expect.objectContaining({ secret_rotation_enabled: true }));
+    const helm = synthAny(configFrom((raw) => {
+      raw.workloads[0].onRotation = "restart";
+      raw.workloads[0].identity = "workload";
+      raw.cluster = { ...raw.cluster, driver: { type: "helm" } };
+    }));
+    const driver = resourcesOf(helm.stackJson("csi-driver"), "helm_release").find((r) => r.chart === "secrets-store-csi-driver");
+    expect(JSON.parse(driver.values[0]).enableSecretRotation).toBe(true);
+    expect(resourcesOf(helm.stackJson("workload"), "helm_release").map((r) => r.chart)).toEqual(["reloader"]);
+  });
+
+  test("installs no Reloader when no workload opts in", () => {
+    expect(synthApp().stackJson("workload").resource.helm_release).toBeUndefined();
+  });
+
+  test("takes the chart from the cluster's reloaderChart (a mirror)", () => {
+    const mirrored = synthApp(configFrom((raw) => {
+      raw.workloads[0].onRotation = "restart";
+      raw.cluster = { ...raw.cluster, reloaderChart: { repository: "oci://mirror.example.com/helm" } };
+    })).stackJson("workload");
+    expect(resourcesOf(mirrored, "helm_release")[0]).toEqual(expect.objectContaining({ repository: "oci://mirror.example.com/helm", version: "2.2.17" }));
   });
 });

@@ -9,6 +9,7 @@ import { DRIVER_CHARTS } from "./driver-charts";
 import { KEY_VAULT_PRIVATE_ENDPOINTS_PER_VAULT } from "./key-vault-limits";
 import { DEFAULT_POD_CIDR } from "./network-policy";
 import { FEDERATED_CREDENTIAL_NAME, federatedCredentialName } from "./federated-credential";
+import { RELOADER_CHART, RELOADER_NAMESPACE } from "./reloader-chart";
 import { cidrContains, cidrContainsIp, cidrsOverlap, canonicalCidr, hasHostBits, numberToIp, parseCidr } from "./ipv4";
 import { durationSeconds, MAX_TAGS, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
 import { describeBudget, requestBudget } from "./request-budget";
@@ -30,6 +31,7 @@ import {
   FleetClusterConfig,
   ImagePullPolicy,
   KeyVaultConfig,
+  OnRotation,
   NetworkConfig,
   NodePoolConfig,
   ProbeConfig,
@@ -78,6 +80,7 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   const cluster = supportedCluster(c, parseCluster(c, root.cluster, namePrefix, lab), { location, now, zonesGiven: hasZones(root.cluster) });
   runnerNetworkApplies(c, network, { privateVault: keyVault.networkAccess === "private", privateCluster: cluster.privateCluster });
   const workloads = workloadsInCloud(c, parseWorkloads(c, root.workloads, { lab, keyVault, cluster }), location);
+  checkReloader(c, (root.cluster ?? {}) as Record<string, unknown>, root.workloads, workloads);
 
   if (!lab) {
     rejectVaultRelaxations(c, root, keyVault);
@@ -160,6 +163,7 @@ function parseFleet(
     const cluster = supportedCluster(s, parseCluster(s, raw.cluster, `${ctx.namePrefix}-${name ?? i}`, ctx.lab), { location, now: ctx.now, zonesGiven: hasZones(raw.cluster) });
     runnerNetworkApplies(s, network, { privateVault: false, privateCluster: cluster.privateCluster });
     const workloads = workloadsInCloud(s, parseWorkloads(s, raw.workloads, { lab: ctx.lab, keyVault: ctx.keyVault, cluster }), ctx.location);
+    checkReloader(s, (raw.cluster ?? {}) as Record<string, unknown>, raw.workloads, workloads);
     if (!ctx.lab) rejectClusterRelaxations(s, (raw.cluster ?? {}) as Record<string, unknown>, cluster);
     checkAllowlists(s, ctx.lab, [["cluster.apiServerAuthorizedIpRanges", cluster.apiServerAuthorizedIpRanges]]);
     if (name !== undefined) out.push({ name, location, resourceGroupName: `rg-${ctx.namePrefix}-${name}`, network, cluster, workloads });
@@ -665,7 +669,31 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
     ephemeralOsDisk,
     connection,
     driver,
+    reloaderChart: parseChartSource(c, "cluster.reloaderChart", raw.reloaderChart, RELOADER_CHART),
   };
+}
+
+/**
+ * A cluster installs Stakater Reloader exactly when one of its workloads restarts on rotation, so
+ * its chart source applies only then, and its namespace is then taken. "restart" needs the
+ * driver's rotation, which is always on here (the add-on's secretRotationEnabled and the driver
+ * chart's enableSecretRotation), so no setting can contradict it.
+ */
+function checkReloader(c: Checker, rawCluster: Record<string, unknown>, rawWorkloads: unknown, workloads: readonly WorkloadConfig[]): void {
+  if (!workloads.some((w) => w.onRotation === "restart")) {
+    if (rawCluster.reloaderChart !== undefined) {
+      c.report("cluster.reloaderChart", "only applies when a workload of this cluster sets onRotation \"restart\" (Reloader is installed only then); leave it out");
+    }
+    return;
+  }
+  // Raw items, so each path names the workload's own index even when an earlier one was invalid.
+  (Array.isArray(rawWorkloads) ? rawWorkloads : []).forEach((raw, i) => {
+    const w = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+    if ((w.namespace ?? w.name) === RELOADER_NAMESPACE) {
+      c.report(`workloads[${i}].namespace`, `${show(RELOADER_NAMESPACE)} is Stakater Reloader's namespace on this cluster (a workload sets ` +
+        "onRotation \"restart\"); give the workload another namespace");
+    }
+  });
 }
 
 function parseDriver(c: Checker, value: unknown): DriverConfig {
@@ -879,6 +907,7 @@ function parseWorkloads(
     }
 
     const replicas = c.integer(`${path}.replicas`, w.replicas, ...rangeAt("workloads[].replicas")) ?? defaultAt<number>("workloads[].replicas");
+    const onRotation = c.oneOf(`${path}.onRotation`, w.onRotation, enumAt<OnRotation>("workloads[].onRotation")) ?? defaultAt<OnRotation>("workloads[].onRotation");
     const command = w.command === undefined
       ? (image === DEMO_IMAGE ? demoCommand(mountPath) : undefined)
       : c.stringList(`${path}.command`, w.command, RULES.nonEmpty);
@@ -896,7 +925,7 @@ function parseWorkloads(
     if (name) {
       out.push({
         name, namespace, serviceAccountName, identity, mountPath, image, imagePullPolicy, replicas, command, probe, cloudName, cloudEnvFileName,
-        objects, syncToKubernetesSecret: sync,
+        objects, syncToKubernetesSecret: sync, onRotation,
       });
     }
   });

@@ -11,6 +11,7 @@
 import { Type, type Static, type TProperties, type TSchema } from "@sinclair/typebox";
 import { AZURE_REGIONS } from "./azure-regions";
 import { DRIVER_CHARTS } from "./driver-charts";
+import { RELOADER_CHART } from "./reloader-chart";
 import { DEFAULT_RBAC_PROPAGATION_WAIT } from "./key-vault-defaults";
 import { DEFAULT_POD_CIDR } from "./network-policy";
 import { ALERT_EMAIL_ROLES, ALERT_FREQUENCIES, ALERT_WINDOWS, AlertEmailRole, AlertFrequency, AlertWindow } from "./vault-alerts";
@@ -129,11 +130,11 @@ const KubeconfigConnection = closed({
   context: text(RULES.kubeconfigContext, "Context to use. Required: the file's current context follows `kubectl config use-context`, and a plan must not follow it to another cluster."),
 }, "Reach the cluster through a kubeconfig context.");
 
-const chartSource = (chart: { chart: string; repository: string; version: string }) => closed({
+const chartSource = (chart: { chart: string; repository: string; version: string }, description = `The ${chart.chart} chart.`) => closed({
   repository: opt(text(RULES.chartRepository, `Where the ${chart.chart} chart comes from: its public repository, an internal mirror or an OCI registry.`,
     { default: chart.repository })),
   version: opt(text(RULES.chartVersion, `Pinned ${chart.chart} chart version.`, { default: chart.version })),
-}, `The ${chart.chart} chart.`);
+}, description);
 
 const AddonDriver = closed({
   type: opt(choice(["addon"] as const, "The AKS Key Vault secrets provider add-on (supported by Azure).", { default: "addon" })),
@@ -169,6 +170,8 @@ const Cluster = closed({
   ephemeralOsDisk: opt(flag("Ephemeral OS disks; both pools' VM sizes need a temp disk of at least 128 GiB (sizes listed in config/vm-temp-disks.ts).", { default: false })),
   connection: opt(Type.Union([AksConnection, KubeconfigConnection], { description: "How the workload stack's kubernetes and helm providers reach the cluster.", default: { type: "aks" } })),
   driver: opt(Type.Union([AddonDriver, HelmDriver], { description: "Who installs the Secrets Store CSI driver.", default: { type: "addon" } })),
+  reloaderChart: opt(chartSource(RELOADER_CHART,
+    "Stakater Reloader's chart, installed by the workload stack only when a workload of this cluster sets onRotation \"restart\"; set it only then.")),
   kubeloginMode: opt(choice(KUBELOGIN_MODES, "How the workload stack's kubelogin gets an Entra ID token (local accounts disabled only).", { default: "azurecli" })),
   availabilityZones: opt(Type.Array(choice(AVAILABILITY_ZONES, "An availability zone."),
     { description: "Zones of both node pools; [] for a region without zones.", uniqueItems: true, default: [...AVAILABILITY_ZONES] })),
@@ -222,6 +225,10 @@ const Workload = closed({
   cloudEnvFileName: opt(text(RULES.absolutePath,
     "Custom Azure environment JSON file, as the Azure provider's pods see it; required with cloudName AzureStackCloud (Azure Stack Hub, air-gapped clouds) and only allowed with it.")),
   objects: Type.Array(SecretObject, { minItems: 1, description: "Key Vault objects to mount." }),
+  onRotation: opt(choice(["none", "restart"] as const,
+    "What the pods do when a mounted object gets a new version in the vault. none: the files change in place and the app re-reads them. " +
+    "restart: Stakater Reloader rolls the Deployment (a new pod is ready before an old one goes), for apps that read their secrets once at start " +
+    "or take them as environment variables from syncToKubernetesSecret.", { default: "none" })),
   syncToKubernetesSecret: opt(closed({
     secretName: text(RULES.dns1123Label, "Kubernetes Secret the driver creates while a pod mounts the volume."),
     items: Type.Array(SyncItem, { minItems: 1, description: "Mounted files to sync." }),

@@ -178,6 +178,8 @@ export interface ClusterConfig {
   readonly ephemeralOsDisk: boolean;
   readonly connection: ClusterConnectionConfig;
   readonly driver: DriverConfig;
+  /** Stakater Reloader's chart; installed only when a workload of the cluster restarts on rotation. */
+  readonly reloaderChart: ChartSourceConfig;
 }
 
 export type ObjectType = RawObject["objectType"];
@@ -221,6 +223,12 @@ export type ProbeConfig =
  */
 export const AZURE_STACK_CLOUD = "AzureStackCloud" satisfies NonNullable<RawWorkload["cloudName"]>;
 
+/**
+ * What a workload's pods do when a mounted object changes version: "none" (the files change in
+ * place) or "restart" (a rolling restart by Stakater Reloader).
+ */
+export type OnRotation = RawWorkload["onRotation"];
+
 /** When the kubelet pulls the workload's image; anything but "Always" only in the lab profile. */
 export type ImagePullPolicy = RawWorkload["imagePullPolicy"];
 
@@ -242,6 +250,7 @@ export interface WorkloadConfig {
   readonly cloudEnvFileName?: string;
   readonly objects: readonly SecretObjectConfig[];
   readonly syncToKubernetesSecret?: SecretSyncConfig;
+  readonly onRotation: OnRotation;
 }
 
 /** One cluster of a fleet (config key `clusters`): everything per cluster; the vault is shared. */

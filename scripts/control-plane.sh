@@ -115,9 +115,14 @@ cmd_build() {
     *) die "usage: $0 build [--node]" ;;
   esac
   mkdir -p "$CACHE"
+  # One build of the cache at a time per machine: a second one would delete the source tree the
+  # first is compiling (writable_copy, then rm -rf src). It waits, then finds the binaries built.
+  exec 8>>"$CACHE.lock"
+  flock -w 3600 8 || die "another build of $CACHE still runs after an hour"
   build_etcd
   build_kubernetes "${k8s[@]}"
   rm -rf "$CACHE/src"
+  exec 8>&-
   echo "$CACHE"
 }
 

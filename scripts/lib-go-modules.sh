@@ -2,25 +2,39 @@
 # (scripts/control-plane.sh, scripts/e2e/build.sh). Sourced, not run. The sourcing script sets
 # LOG_NAME (the prefix of its log lines) first.
 
-# The Secrets Store CSI driver: its CRD for the cluster tests, its binary for the e2e run.
+# The Secrets Store CSI driver: its CRD for the cluster tests, its binaries for the e2e run.
 CSI_DRIVER_MODULE=sigs.k8s.io/secrets-store-csi-driver
-CSI_DRIVER_VERSION=v1.5.3
+# The version the AKS add-on runs today: the add-on's images cached on AKS node images, e.g.
+# mcr.microsoft.com/oss/v2/kubernetes-csi/secrets-store/driver:v1.5.4 beside provider-azure:v1.7.2
+# in Azure/AKS vhd-notes/aks-ubuntu/AKSUbuntu-2404/202607.09.0.txt (the AKS changelog's release
+# 2026-01-04 moved the add-on to provider v1.7.2). Its CRDs serve the cluster tests (v1.6.0's are
+# the same).
+CSI_DRIVER_VERSION=v1.5.4
 # go.sum line of the module (h1: hash of its zip). `go mod download` verifies the zip against the
 # Go checksum database; this pin also holds where GOSUMDB=off or GONOSUMDB switch that off.
-CSI_DRIVER_SUM="h1:SBsYaGmuQN9EIHwi32gaf0k94hyjjeaQ5eWeyqC0lWQ="
+CSI_DRIVER_SUM="h1:enl+v1+JbKDyVjdfT/7CillZsc4rLAM9tTHyf7GeLxc="
+# Every driver the e2e run starts a node with, in order, as "<version> <go.sum hash>": the add-on's,
+# then the newest v1.6 the module proxy serves. v1.6.0 rotates on kubelet's periodic
+# NodePublishVolume (CSIDriver requiresRepublish) instead of its own poll, so both are tested.
+CSI_DRIVER_E2E_VERSIONS=(
+  "$CSI_DRIVER_VERSION $CSI_DRIVER_SUM"
+  "v1.6.0 h1:YpKG/2hJkp3EkRGpH5SPxg1/5AkmeD5pwHNKIlE90FU="
+)
 
-# The newest `go` line among the modules built here (etcd v3.6.16's go.mod). Builds run with
-# GOTOOLCHAIN=local, which never downloads another Go, so an older one is refused up front
-# rather than after minutes of building.
+# The newest `go` line among the modules the cluster tests build (etcd v3.6.16's go.mod; the e2e
+# build asks for more, see scripts/e2e/build.sh). Builds run with GOTOOLCHAIN=local, which never
+# downloads another Go, so an older one is refused up front rather than after minutes of building.
 GO_MIN=1.26.0
 
+# require_go [<minimum> <whose go.mod>]: the local Go is at least GO_MIN (etcd's), or the given minimum.
 require_go() {
+  local min=${1:-$GO_MIN} why=${2:-etcd\'s go.mod}
   command -v go >/dev/null || die "go is not installed (the binaries are built from Go modules)"
   local have
   have=$(go env GOVERSION)
   have=${have#go}
-  [[ "$(printf '%s\n%s\n' "$GO_MIN" "${have%%[-+ ]*}" | sort -V | head -1)" == "$GO_MIN" ]] ||
-    die "go $have is older than go $GO_MIN, which etcd's go.mod needs (GOTOOLCHAIN=local: no Go is downloaded)"
+  [[ "$(printf '%s\n%s\n' "$min" "${have%%[-+ ]*}" | sort -V | head -1)" == "$min" ]] ||
+    die "go $have is older than go $min, which $why needs (GOTOOLCHAIN=local: no Go is downloaded)"
 }
 
 # Builds yield the CPU to other work on shared machines and CI runners.

@@ -54,7 +54,17 @@ export interface PodInput {
 
 const RANK: Record<PodState, number> = { current: 0, rotating: 1, stale: 2, failing: 3 };
 
-export function podStatus(input: PodInput, vault: ReadonlyMap<string, VaultVersion>, rotationSeconds: number, now: Date): PodStatus {
+/**
+ * How long the driver has to put a new vault version in place: its rotation interval, the slack
+ * above, and (driver 1.6 and later) the wait for kubelet's next sync of the pod
+ * (config/driver-charts.ts rotationDelayAfterInterval).
+ */
+export interface RotationWindow {
+  readonly intervalSeconds: number;
+  readonly kubeletSyncSeconds: number;
+}
+
+export function podStatus(input: PodInput, vault: ReadonlyMap<string, VaultVersion>, rotation: RotationWindow, now: Date): PodStatus {
   const base = { cluster: input.cluster, namespace: input.namespace, workload: input.workload, pod: input.pod };
   if (!input.mounted) {
     return {
@@ -73,13 +83,14 @@ export function podStatus(input: PodInput, vault: ReadonlyMap<string, VaultVersi
     if (!current || "error" in current) return { id: o.id, mounted, state: "unknown", detail: current ? current.error : "not read" };
     if (mounted === current.version) return { id: o.id, mounted, expected: current.version, state: "current" };
     const ageSeconds = Math.max(0, (now.getTime() - current.created.getTime()) / 1000);
-    const allowed = rotationSeconds + ROTATION_SLACK_SECONDS;
+    const allowed = rotation.intervalSeconds + ROTATION_SLACK_SECONDS + rotation.kubeletSyncSeconds;
+    const kubelet = rotation.kubeletSyncSeconds > 0 ? ` + up to ${rotation.kubeletSyncSeconds}s until kubelet's next sync of the pod (driver 1.6)` : "";
     return {
       id: o.id,
       mounted,
       expected: current.version,
       state: ageSeconds > allowed ? "stale" : "rotating",
-      detail: `the vault's version is ${Math.round(ageSeconds)}s old; the driver has ${allowed}s (rotation interval ${rotationSeconds}s + ${ROTATION_SLACK_SECONDS}s)`,
+      detail: `the vault's version is ${Math.round(ageSeconds)}s old; the driver has ${allowed}s (rotation interval ${rotation.intervalSeconds}s + ${ROTATION_SLACK_SECONDS}s${kubelet})`,
     };
   });
   const worst = objects.reduce<PodState>((state, o) => {

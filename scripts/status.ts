@@ -20,6 +20,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadConfig } from "../config/load-config";
+import { rotationDelayAfterInterval } from "../config/driver-charts";
 import { durationSeconds, RULES } from "../config/naming-rules";
 import { AppConfig, ClusterConfig, WorkloadConfig } from "../config/types";
 import { printable } from "../config/terminal-text";
@@ -135,7 +136,10 @@ function vaultUrlOf(spc: any): string {
 
 async function statusOf(target: Target, options: Options, scratch: string, now: () => Date): Promise<PodStatus[]> {
   const access = kubeAccess(target, options, scratch);
-  const rotationSeconds = durationSeconds(options.rotationInterval ?? target.cluster.secretRotationInterval);
+  const rotation = {
+    intervalSeconds: durationSeconds(options.rotationInterval ?? target.cluster.secretRotationInterval),
+    kubeletSyncSeconds: rotationDelayAfterInterval(target.cluster.driver),
+  };
   const out: PodStatus[] = [];
   const readers = new Map<string, VaultReader>();
   for (const w of target.workloads) {
@@ -167,7 +171,7 @@ async function statusOf(target: Target, options: Options, scratch: string, now: 
         lastFailedMount: events.at(-1)?.message,
         objects,
       };
-      out.push(podStatus(input, vault, rotationSeconds, now()));
+      out.push(podStatus(input, vault, rotation, now()));
     }
   }
   return out;

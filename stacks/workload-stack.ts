@@ -3,7 +3,7 @@ import { TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { AppConfig } from "../config/types";
 import { ExternalSecretsCheck } from "../constructs/azure-keyvault";
-import { MountIdentity, SecretMountedApp, WorkloadNamespace } from "../constructs/kubernetes";
+import { MountIdentity, Reloader, SecretMountedApp, WorkloadNamespace } from "../constructs/kubernetes";
 import { StackState } from "../constructs/terraform";
 import { connectCluster } from "./cluster-access";
 import { relaxWorkloadsForLab } from "./lab-profile";
@@ -35,6 +35,8 @@ export interface WorkloadStackProps {
  */
 export class WorkloadStack extends AppStack {
   readonly apps: SecretMountedApp[] = [];
+  /** Stakater Reloader, only when a workload restarts on rotation. */
+  readonly reloader?: Reloader;
 
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
     super(scope, id, { state: props.state, after: [props.platform, props.csiDriver, props.vaultEndpoints] });
@@ -83,9 +85,20 @@ export class WorkloadStack extends AppStack {
         cloudName: workload.cloudName,
         cloudEnvFileName: workload.cloudEnvFileName,
         syncToKubernetesSecret: workload.syncToKubernetesSecret,
+        onRotation: workload.onRotation,
         preconditions: externalCheck && workload.objects.some(isExternal)
           ? [externalCheck.requireSecrets(workload.objects.filter(isExternal).map((o) => o.objectName))] : undefined,
       }));
+    }
+    // This stack owns Reloader: it knows which workloads opt in and creates their namespaces (the
+    // chart puts a Role in each), and it exists with the add-on and the helm driver alike (the
+    // csi-driver stack exists only with the helm driver, and applies before the namespaces exist).
+    const restarting = config.workloads.filter((w) => w.onRotation === "restart");
+    if (restarting.length > 0) {
+      this.reloader = new Reloader(this, "reloader", {
+        chart: config.cluster.reloaderChart,
+        watchNamespaces: [...new Set(restarting.map((w) => w.namespace))].map((name) => namespaces.get(name)!),
+      });
     }
     if (config.profile === "lab") relaxWorkloadsForLab(this.apps);
   }

@@ -11,6 +11,8 @@ import { BINARIES, E2E_DIR, eventually, PROVIDER_SOCKET_DIR } from "./node";
  */
 export async function startAzureProvider(proxyUrl: string, caFile: string): Promise<ChildProcess> {
   const socket = path.join(PROVIDER_SOCKET_DIR, "azure.sock");
+  // A socket left by another test file's provider would pass the wait below before this one listens.
+  fs.rmSync(socket, { force: true });
   const log = fs.openSync(path.join(E2E_DIR, "azure-provider.log"), "a");
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HTTPS_PROXY: proxyUrl, HTTP_PROXY: proxyUrl, SSL_CERT_FILE: caFile };
   // Its health and metrics servers listen on every interface (it has no address flag); free ports keep them out of the way.

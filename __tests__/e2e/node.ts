@@ -21,6 +21,26 @@ export const CONTAINERD_SOCKET = ENV.E2E_CONTAINERD;
 export const PROVIDER_SOCKET_DIR = ENV.E2E_PROVIDER_SOCKET_DIR;
 /** The driver's --rotation-poll-interval. */
 export const ROTATION_POLL_MS = Number(ENV.E2E_ROTATION_POLL_MS);
+/** kubelet's syncFrequency: each pod is synced again after this, jittered up to 1.5 times (pod_workers.go). */
+export const KUBELET_SYNC_MS = Number(ENV.E2E_KUBELET_SYNC_MS);
+/** The Secrets Store CSI driver this node runs, e.g. "v1.5.4". */
+export const DRIVER_VERSION = ENV.E2E_DRIVER_VERSION;
+/**
+ * From v1.6.0 the driver rotates when kubelet repeats NodePublishVolume at a pod sync (CSIDriver
+ * requiresRepublish), at most once per poll interval; before, its own rotation controller polled
+ * every pod each interval and emitted MountRotationComplete events. Driver docs, "pre v1.6.0"
+ * (docs/book/src/getting-started/upgrades.md).
+ */
+export const ROTATES_ON_REPUBLISH = (() => {
+  const m = /^v(\d+)\.(\d+)\./.exec(DRIVER_VERSION ?? "");
+  if (!m) throw new Error(`E2E_DRIVER_VERSION ${JSON.stringify(DRIVER_VERSION)} is no driver version`);
+  return Number(m[1]) > 1 || Number(m[2]) >= 6;
+})();
+/**
+ * The longest a vault change may take to reach a mounted file: the driver's next poll (v1.5), or
+ * kubelet's next pod sync after the poll interval (v1.6); plus 5 s for the provider's round trip.
+ */
+export const ROTATION_DEADLINE_MS = (ROTATES_ON_REPUBLISH ? KUBELET_SYNC_MS * 1.5 : 0) + ROTATION_POLL_MS + 5_000;
 
 /** Polls `check` until it returns a value other than undefined, or fails naming `what` and the last state. */
 export async function eventually<T>(what: string, timeoutMs: number, check: () => T | undefined, state: () => string = () => ""): Promise<T> {

@@ -146,10 +146,14 @@ describe("npm run status on the e2e node", () => {
     expect(stale.pods[0].objects[0].mounted).not.toBe(version);
     expect(Date.now() - changedAt).toBeGreaterThan(ROTATION_POLL_MS);
     provider = await startAzureProvider(fake.proxyUrl, fake.caFile);
-    const current = await statusUntil("status-app current again", ROTATION_POLL_MS + 30_000, only, (r) => r.pods[0]?.state === "current");
+    // The driver redials the provider's socket with gRPC's default reconnect backoff (x1.6 per
+    // failure, jittered, up to 120 s: sigs.k8s.io/secrets-store-csi-driver pkg/secrets-store/
+    // provider_client.go sets no connect parameters), so after the outage above its next attempt
+    // may be tens of seconds away on a busy machine (seen: over 35 s with driver v1.5.4).
+    const current = await statusUntil("status-app current again", ROTATION_POLL_MS + 120_000, only, (r) => r.pods[0]?.state === "current");
     expect(current.code).toBe(0);
     expect(current.pods[0].objects[0]).toMatchObject({ id: "secret/status-db", mounted: version, expected: version, state: "current" });
-  });
+  }, 240_000);
 
   test("status asked the vault only for versions lists (the provider never lists them), one per configured object", () => {
     const lists = fake.log.filter((r) => r.host === `${VAULT_NAME}.vault.e2e.test` && r.path.includes("/versions"));

@@ -422,6 +422,53 @@ export const rows: Row[] = [
         "(no ranges: the release must be reproducible)" },
     ],
   },
+  // --- workloads[].onRotation and cluster.reloaderChart (issue 22): Stakater Reloader ---
+  {
+    name: "a workload's onRotation is not one of the two behaviours",
+    mutate: (c) => { c.workloads[0].onRotation = "rollout"; },
+    problems: [{ path: "workloads[0].onRotation", message: "\"rollout\" is not allowed; must be \"none\" or \"restart\"" }],
+  },
+  {
+    name: "a cluster names a Reloader chart but no workload restarts on rotation (Reloader would not be installed)",
+    mutate: (c) => { (c.cluster ??= {}).reloaderChart = { version: "2.2.18" }; },
+    problems: [{ path: "cluster.reloaderChart", message: "only applies when a workload of this cluster sets onRotation \"restart\" " +
+      "(Reloader is installed only then); leave it out" }],
+    schema: "accepts",
+  },
+  {
+    name: "the Reloader chart version is a range and its repository is plain http",
+    mutate: (c) => {
+      c.workloads[0].onRotation = "restart";
+      (c.cluster ??= {}).reloaderChart = { version: "2.x", repository: "http://stakater.github.io/stakater-charts" };
+    },
+    problems: [
+      { path: "cluster.reloaderChart.repository", message: "\"http://stakater.github.io/stakater-charts\" is not allowed; must be an https:// chart repository URL " +
+        "or an oci:// registry path, such as \"oci://myregistry.azurecr.io/helm\"" },
+      { path: "cluster.reloaderChart.version", message: "\"2.x\" is not allowed; must be an exact chart version such as \"1.5.6\" " +
+        "(no ranges: the release must be reproducible)" },
+    ],
+  },
+  {
+    name: "a workload lives in Reloader's namespace on a cluster that installs Reloader",
+    mutate: (c) => {
+      c.workloads[0].onRotation = "restart";
+      c.workloads.push({ ...c.workloads[0], name: "cache", namespace: "reloader", onRotation: "none" });
+    },
+    problems: [{ path: "workloads[1].namespace", message: "\"reloader\" is Stakater Reloader's namespace on this cluster (a workload sets " +
+      "onRotation \"restart\"); give the workload another namespace" }],
+    schema: "accepts",
+  },
+  {
+    name: "a fleet cluster names a Reloader chart while only another cluster restarts on rotation",
+    mutate: (c) => {
+      const restart = { ...c.workloads[0], onRotation: "restart" };
+      c.clusters = [{ name: "weu", workloads: [restart] }, { name: "neu", cluster: { reloaderChart: { version: "2.2.18" } }, workloads: [c.workloads[0]] }];
+      delete c.workloads;
+    },
+    problems: [{ path: "clusters[1].cluster.reloaderChart", message: "only applies when a workload of this cluster sets onRotation \"restart\" " +
+      "(Reloader is installed only then); leave it out" }],
+    schema: "accepts",
+  },
   {
     name: "the driver type is misspelt (its chart keys are then not judged against a guessed type)",
     mutate: (c) => { (c.cluster ??= {}).driver = { type: "helmm", driverChart: { version: "1.5.6" } }; },

@@ -6,3 +6,4 @@ export * from "./cluster-connection";
 export * from "./kubeconfig-connection";
 export * from "./workload-namespace";
 export * from "./secrets-store-csi-driver";
+export * from "./reloader";

@@ -2,8 +2,9 @@ import { Construct } from "constructs";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { RULES } from "../../config/naming-rules";
-import { ImagePullPolicy, ProbeConfig, SecretObjectConfig, SecretSyncConfig } from "../../config/types";
+import { ImagePullPolicy, OnRotation, ProbeConfig, SecretObjectConfig, SecretSyncConfig } from "../../config/types";
 import { MountIdentity } from "./mount-identity";
+import { LAST_RELOADED_FROM, RELOAD_ON_SECRET_PROVIDER_CLASS } from "./reloader";
 import { SecretProviderClass } from "./secret-provider-class";
 import { WorkloadNamespace } from "./workload-namespace";
 
@@ -38,6 +39,13 @@ export interface SecretMountedAppProps {
   readonly cloudEnvFileName?: string;
   /** @default - no Kubernetes Secret and no environment variables */
   readonly syncToKubernetesSecret?: SecretSyncConfig;
+  /**
+   * What the pods do when a mounted object gets a new version. "restart": the Deployment carries
+   * Reloader's annotation for its SecretProviderClass (a Reloader must watch the namespace) and
+   * rolls with a surge and no unavailable pod.
+   * @default "none" - the files change in place; the pods keep running
+   */
+  readonly onRotation?: OnRotation;
   /**
    * The container's command.
    * @default - the image's entrypoint
@@ -105,11 +113,23 @@ export class SecretMountedApp extends Construct {
       valueFrom: { secretKeyRef: { name: props.syncToKubernetesSecret!.secretName, key: item.key } },
     }));
     const check = probeOf(props.probe ?? { exec: ["sh", "-c", `test -n "$(ls -A ${this.mountPath})"`] });
+    const restart = (props.onRotation ?? "none") === "restart";
+    const preconditions = props.preconditions?.length ? [...props.preconditions] : undefined;
 
     this.deployment = new DeploymentV1(this, "deployment", {
-      metadata: { name: props.name, namespace, labels },
+      metadata: {
+        name: props.name,
+        namespace,
+        labels,
+        annotations: restart ? { [RELOAD_ON_SECRET_PROVIDER_CLASS]: this.secretProviderClass.name } : undefined,
+      },
       spec: {
         replicas: String(props.replicas ?? 1),
+        // A restart on rotation starts a new pod and waits for it to be ready before it stops an
+        // old one, so even one replica stays available (it needs room for one more pod). Rounded
+        // up, 25% is at least one pod; at most a quarter more pods run during the roll. Percentages
+        // both: the API takes an IntOrString, and a bare "0" string is no valid percent.
+        strategy: restart ? { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "0%" } } : undefined,
         selector: { matchLabels: { "app.kubernetes.io/name": props.name } },
         template: {
           metadata: { labels },
@@ -159,7 +179,11 @@ export class SecretMountedApp extends Construct {
       },
       waitForRollout: true,
       dependsOn: [this.serviceAccount, this.secretProviderClass.resource],
-      lifecycle: props.preconditions?.length ? { precondition: [...props.preconditions] } : undefined,
+      lifecycle: restart || preconditions ? {
+        precondition: preconditions,
+        // Reloader's restart mark; without this, the next apply would remove it and roll again.
+        ignoreChanges: restart ? [`spec[0].template[0].metadata[0].annotations["${LAST_RELOADED_FROM}"]`] : undefined,
+      } : undefined,
     });
   }
 }

@@ -2,9 +2,11 @@
 # Builds (or reuses) every binary and test image the e2e run (`npm run test:e2e`) needs, from Go
 # modules only, and prints the folder that holds them as its only line on stdout:
 #
-#   ${XDG_CACHE_HOME:-~/.cache}/aks-keyvault-csi/e2e-ssd-<driver>-azure-<provider>-<source hash>/
-#     secrets-store-csi-driver                  sigs.k8s.io/secrets-store-csi-driver (monis.app/mlog replaced by go/mlog)
+#   ${XDG_CACHE_HOME:-~/.cache}/aks-keyvault-csi/e2e-ssd-<drivers>-azure-<provider>-reloader-<reloader>-<source hash>/
+#     secrets-store-csi-driver-<version>        sigs.k8s.io/secrets-store-csi-driver, each of CSI_DRIVER_E2E_VERSIONS
+#                                               (lib-go-modules.sh; monis.app/mlog replaced by go/mlog)
 #     secrets-store-csi-driver-provider-azure   github.com/Azure/secrets-store-csi-driver-provider-azure
+#     reloader                                  github.com/stakater/Reloader at the pinned chart's appVersion
 #     csi-node-registrar                        go/cmd/csi-node-registrar (node-driver-registrar is not served)
 #     images/secret-reader.oci.tar              e2e.local/secret-reader:1 (go/cmd/secret-reader)
 #     images/pause.oci.tar                      e2e.local/pause:1 (go/cmd/pause)
@@ -12,8 +14,8 @@
 #                                               links into the cache of `scripts/control-plane.sh build --node`
 #     versions.json                             what was built, from which module versions
 #
-# The hash covers scripts/e2e/go/ (but its tests) and this script, so a change to either builds a
-# new folder. A warm run only checks that the files are there. Any failure exits non-zero with the
+# The hash covers scripts/e2e/go/ (but its tests), this script and lib-go-modules.sh (the driver
+# versions), so a change to any builds a new folder. A warm run only checks that the files are there. Any failure exits non-zero with the
 # reason on stderr. Images load with `ctr -n k8s.io images import <archive>`.
 # scripts/e2e/self-test.sh checks the result.
 set -Eeuo pipefail
@@ -29,6 +31,17 @@ AZURE_PROVIDER_VERSION=v1.7.0
 # The module is served by the proxy but has no entry in the Go checksum database, so the database
 # is skipped for it alone (GONOSUMDB) and this go.sum hash of its zip is checked instead.
 AZURE_PROVIDER_SUM="h1:AH0E+WUChxfWKUIXf8EE+1OI/gNBJONSIfRzfsuIkFE="
+# Stakater Reloader at the appVersion of the chart the app installs (config/reloader-chart.ts; a
+# test keeps the two equal). Its go.mod needs Go 1.26.8.
+RELOADER_MODULE=github.com/stakater/Reloader
+RELOADER_VERSION=v1.4.22
+RELOADER_SUM="h1:G5bghhnESM8kHbjp9OOkcOjkfNUpKfSyTVNybBF9KhA="
+RELOADER_GO_MIN=1.26.8
+# Reloader pins github.com/openshift/api at a pseudo-version the module proxy does not serve
+# ("This module version is not available"); the one its own github.com/openshift/client-go requires,
+# a week older, is served and is used instead. Only the client for OpenShift DeploymentConfigs
+# imports it, which Reloader leaves unused off OpenShift.
+RELOADER_REPLACE="github.com/openshift/api=github.com/openshift/api@v0.0.0-20260326111139-30c2ef7a272e"
 GO_SRC=$HERE/go
 IMAGES=("secret-reader e2e.local/secret-reader:1 65532" "pause e2e.local/pause:1 65535")
 K8S_BINARIES=(kube-controller-manager kube-scheduler kubelet)
@@ -40,19 +53,29 @@ go_build() {
 }
 
 source_hash() {
-  (cd "$ROOT" && find scripts/e2e/go scripts/e2e/build.sh -type f ! -name "*_test.go" -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) |
-    sha256sum | cut -c1-12
+  (cd "$ROOT" && find scripts/e2e/go scripts/e2e/build.sh scripts/lib-go-modules.sh -type f ! -name "*_test.go" -print0 |
+    LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-12
 }
 
+# build_driver <version> <go.sum hash>
 build_driver() {
-  local src work=$OUT/src/driver pkg=$CSI_DRIVER_MODULE/pkg/version
-  src=$(module_dir "$CSI_DRIVER_MODULE" "$CSI_DRIVER_VERSION" "$CSI_DRIVER_SUM")
+  local version=$1 sum=$2 src work=$OUT/src/driver-$1 pkg=$CSI_DRIVER_MODULE/pkg/version
+  src=$(module_dir "$CSI_DRIVER_MODULE" "$version" "$sum")
   writable_copy "$src" "$work"
   (cd "$work" && go mod edit -replace "monis.app/mlog=$GO_SRC/mlog")
-  go_build "$work" -mod=mod -o "$OUT/secrets-store-csi-driver.new" \
-    -ldflags "-s -w -X $pkg.BuildVersion=$CSI_DRIVER_VERSION -X $pkg.BuildTime=1970-01-01-00:00" \
-    ./cmd/secrets-store-csi-driver || die "secrets-store-csi-driver build failed"
-  mv "$OUT/secrets-store-csi-driver.new" "$OUT/secrets-store-csi-driver"
+  go_build "$work" -mod=mod -o "$OUT/secrets-store-csi-driver-$version.new" \
+    -ldflags "-s -w -X $pkg.BuildVersion=$version -X $pkg.BuildTime=1970-01-01-00:00" \
+    ./cmd/secrets-store-csi-driver || die "secrets-store-csi-driver $version build failed"
+  mv "$OUT/secrets-store-csi-driver-$version.new" "$OUT/secrets-store-csi-driver-$version"
+}
+
+build_reloader() {
+  local src work=$OUT/src/reloader
+  src=$(module_dir "$RELOADER_MODULE" "$RELOADER_VERSION" "$RELOADER_SUM")
+  writable_copy "$src" "$work"
+  (cd "$work" && go mod edit -replace "$RELOADER_REPLACE")
+  go_build "$work" -mod=mod -ldflags "-s -w" -o "$OUT/reloader.new" . || die "reloader build failed"
+  mv "$OUT/reloader.new" "$OUT/reloader"
 }
 
 build_provider() {
@@ -91,18 +114,21 @@ write_versions() {
   local k8s=$1 kubelet
   kubelet=$("$k8s/kubelet" --version) || die "$k8s/kubelet does not run"
   node -e '
-    const [kubelet, k8s, ssd, ssdVersion, azure, azureVersion, hash, go, ...images] = process.argv.slice(1);
+    const [kubelet, k8s, ssd, ssdVersions, azure, azureVersion, reloader, reloaderVersion, reloaderReplace, hash, go, ...images] = process.argv.slice(1);
     const out = {
       kubernetes: { version: kubelet.replace(/^Kubernetes /, ""), dir: k8s },
-      "secrets-store-csi-driver": { module: ssd, version: ssdVersion, replace: { "monis.app/mlog": "scripts/e2e/go/mlog" } },
+      "secrets-store-csi-driver": Object.fromEntries(ssdVersions.split(" ").map((version) => [version, {
+        module: ssd, version, binary: `secrets-store-csi-driver-${version}`, replace: { "monis.app/mlog": "scripts/e2e/go/mlog" },
+      }])),
       "secrets-store-csi-driver-provider-azure": { module: azure, version: azureVersion },
+      reloader: { module: reloader, version: reloaderVersion, replace: Object.fromEntries([reloaderReplace.split("=")]) },
       "csi-node-registrar": { source: "scripts/e2e/go/cmd/csi-node-registrar", sourceHash: hash },
       images: Object.fromEntries(images.map((i) => i.split(" ")).map(([p, name]) => [name, `images/${p}.oci.tar`])),
       go,
     };
     process.stdout.write(JSON.stringify(out, null, 2) + "\n");
-  ' "$kubelet" "$k8s" "$CSI_DRIVER_MODULE" "$CSI_DRIVER_VERSION" "$AZURE_PROVIDER_MODULE" "$AZURE_PROVIDER_VERSION" \
-    "$HASH" "$(go env GOVERSION)" "${IMAGES[@]}" >"$OUT/versions.json.new"
+  ' "$kubelet" "$k8s" "$CSI_DRIVER_MODULE" "${DRIVER_VERSIONS[*]}" "$AZURE_PROVIDER_MODULE" "$AZURE_PROVIDER_VERSION" \
+    "$RELOADER_MODULE" "$RELOADER_VERSION" "$RELOADER_REPLACE" "$HASH" "$(go env GOVERSION)" "${IMAGES[@]}" >"$OUT/versions.json.new"
   mv "$OUT/versions.json.new" "$OUT/versions.json"
 }
 
@@ -117,14 +143,22 @@ step() {
 }
 
 main() {
-  require_go
-  local k8s started=$SECONDS
+  require_go "$RELOADER_GO_MIN" "$RELOADER_MODULE $RELOADER_VERSION's go.mod"
+  local k8s started=$SECONDS entry version sum
   k8s=$("$ROOT/scripts/control-plane.sh" build --node) || die "building the Kubernetes binaries failed (see above)"
   HASH=$(source_hash)
-  OUT=${XDG_CACHE_HOME:-$HOME/.cache}/aks-keyvault-csi/e2e-ssd-$CSI_DRIVER_VERSION-azure-$AZURE_PROVIDER_VERSION-$HASH
+  DRIVER_VERSIONS=()
+  for entry in "${CSI_DRIVER_E2E_VERSIONS[@]}"; do DRIVER_VERSIONS+=("${entry%% *}"); done
+  local drivers
+  drivers=$(IFS=+; echo "${DRIVER_VERSIONS[*]}")
+  OUT=${XDG_CACHE_HOME:-$HOME/.cache}/aks-keyvault-csi/e2e-ssd-$drivers-azure-$AZURE_PROVIDER_VERSION-reloader-$RELOADER_VERSION-$HASH
   mkdir -p "$OUT"
-  step secrets-store-csi-driver build_driver
+  for entry in "${CSI_DRIVER_E2E_VERSIONS[@]}"; do
+    read -r version sum <<<"$entry"
+    step "secrets-store-csi-driver-$version" build_driver "$version" "$sum"
+  done
   step secrets-store-csi-driver-provider-azure build_provider
+  step reloader build_reloader
   step "csi-node-registrar images/secret-reader.oci.tar images/pause.oci.tar" build_own
   rm -rf "$OUT/src"
   link_kubernetes "$k8s"

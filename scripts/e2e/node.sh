@@ -7,8 +7,12 @@
 #
 #   scripts/e2e/node.sh check            exit 3 with the reasons when this machine cannot run it (not root, packages missing)
 #   scripts/e2e/node.sh start <dir>      start everything with its state in <dir>; writes <dir>/e2e.env
+#                                        (E2E_DRIVER_VERSION picks the driver; default: the first of the list below)
 #   scripts/e2e/node.sh stop <dir>       stop everything started in <dir>, unmount, delete its cgroups, bridge and host paths
-#   scripts/e2e/node.sh test [args]      check, build, start, run jest -c jest.e2e.config.js [args], stop, check nothing is left
+#   scripts/e2e/node.sh test [args]      check, build, then for each driver version in CSI_DRIVER_E2E_VERSIONS
+#                                        (lib-go-modules.sh): start, run jest -c jest.e2e.config.js [args], stop,
+#                                        check nothing is left. Fails when any version fails; with
+#                                        --outputFile=<f>, <f> sums the runs (each run's own: <f>.<version>).
 #
 # Everything listens on 127.0.0.1 or on unix sockets in <dir>; pods get a bridge of their own
 # (E2E_BRIDGE) with an address range that is not routed anywhere.
@@ -19,6 +23,8 @@ ROOT=$(cd "$HERE/../.." && pwd)
 LOG_NAME=e2e
 # shellcheck source=scripts/lib-shell.sh
 source "$ROOT/scripts/lib-shell.sh"
+# shellcheck source=scripts/lib-go-modules.sh
+source "$ROOT/scripts/lib-go-modules.sh"
 CONTROL_PLANE=$ROOT/scripts/control-plane.sh
 NODE_NAME=e2e-node
 DRIVER_NAME=secrets-store.csi.k8s.io
@@ -40,6 +46,11 @@ HOST_PATHS=(/run/containerd /var/lib/cni /run/netns)
 # Short enough for the driver's rotation to show within a test's patience, long enough that the
 # driver does not spend the run polling (issue 15 measured 8 s for a 10 s poll).
 ROTATION_POLL_SECONDS=5
+# kubelet's pod sync period (syncFrequency; default and AKS: 1m, jittered up to 1.5x). From driver
+# v1.6.0 on, rotation happens on the NodePublishVolume kubelet repeats at each pod sync
+# (requiresRepublish), so this, not the driver's poll, sets how soon a rotated value lands. Shorter
+# than the default so the v1.6 run takes seconds per rotation, not minutes; same mechanism.
+KUBELET_SYNC_SECONDS=10
 # .ci/run installs the same list (the last three are in most Debian images, not in minimal ones).
 PACKAGES=(containerd runc containernetworking-plugins iproute2 mount util-linux)
 CNI_BIN=/usr/lib/cni
@@ -239,6 +250,7 @@ authentication:
   webhook: {enabled: false}
 authorization: {mode: AlwaysAllow}
 podLogsDir: $dir/pod-logs
+syncFrequency: ${KUBELET_SYNC_SECONDS}s
 registerNode: true
 evictionHard: {memory.available: "1Mi", nodefs.available: "1%", imagefs.available: "1%"}
 imageGCHighThresholdPercent: 100
@@ -249,11 +261,12 @@ YAML
 }
 
 start_csi_driver() {
-  local dir=$1 bins=$2 port
+  local dir=$1 bins=$2 version=$3 port
+  [[ -x "$bins/secrets-store-csi-driver-$version" ]] || die "no driver $version in $bins (CSI_DRIVER_E2E_VERSIONS lists the built ones)"
   read -r port < <(free_ports 1)
   mkdir -p "$dir/kubelet/plugins/csi-secrets-store" "$dir/kubelet/plugins_registry" "$dir/providers"
   # The rotation reconciler reads KUBECONFIG, not --kubeconfig (pkg/rotation/reconciler.go buildConfig).
-  KUBECONFIG=$dir/kubeconfig spawn "$dir" secrets-store-csi-driver "$bins/secrets-store-csi-driver" --kubeconfig "$dir/kubeconfig" \
+  KUBECONFIG=$dir/kubeconfig spawn "$dir" secrets-store-csi-driver "$bins/secrets-store-csi-driver-$version" --kubeconfig "$dir/kubeconfig" \
     --endpoint "unix://$dir/kubelet/plugins/csi-secrets-store/csi.sock" --nodeid "$NODE_NAME" \
     --provider-volume "$dir/providers" --enable-secret-rotation --rotation-poll-interval "${ROTATION_POLL_SECONDS}s" \
     --metrics-addr "127.0.0.1:$port"
@@ -283,7 +296,7 @@ cmd_start() {
   local dir=$1
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
-  local bins=${E2E_BINARIES:-} crd=${SPC_CRD_FILE:-} path
+  local bins=${E2E_BINARIES:-} crd=${SPC_CRD_FILE:-} path version=${E2E_DRIVER_VERSION:-${CSI_DRIVER_E2E_VERSIONS[0]%% *}}
   [[ -n "$bins" ]] || bins=$("$HERE/build.sh")
   [[ -n "$crd" ]] || crd=$("$CONTROL_PLANE" crd)
   cgroup_folders >"$dir/cgroups.before"
@@ -311,7 +324,7 @@ spec:
   requiresRepublish: true
 YAML
   start_kubelet "$dir" "$bins"
-  start_csi_driver "$dir" "$bins"
+  start_csi_driver "$dir" "$bins" "$version"
   wait_for "node $NODE_NAME" 120 node_ready "$dir"
   wait_for "CSI driver registration" 60 driver_registered "$dir"
   check_alive "$dir" containerd kubelet kube-scheduler kube-controller-manager secrets-store-csi-driver csi-node-registrar
@@ -321,8 +334,10 @@ E2E_BINARIES=$bins
 E2E_CONTAINERD=$dir/containerd.sock
 E2E_PROVIDER_SOCKET_DIR=$dir/providers
 E2E_ROTATION_POLL_MS=$((ROTATION_POLL_SECONDS * 1000))
+E2E_KUBELET_SYNC_MS=$((KUBELET_SYNC_SECONDS * 1000))
+E2E_DRIVER_VERSION=$version
 ENV
-  log "node $NODE_NAME ready (state: $dir)"
+  log "node $NODE_NAME ready with driver $version (state: $dir)"
 }
 
 # Stops a process from its PID file, only while it is still ours: every process this script or
@@ -367,7 +382,7 @@ cmd_stop() (
   # kubelet first, so it restarts nothing; then the containers' processes.
   stop_pid "$dir" kubelet
   kill_containers "$dir"
-  for name in azure-provider csi-node-registrar secrets-store-csi-driver kube-scheduler kube-controller-manager containerd; do
+  for name in reloader azure-provider csi-node-registrar secrets-store-csi-driver kube-scheduler kube-controller-manager containerd; do
     stop_pid "$dir" "$name"
   done
   # The shims outlive containerd by design; ours name our socket on their command line.
@@ -444,24 +459,70 @@ no_started_node() {
   rm -f "$NODE_MARKER"
 }
 
+# One node with one driver version, its tests and its stop: run_version <version> [jest args].
+# A subshell, so its EXIT trap stops this node and the next version starts from nothing.
+run_version() (
+  set -e
+  local version=$1 started=$SECONDS; shift
+  E2E_RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX")
+  trap 'stop_and_check "$E2E_RUN_DIR" $?' EXIT
+  # A signal becomes an exit, so the EXIT trap stops the node (run_jest also stops jest).
+  trap 'exit 130' INT TERM HUP
+  E2E_DRIVER_VERSION=$version cmd_start "$E2E_RUN_DIR"
+  log "node started in $((SECONDS - started)) s"
+  # The cluster tests' kubectl helpers are reused: they find the API server through CLUSTER_TEST_DIR.
+  E2E_ENV_FILE=$E2E_RUN_DIR/e2e.env CLUSTER_TEST_DIR=$E2E_RUN_DIR SPC_CRD_FILE=$SPC_CRD_FILE run_jest jest.e2e.config.js "$@"
+)
+
+# Jest's --json reports of the runs, summed into <out>: counts added, test results concatenated,
+# success only when every run succeeded.
+merge_reports() {
+  node -e '
+    const fs = require("fs");
+    const [out, ...files] = process.argv.slice(1);
+    const runs = files.filter((f) => fs.existsSync(f)).map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
+    const sum = (key) => runs.reduce((n, r) => n + (r[key] ?? 0), 0);
+    const merged = { ...runs[runs.length - 1], success: runs.length === files.length && runs.every((r) => r.success), testResults: runs.flatMap((r) => r.testResults) };
+    for (const key of Object.keys(merged)) if (/^num/.test(key)) merged[key] = sum(key);
+    fs.writeFileSync(out, JSON.stringify(merged));
+  ' "$@"
+}
+
 cmd_test() {
   cmd_check
   cd "$ROOT"
   lock 900
   no_started_node
-  local started=$SECONDS
+  local started=$SECONDS entry version status=0 rc arg out="" reports=() failed=()
   E2E_BINARIES=$("$HERE/build.sh")
   SPC_CRD_FILE=$("$CONTROL_PLANE" crd)
+  export E2E_BINARIES SPC_CRD_FILE
   log "binaries ready in $((SECONDS - started)) s ($E2E_BINARIES)"
-  E2E_RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX")
-  trap 'stop_and_check "$E2E_RUN_DIR" $?' EXIT
-  # A signal becomes an exit, so the EXIT trap stops the node (run_jest also stops jest).
-  trap 'exit 130' INT TERM HUP
-  started=$SECONDS
-  cmd_start "$E2E_RUN_DIR"
-  log "node started in $((SECONDS - started)) s"
-  # The cluster tests' kubectl helpers are reused: they find the API server through CLUSTER_TEST_DIR.
-  E2E_ENV_FILE=$E2E_RUN_DIR/e2e.env CLUSTER_TEST_DIR=$E2E_RUN_DIR SPC_CRD_FILE=$SPC_CRD_FILE run_jest jest.e2e.config.js "$@"
+  for arg in "$@"; do if [[ "$arg" == --outputFile=* ]]; then out=${arg#--outputFile=}; fi; done
+  # A signal reaches the running version's subshell too, which stops its node; a signal sent to
+  # this shell alone takes effect once that run ends (bash runs traps after a foreground command).
+  local interrupted=""
+  trap 'interrupted=1' INT TERM HUP
+  for entry in "${CSI_DRIVER_E2E_VERSIONS[@]}"; do
+    version=${entry%% *}
+    local args=("$@")
+    if [[ -n "$out" ]]; then
+      args=("${args[@]/#--outputFile=*/--outputFile=$out.$version}")
+      reports+=("$out.$version")
+    fi
+    log "=== driver $version"
+    # Not `run_version || ...`: bash ignores errexit in everything a || list runs, subshells included.
+    set +e
+    run_version "$version" "${args[@]}"
+    rc=$?
+    set -e
+    ((rc == 0)) || { status=$rc; failed+=("$version"); }
+    # An interrupted run stops here rather than starting the next node.
+    if ((rc == 130)) || [[ -n "$interrupted" ]]; then status=130; break; fi
+  done
+  [[ -z "$out" ]] || merge_reports "$out" "${reports[@]}"
+  ((${#failed[@]} == 0)) || log "failed with driver ${failed[*]}"
+  return "$status"
 }
 
 # Sourced (by a debugging shell), it only defines the functions.
