@@ -221,3 +221,28 @@ describe("parseConfig accepts good configs", () => {
     expect(parseConfig(raw).keyVault.secrets[0].expirationDate).toBeUndefined();
   });
 });
+
+describe("the identity a workload mounts through when it does not choose", () => {
+  const identityOf = (mutate: (c: RawConfig) => void) => {
+    const raw = freshConfig();
+    mutate(raw);
+    return parseConfig(raw, undefined, NOW).workloads.map((w) => w.identity);
+  };
+
+  it("is its own federated identity in the hardened profile", () => {
+    expect(identityOf(() => undefined)).toEqual(["workload"]);
+  });
+
+  it("is the add-on identity in the lab profile, as in the seed", () => {
+    expect(identityOf((c) => { c.profile = "lab"; })).toEqual(["addon"]);
+  });
+
+  it("is its own federated identity with the helm driver, in either profile", () => {
+    expect(identityOf((c) => { c.profile = "lab"; c.cluster = { driver: { type: "helm" } }; })).toEqual(["workload"]);
+  });
+
+  it("stays what the config chooses", () => {
+    expect(identityOf((c) => { c.workloads[0].identity = "addon"; })).toEqual(["addon"]);
+    expect(identityOf((c) => { c.profile = "lab"; c.workloads[0].identity = "workload"; })).toEqual(["workload"]);
+  });
+});

@@ -132,7 +132,7 @@ describe("a fleet mixing add-on and helm clusters", () => {
     const aksOf = (stack: string) => resourcesOf(s.stackJson(stack), "azurerm_kubernetes_cluster")[0];
     expect(aksOf("cluster-weu")).toHaveProperty("key_vault_secrets_provider");
     expect(aksOf("cluster-neu")).not.toHaveProperty("key_vault_secrets_provider");
-    expect(config.clusters!.map((c) => c.workloads[0].identity)).toEqual(["addon", "workload"]);
+    expect(config.clusters!.map((c) => c.workloads[0].identity)).toEqual(["workload", "workload"]);
   });
 });
 

@@ -12,7 +12,7 @@ const VAULT_ID = "${data.terraform_remote_state.vault.outputs.key_vault_id}";
 interface ClusterSpec { readonly name: string; readonly location: string; readonly octet: number; readonly mounts: readonly string[][] }
 
 /** A fleet on the default config: one vault with three secrets, each cluster's workloads mounting the listed secrets. */
-function fleet(specs: readonly ClusterSpec[]): AppConfig {
+function fleet(specs: readonly ClusterSpec[], identity?: "addon" | "workload"): AppConfig {
   const raw = defaultRaw();
   delete raw.workloads;
   raw.keyVault.secrets.push({ name: "payments-key", expirationDate: "2027-12-31T00:00:00Z" });
@@ -20,7 +20,7 @@ function fleet(specs: readonly ClusterSpec[]): AppConfig {
     name: s.name,
     location: s.location,
     network: { vnetAddressSpace: `10.${s.octet}.0.0/16`, clusterSubnetPrefix: `10.${s.octet}.0.0/20`, endpointSubnetPrefix: `10.${s.octet}.16.0/24` },
-    workloads: s.mounts.map((objects, i) => ({ name: `app${i}`, objects: objects.map((objectName) => ({ objectName })) })),
+    workloads: s.mounts.map((objects, i) => ({ name: `app${i}`, identity, objects: objects.map((objectName) => ({ objectName })) })),
   }));
   return parseConfig(raw, "fleet test", NOW);
 }
@@ -47,15 +47,16 @@ describe("one cluster (no clusters key)", () => {
   // the fleet (4fedbc5): the fleet changed none of it. Canonical, so cdktf and CDK Terrain
   // (scripts/cdk-terrain.sh) agree. A change that alters the default's output on purpose updates
   // these, and says so in its commit: the platform's changed with the vault's audit searches and
-  // alerts (issue 23), and with the write markers that follow the write, Cilium, the pod range, the
-  // deployer's ranges and the cluster-admin wait (issue 19).
+  // alerts (issue 23), both with the default workload's own federated identity and the identity
+  // admission policy (issue 21), and the platform's with the write markers that follow the write,
+  // Cilium, the pod range, the deployer's ranges and the cluster-admin wait (issue 19).
   test("synthesizes the same configuration as before the fleet", () => {
     const s = synthApp();
     const sha = (stack: "platform" | "workload") =>
       crypto.createHash("sha256").update(JSON.stringify(withoutMetadata(s.stackJson(stack)))).digest("hex");
     expect({ platform: sha("platform"), workload: sha("workload") }).toEqual({
-      platform: "bbdbdda1ee27afe92e62cf0ca6e93afb42710c2712f68eccd0b3d48d5d834d45",
-      workload: "45c031af108cc81a89011b2b8f0bc491c8b41462ce985ad401fdff586396666e",
+      platform: "afad9732117ec870ff4425df5258bef18433d6776ea70673d74ac32e7d860c8e",
+      workload: "9fe81c6c36a6e8945c47ce92c86c37ba7a916a2ff08f323a19671dc1908e0645",
     });
   });
 });
@@ -103,9 +104,13 @@ describe("a fleet of three clusters sharing one vault", () => {
     for (const c of THREE) expect(readerScopes(s.stackJson(`cluster-${c.name}`))).not.toContain(VAULT_ID);
   });
 
-  test("grants to the cluster's own add-on identity", () => {
-    const grants = resourcesOf(s.stackJson("cluster-neu"), "azurerm_role_assignment").filter((r) => r.role_definition_name === "Key Vault Secrets User");
-    expect(grants.map((g) => g.principal_id)).toEqual(["${azurerm_kubernetes_cluster.aks.key_vault_secrets_provider[0].secret_identity[0].object_id}"]);
+  test("grants to the cluster's own identities: its workloads' federated ones by default, or its add-on identity", () => {
+    const readers = (stack: any) => resourcesOf(stack, "azurerm_role_assignment")
+      .filter((r) => r.role_definition_name === "Key Vault Secrets User").map((g) => g.principal_id);
+    expect(readers(s.stackJson("cluster-neu"))).toEqual(["${azurerm_user_assigned_identity.workload_identity_app0.principal_id}"]);
+    expect(resourcesOf(s.stackJson("cluster-neu"), "azurerm_user_assigned_identity").map((i) => i.name)).toEqual(["id-kvcsi-neu-app0"]);
+    const addon = fleet(THREE, "addon");
+    expect(readers(synthFleet(addon).stackJson("cluster-neu"))).toEqual(["${azurerm_kubernetes_cluster.aks.key_vault_secrets_provider[0].secret_identity[0].object_id}"]);
   });
 
   test("links each cluster to the vault's state and each workload to its cluster's state", () => {

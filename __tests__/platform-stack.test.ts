@@ -18,6 +18,8 @@ function platformJson(mutate?: (raw: any) => void) {
 }
 
 const CLUSTER = "${azurerm_kubernetes_cluster.aks";
+/** The demo workload mounts through the add-on identity (the lab's default; a choice in the hardened profile). */
+const ADDON = (raw: any) => (raw.workloads[0].identity = "addon");
 const ADDON_OBJECT_ID = `${CLUSTER}.key_vault_secrets_provider[0].secret_identity[0].object_id}`;
 
 describe("platform stack", () => {
@@ -198,7 +200,8 @@ describe("platform stack", () => {
   });
 
   test("gives the add-on identity Secrets User on exactly the secrets it mounts", () => {
-    const reads = resourcesOf(json, "azurerm_role_assignment").filter((r) => r.role_definition_name === "Key Vault Secrets User");
+    const { json: addon } = platformJson(ADDON);
+    const reads = resourcesOf(addon, "azurerm_role_assignment").filter((r) => r.role_definition_name === "Key Vault Secrets User");
     expect(reads).toEqual([
       expect.objectContaining({ principal_id: ADDON_OBJECT_ID, scope: "${azurerm_key_vault_secret.api_key.resource_versionless_id}" }),
       expect.objectContaining({ principal_id: ADDON_OBJECT_ID, scope: "${azurerm_key_vault_secret.db_password.resource_versionless_id}" }),
@@ -206,7 +209,10 @@ describe("platform stack", () => {
   });
 
   test("grants on the whole vault once when grantScope is vault", () => {
-    const { json: vault } = platformJson((raw) => (raw.cluster = { grantScope: "vault" }));
+    const { json: vault } = platformJson((raw) => {
+      ADDON(raw);
+      raw.cluster = { grantScope: "vault" };
+    });
     const reads = resourcesOf(vault, "azurerm_role_assignment").filter((r) => r.role_definition_name === "Key Vault Secrets User");
     expect(reads).toEqual([expect.objectContaining({ principal_id: ADDON_OBJECT_ID, scope: "${azurerm_key_vault.vault.id}" })]);
   });
@@ -219,6 +225,7 @@ describe("platform stack", () => {
 
   test("grants Certificate User when key or cert objects are mounted", () => {
     const { json: certs } = platformJson((raw) => {
+      ADDON(raw);
       raw.workloads[0].objects.push({ objectName: "tls-cert", objectType: "cert" }, { objectName: "signing-key", objectType: "key" });
     });
     expect(resourcesOf(certs, "azurerm_role_assignment")).toEqual(expect.arrayContaining([
@@ -297,6 +304,7 @@ describe("platform stack", () => {
     expect(Object.keys(json.output).sort()).toEqual([
       "cluster_id", "cluster_name", "key_vault_id", "key_vault_name", "key_vault_uri", "oidc_issuer_url",
       "resource_group_name", "secrets_provider_identity_client_id", "secrets_provider_identity_object_id", "tenant_id",
+      "workload_identity_client_id_demo",
     ]);
     expect(json.output.secrets_provider_identity_client_id.value).toBe(`${CLUSTER}.key_vault_secrets_provider[0].secret_identity[0].client_id}`);
     expect(json.output.secrets_provider_identity_object_id.value).toBe(ADDON_OBJECT_ID);

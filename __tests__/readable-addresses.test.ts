@@ -8,7 +8,7 @@ import { loadConfig } from "../config/load-config";
 import { UserError } from "../config/user-error";
 import { AppConfig } from "../config/types";
 import { buildApp } from "../stacks/build-app";
-import { PLATFORM_OUTPUTS } from "../stacks/platform-outputs";
+import { identityClientIdOutput, PLATFORM_OUTPUTS } from "../stacks/platform-outputs";
 import { terraformName } from "../constructs/terraform";
 import { ReadableStack } from "../stacks/readable-stack";
 import { synthesizeAtomically } from "../synth/synthesize";
@@ -49,6 +49,7 @@ describe("Terraform addresses", () => {
   test("names the default app's objects from their construct path", () => {
     const s = synthApp();
     expect(addressesOf(s.stackJson("platform")).filter((a) => !a.startsWith("output."))).toEqual([
+      "azurerm_federated_identity_credential.workload_identity_demo_federation",
       "azurerm_key_vault.vault",
       "azurerm_key_vault_secret.api_key",
       "azurerm_key_vault_secret.db_password",
@@ -72,12 +73,13 @@ describe("Terraform addresses", () => {
       "azurerm_role_assignment.aks_cluster_network_contributor",
       "azurerm_role_assignment.aks_deployer_cluster_admin",
       "azurerm_role_assignment.key_vault_deployer_secrets_officer",
-      "azurerm_role_assignment.key_vault_read_addon_secret_api_key",
-      "azurerm_role_assignment.key_vault_read_addon_secret_db_password",
+      "azurerm_role_assignment.key_vault_read_workload_identity_demo_secret_api_key",
+      "azurerm_role_assignment.key_vault_read_workload_identity_demo_secret_db_password",
       "azurerm_subnet.network_cluster_subnet",
       "azurerm_subnet.network_endpoint_subnet",
       "azurerm_subnet_network_security_group_association.cluster_nsg_association",
       "azurerm_subnet_network_security_group_association.endpoint_nsg_association",
+      "azurerm_user_assigned_identity.workload_identity_demo",
       "azurerm_virtual_network.vnet",
       "data.azurerm_client_config.deployer",
       "terraform_data.key_vault_value_api_key_write_marker",
@@ -95,9 +97,12 @@ describe("Terraform addresses", () => {
       "data.terraform_remote_state.platform",
       "kubernetes_deployment_v1.demo",
       "kubernetes_manifest.demo_secret_provider_class",
+      "kubernetes_manifest.identity_admission_binding",
+      "kubernetes_manifest.identity_admission_policy",
       "kubernetes_namespace_v1.demo",
       "kubernetes_network_policy_v1.demo_default_deny",
       "kubernetes_service_account_v1.demo",
+      "time_sleep.identity_admission_enforced",
     ]);
   });
 
@@ -112,7 +117,7 @@ describe("Terraform addresses", () => {
 
   test("keeps output names exactly as the platform's output contract spells them", () => {
     const outputs = Object.keys(synthApp().stackJson("platform").output);
-    expect(outputs.sort()).toEqual(Object.values(PLATFORM_OUTPUTS).sort());
+    expect(outputs.sort()).toEqual([...Object.values(PLATFORM_OUTPUTS), identityClientIdOutput({ name: "demo", identity: "workload" })].sort());
   });
 
   test("keeps every other address when an unrelated setting changes", () => {
@@ -136,7 +141,7 @@ describe("Terraform addresses", () => {
       time: { source: "hashicorp/time", version: "0.13.1" },
     });
     expect(Object.values<any>(s.stackJson("workload").terraform.required_providers).map((p) => p.source).sort())
-      .toEqual(["hashicorp/azurerm", "hashicorp/helm", "hashicorp/kubernetes"]);
+      .toEqual(["hashicorp/azurerm", "hashicorp/helm", "hashicorp/kubernetes", "hashicorp/time"]);
   });
 
   test("fails synthesis when two constructs would get the same address, naming both", () => {

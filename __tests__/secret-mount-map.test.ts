@@ -7,12 +7,12 @@ import { configFrom } from "./helpers/synth";
 describe("secret mount map", () => {
   test("lists every mounted object of every workload with its file path and identity", () => {
     const config = configFrom((raw) => {
-      raw.workloads.push({ name: "billing", namespace: "billing", identity: "workload", mountPath: "/etc/billing", objects: [{ objectName: "api-key", objectAlias: "key.txt" }] });
+      raw.workloads.push({ name: "billing", namespace: "billing", identity: "addon", mountPath: "/etc/billing", objects: [{ objectName: "api-key", objectAlias: "key.txt" }] });
     });
     expect(secretMountMap(config)).toEqual([
-      { namespace: "demo", deployment: "demo", file: "/mnt/secrets-store/db-password", vaultObject: "secret/db-password", identity: "addon", syncedTo: undefined },
-      { namespace: "demo", deployment: "demo", file: "/mnt/secrets-store/api-key", vaultObject: "secret/api-key", identity: "addon", syncedTo: undefined },
-      { namespace: "billing", deployment: "billing", file: "/etc/billing/key.txt", vaultObject: "secret/api-key", identity: "workload", syncedTo: undefined },
+      { namespace: "demo", deployment: "demo", file: "/mnt/secrets-store/db-password", vaultObject: "secret/db-password", identity: "workload", syncedTo: undefined },
+      { namespace: "demo", deployment: "demo", file: "/mnt/secrets-store/api-key", vaultObject: "secret/api-key", identity: "workload", syncedTo: undefined },
+      { namespace: "billing", deployment: "billing", file: "/etc/billing/key.txt", vaultObject: "secret/api-key", identity: "addon", syncedTo: undefined },
     ]);
   });
 
@@ -34,8 +34,8 @@ describe("secret mount map", () => {
       "",
       "| namespace | deployment | file in every pod | Key Vault object | identity | also in a Kubernetes Secret |",
       "|---|---|---|---|---|---|",
-      "| demo | demo | `/mnt/secrets-store/db-password` | secret/db-password | addon | no |",
-      "| demo | demo | `/mnt/secrets-store/api-key` | secret/api-key | addon | no |",
+      "| demo | demo | `/mnt/secrets-store/db-password` | secret/db-password | workload | no |",
+      "| demo | demo | `/mnt/secrets-store/api-key` | secret/api-key | workload | no |",
       "",
     ]);
   });
@@ -66,7 +66,7 @@ describe("secret mount map", () => {
       "",
       "| namespace | deployment | file in every pod | Key Vault object | identity | also in a Kubernetes Secret |",
       "|---|---|---|---|---|---|",
-      "| shop | shop | `/mnt/secrets-store/api-key` | secret/api-key | addon | no |",
+      "| shop | shop | `/mnt/secrets-store/api-key` | secret/api-key | workload | no |",
       "",
       "## Cluster eus (eastus; stacks cluster-eus, workload-eus)",
       "",

@@ -3,7 +3,20 @@ import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { identityClientIdOutput, PLATFORM_OUTPUTS } from "../stacks/platform-outputs";
+import * as fs from "fs";
+import * as path from "path";
+import { DEFAULT_CONFIG } from "../config/default-config";
+import { loadConfig } from "../config/load-config";
+import { parseConfig } from "../config/parse-config";
+import { AppConfig } from "../config/types";
 import { configFrom, dataOf, resourcesOf, synthAny, synthApp, withoutMetadata } from "./helpers/synth";
+
+const ROOT = path.resolve(__dirname, "..");
+const SHIPPED: [string, () => AppConfig][] = [
+  ["the embedded default config", () => parseConfig(DEFAULT_CONFIG)],
+  ...fs.readdirSync(path.join(ROOT, "envs")).filter((f) => f.endsWith(".json")).sort()
+    .map((f): [string, () => AppConfig] => [`envs/${f}`, () => loadConfig({ CONFIG: `envs/${f}` }, ROOT)]),
+];
 
 // Required untyped: the typings of ajv and yaml and the typed JSON schemas add ~0.4 s to `tsc --noEmit`.
 type Validator = ((data: unknown) => boolean) & { errors?: unknown };
@@ -34,8 +47,12 @@ const WORKLOAD_IDENTITY = (raw: any) => {
   raw.workloads[0].serviceAccountName = "demo-reader";
 };
 
-describe("workload stack, add-on identity (default)", () => {
-  const synthesized = synthApp();
+const ADDON_IDENTITY = (raw: any) => {
+  raw.workloads[0].identity = "addon";
+};
+
+describe("workload stack, add-on identity", () => {
+  const synthesized = synthApp(configFrom(ADDON_IDENTITY));
   const workload = synthesized.stackJson("workload");
   const platform = synthesized.stackJson("platform");
   const text = synthesized.stackText("workload");
@@ -123,7 +140,10 @@ describe("workload stack, add-on identity (default)", () => {
   });
 
   test("mounts at the configured path", () => {
-    const custom = synthApp(configFrom((raw) => (raw.workloads[0].mountPath = "/var/run/app-secrets"))).stackJson("workload");
+    const custom = synthApp(configFrom((raw) => {
+      ADDON_IDENTITY(raw);
+      raw.workloads[0].mountPath = "/var/run/app-secrets";
+    })).stackJson("workload");
     const mount = deploymentOf(custom).spec.template.spec.container[0].volume_mount[0];
     expect(mount).toEqual({ name: "secrets-store", mount_path: "/var/run/app-secrets", read_only: true });
   });
@@ -227,9 +247,84 @@ describe("workload stack, workload identity", () => {
   });
 });
 
+describe("workload stack, the default config", () => {
+  const synthesized = synthApp();
+  const workload = synthesized.stackJson("workload");
+  const platform = synthesized.stackJson("platform");
+
+  test("mounts the demo workload through its own federated identity, not the add-on's", () => {
+    const output = identityClientIdOutput({ name: "demo", identity: "workload" });
+    expect(spcOf(workload).spec.parameters).toEqual(expect.objectContaining({ clientID: remote(output) }));
+    expect(spcOf(workload).spec.parameters).not.toHaveProperty("useVMManagedIdentity");
+    expect(resourcesOf(platform, "azurerm_user_assigned_identity").map((i) => i.name)).toEqual(["id-kvcsi-demo"]);
+    expect(resourcesOf(platform, "azurerm_federated_identity_credential").map((c) => c.subject)).toEqual(["system:serviceaccount:demo:demo"]);
+    const readers = resourcesOf(platform, "azurerm_role_assignment").filter((r) => r.role_definition_name === "Key Vault Secrets User");
+    expect(readers.map((r) => r.principal_id)).toEqual([
+      ref("azurerm_user_assigned_identity.workload_identity_demo.principal_id"),
+      ref("azurerm_user_assigned_identity.workload_identity_demo.principal_id"),
+    ]);
+  });
+});
+
+describe("workload stack, the identity admission policy", () => {
+  const manifests = (stack: any) => resourcesOf(stack, "kubernetes_manifest").map((m) => m.manifest);
+  const policyOf = (stack: any) => manifests(stack).find((m) => m.kind === "ValidatingAdmissionPolicy");
+  const variable = (policy: any, name: string) => policy.spec.variables.find((v: any) => v.name === name).expression;
+
+  test("comes before every SecretProviderClass: each waits for the binding to be enforced, the binding for the policy", () => {
+    const workload = synthApp().stackJson("workload");
+    // The API servers reload policies every second: the wait is replaced whenever the policy or the binding changes.
+    expect(workload.resource.time_sleep.identity_admission_enforced).toEqual(expect.objectContaining({
+      create_duration: "5s",
+      depends_on: ["kubernetes_manifest.identity_admission_binding"],
+      triggers: { policy: "${sha256(jsonencode([kubernetes_manifest.identity_admission_policy.manifest, kubernetes_manifest.identity_admission_binding.manifest]))}" },
+    }));
+    expect(workload.resource.kubernetes_manifest.identity_admission_binding.depends_on).toEqual(["kubernetes_manifest.identity_admission_policy"]);
+    expect(workload.resource.kubernetes_manifest.identity_admission_binding.manifest).toEqual({
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "ValidatingAdmissionPolicyBinding",
+      metadata: { name: "kvcsi-secretproviderclass-identities" },
+      spec: { policyName: "kvcsi-secretproviderclass-identities", validationActions: ["Deny"] },
+    });
+    expect(workload.resource.kubernetes_manifest.demo_secret_provider_class.depends_on).toContain("time_sleep.identity_admission_enforced");
+  });
+
+  test("lists each namespace with the client ids of its workloads, from the same outputs as their SecretProviderClasses", () => {
+    const workload = synthApp(configFrom((raw) => {
+      raw.workloads.push({ name: "api", namespace: "demo", objects: [{ objectName: "api-key" }] });
+      raw.workloads.push({ name: "billing", namespace: "billing", identity: "addon", objects: [{ objectName: "api-key" }] });
+    })).stackJson("workload");
+    const policy = policyOf(workload);
+    expect(variable(policy, "workloadIdentities")).toBe(`{"demo": ["${remote("workload_identity_client_id_demo")}", ` +
+      `"${remote("workload_identity_client_id_api")}"].map(id, id.lowerAscii()), "billing": [].map(id, id.lowerAscii())}`);
+    expect(variable(policy, "addonNamespaces")).toBe('["billing"]');
+    expect(variable(policy, "addonClientId")).toBe(`"${remote("secrets_provider_identity_client_id")}".lowerAscii()`);
+    for (const name of ["demo", "api"]) {
+      expect(JSON.stringify(policy)).toContain(JSON.stringify(spcOf(workload, `${name}-secrets`).spec.parameters.clientID).slice(1, -1));
+    }
+  });
+
+  test.each(SHIPPED)("%s: every workload stack carries the policy and its binding", (_name, load) => {
+    const s = synthAny(load());
+    const workloadStacks = s.stacks.filter((stack) => stack === "workload" || stack.startsWith("workload-"));
+    expect(workloadStacks.length).toBeGreaterThan(0);
+    for (const stack of workloadStacks) {
+      expect(manifests(s.stackJson(stack)).map((m) => m.kind).filter((k) => k.startsWith("ValidatingAdmissionPolicy")).sort())
+        .toEqual(["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
+    }
+  });
+
+  test("lets no namespace use the VM identity when no workload uses the add-on identity", () => {
+    const policy = policyOf(synthApp().stackJson("workload"));
+    expect(variable(policy, "addonNamespaces")).toBe("[]");
+    expect(variable(policy, "addonClientId")).toBe('"".lowerAscii()');
+  });
+});
+
 describe("workload stack, several workloads and options", () => {
   test("gives each workload its own namespace, SPC and Deployment, and mixes identity modes", () => {
     const config = configFrom((raw) => {
+      ADDON_IDENTITY(raw);
       raw.workloads.push({ name: "billing", namespace: "billing", identity: "workload", objects: [{ objectName: "api-key", objectAlias: "key.txt" }] });
     });
     const s = synthApp(config);

@@ -8,6 +8,7 @@ import { dnsZoneTagProblems } from "./dns-zone-tags";
 import { DRIVER_CHARTS } from "./driver-charts";
 import { KEY_VAULT_PRIVATE_ENDPOINTS_PER_VAULT } from "./key-vault-limits";
 import { DEFAULT_POD_CIDR } from "./network-policy";
+import { IDENTITY_LIMITS, roleAssignmentCount } from "./identity-limits";
 import { FEDERATED_CREDENTIAL_NAME, federatedCredentialName } from "./federated-credential";
 import { RELOADER_CHART, RELOADER_NAMESPACE } from "./reloader-chart";
 import { cidrContains, cidrContainsIp, cidrsOverlap, canonicalCidr, hasHostBits, numberToIp, parseCidr } from "./ipv4";
@@ -98,6 +99,7 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   const single: AppConfig = { source, profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads };
   const config = clusters ? { ...single, clusters } : single;
   checkSharedNames(c, config);
+  checkRoleAssignmentLimit(c, config);
   // Judged on a config that is otherwise valid: a typo in a replica count would only add noise here.
   if (c.problems.length === 0) {
     const budget = requestBudget({ cluster, workloads, clusters });
@@ -105,6 +107,16 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   }
   if (c.problems.length > 0) throw new ConfigError(source, c.problems);
   return config;
+}
+
+/** Azure refuses the grant past its subscription's limit at apply time, half-way through a deploy; the config is refused instead. */
+function checkRoleAssignmentLimit(c: Checker, config: AppConfig): void {
+  const { limit, source } = IDENTITY_LIMITS.roleAssignmentsPerSubscription;
+  const { total, parts } = roleAssignmentCount(config);
+  if (total <= limit) return;
+  c.report(config.clusters ? "clusters" : "workloads", `creates ${total} role assignments (${parts.map((p) => `${p.where}: ${p.count}`).join(", ")}), ` +
+    `more than Azure's ${limit} per subscription, which cannot be raised (${source}); mount fewer objects, spread the clusters ` +
+    `over more subscriptions, or set ${config.clusters ? "clusters[].cluster" : "cluster"}.grantScope to "vault" (one grant per identity and role)`);
 }
 
 /** Top-level keys a fleet sets per cluster instead. */
@@ -566,6 +578,22 @@ function parseNodePool(c: Checker, path: string, value: unknown, defaults: NodeP
   };
 }
 
+/**
+ * The workload stack's identity admission policy is an admissionregistration.k8s.io/v1
+ * ValidatingAdmissionPolicy, stable (and served) since Kubernetes 1.30:
+ * https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/
+ */
+const MIN_KUBERNETES_MINOR = 30;
+
+function admissionPolicyVersion(c: Checker, version: string | undefined): string | undefined {
+  const [major, minor] = (version ?? "").split(".").map(Number);
+  if (version !== undefined && major === 1 && minor < MIN_KUBERNETES_MINOR) {
+    c.report("cluster.kubernetesVersion", `${show(version)} is too old: the identity admission policy (ValidatingAdmissionPolicy v1) needs ` +
+      `Kubernetes 1.${MIN_KUBERNETES_MINOR} or later; must be "1.${MIN_KUBERNETES_MINOR}" or newer`);
+  }
+  return version;
+}
+
 function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boolean): ClusterConfig {
   const raw = c.object("cluster", value, keysAt("cluster")) ?? {};
 
@@ -647,7 +675,7 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
   return {
     name: c.string("cluster.name", raw.name, RULES.clusterName) ?? `aks-${namePrefix}`,
     dnsPrefix: c.string("cluster.dnsPrefix", raw.dnsPrefix, RULES.dnsPrefix) ?? namePrefix,
-    kubernetesVersion: c.string("cluster.kubernetesVersion", raw.kubernetesVersion, RULES.kubernetesVersion),
+    kubernetesVersion: admissionPolicyVersion(c, c.string("cluster.kubernetesVersion", raw.kubernetesVersion, RULES.kubernetesVersion)),
     skuTier: c.oneOf("cluster.skuTier", raw.skuTier, enumAt<ClusterConfig["skuTier"]>("cluster.skuTier")) ?? (lab ? "Free" : "Standard"),
     systemNodePool,
     userNodePool,
@@ -818,14 +846,19 @@ function parseWorkloads(
     }
 
     const helmDriver = ctx.cluster.driver.type === "helm";
-    // A self-managed driver has no add-on and so no add-on identity to lend: workload identity is the only way.
+    // The add-on identity sits on the node pool, so every SecretProviderClass of the cluster can name it and
+    // mount whatever it was granted ("Not secure. Do not use this option",
+    // https://github.com/Azure/secrets-store-csi-driver-provider-azure/issues/837): the hardened profile gives each
+    // workload its own federated identity. The lab keeps the seed's add-on default. A self-managed driver has no
+    // add-on and so no add-on identity to lend.
     const identity = c.oneOf(`${path}.identity`, w.identity, enumAt<WorkloadConfig["identity"]>("workloads[].identity"))
-      ?? (helmDriver ? "workload" : defaultAt<WorkloadConfig["identity"]>("workloads[].identity"));
+      ?? (helmDriver || !ctx.lab ? "workload" : "addon");
     if (identity === "addon" && helmDriver) {
       c.report(`${path}.identity`, "\"addon\" is not available with cluster.driver.type \"helm\": the AKS add-on is off, so there is no add-on identity; " +
         "must be \"workload\" (the default with the helm driver)");
     }
-    if (identity === "workload" && !ctx.cluster.oidcIssuerEnabled && !helmDriver) {
+    // Only a chosen identity: a defaulted one follows the hardened profile, whose own check already asks for the issuer.
+    if (identity === "workload" && w.identity !== undefined && !ctx.cluster.oidcIssuerEnabled && !helmDriver) {
       c.report(`${path}.identity`, "\"workload\" needs the cluster's OIDC issuer; set cluster.oidcIssuerEnabled to true or use \"addon\"");
     }
     const mountPath = c.string(`${path}.mountPath`, w.mountPath, RULES.absolutePath) ?? defaultAt<string>("workloads[].mountPath");

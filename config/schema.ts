@@ -211,7 +211,7 @@ const Workload = closed({
     not: { anyOf: [{ enum: [...SYSTEM_NAMESPACES] }, { pattern: "^kube-" }] },
   })),
   serviceAccountName: opt(text(RULES.dns1123Label, "ServiceAccount (identity workload only); default: the workload name. <namespace>-<serviceAccountName> names the federated credential: at most 120 characters.")),
-  identity: opt(choice(["addon", "workload"] as const, "addon: the secrets provider's identity (add-on driver only); workload: a federated identity per workload. Default: addon, or workload with the helm driver.", { default: "addon" })),
+  identity: opt(choice(["addon", "workload"] as const, "workload: a federated identity per workload; addon: the secrets provider's identity, shared by every pod of the cluster (add-on driver only). Default: workload (hardened profile, and always with the helm driver), addon (lab profile).")),
   mountPath: opt(text(RULES.absolutePath, "Where the files appear; not under /tmp.", { default: "/mnt/secrets-store" })),
   image: opt(text(RULES.image, "Container image; pinned by digest in the hardened profile. Default: the demo image.")),
   imagePullPolicy: opt(choice(IMAGE_PULL_POLICIES,

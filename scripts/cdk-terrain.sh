@@ -13,6 +13,9 @@
 # Exit 0 only when all three hold. The project's own node_modules must be installed (npm ci).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# npm sets INIT_CWD to the folder `npm run terrain` started in, and the app resolves CONFIG against
+# it (config/read-config-file.ts): the scratch copy would read the original project's configs.
+unset INIT_CWD
 CDKTN_VERSION=0.24.0
 
 say() { echo "cdk-terrain: $*"; }

@@ -5,6 +5,7 @@ import { SecureApp } from "../constructs/security";
 import { StackState } from "../constructs/terraform";
 import { ClusterStack } from "./cluster-stack";
 import { CsiDriverStack } from "./csi-driver-stack";
+import { warnRoleAssignmentShare } from "./identity-warnings";
 import { PlatformStack } from "./platform-stack";
 import { VaultEndpointsStack } from "./vault-endpoints-stack";
 import { VaultStack } from "./vault-stack";
@@ -59,6 +60,7 @@ export function buildApp(config: AppConfig, appProps: CdktfAppConfig = {}, optio
   const app = new SecureApp({ stackTraces: false, ...appProps });
   const state = new StackState(config.backend, config.namePrefix, options.projectFromStack);
   const platform = new PlatformStack(app, "platform", { config, state });
+  warnRoleAssignmentShare(platform, config);
   const csiDriver = config.cluster.driver.type === "helm" ? new CsiDriverStack(app, "csi-driver", { config, state, platform }) : undefined;
   const workload = new WorkloadStack(app, "workload", { config, state, platform, csiDriver });
   return { app, platform, csiDriver, workload };
@@ -76,6 +78,7 @@ export function buildFleet(config: AppConfig, appProps: CdktfAppConfig = {}, opt
   const app = new SecureApp({ stackTraces: false, ...appProps });
   const state = new StackState(config.backend, config.namePrefix, options.projectFromStack);
   const vault = new VaultStack(app, FLEET_STACKS.vault, { config, state });
+  warnRoleAssignmentShare(vault, config);
   const built = config.clusters.map((cluster) => {
     const view = clusterView(config, cluster);
     const platform = new ClusterStack(app, FLEET_STACKS.cluster(cluster.name), { config, cluster, state, vault });

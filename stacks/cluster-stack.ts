@@ -14,6 +14,7 @@ import { addonIdentityOutputs, aksSettings, deployerIpRanges, grantWorkloads, wa
 import { relaxClusterForLab } from "./lab-profile";
 import { PLATFORM_OUTPUTS } from "./platform-outputs";
 import { AppStack } from "./app-stack";
+import { warnSharedAddonIdentity } from "./identity-warnings";
 import { VAULT_OUTPUTS } from "./vault-stack";
 
 /** What the fleet's vault-endpoints stack reads from a cluster stack: where to put its endpoint to the vault. */
@@ -105,6 +106,7 @@ export class ClusterStack extends AppStack {
     const ready = () => [...this.vault.readerGrantsPropagated(), ...dns.ready, ...this.cluster.deployerAccessReady, ...runnerReady];
     const output = (name: string, value: string, description: string) => waitingOutput(this, name, value, description, ready);
     grantWorkloads(this, { vault: this.vault, cluster: this.cluster, workloads: fleet.workloads, namePrefix, common, output });
+    warnSharedAddonIdentity(this, fleet.workloads, fleet.cluster.grantScope);
     if (config.profile === "lab") relaxClusterForLab(this.cluster);
 
     output(PLATFORM_OUTPUTS.resourceGroupName, group.name, "Resource group of this cluster.");

@@ -10,6 +10,7 @@ import { addonIdentityOutputs, aksSettings, deployerAllowlist, deployerIpRanges,
 import { PLATFORM_OUTPUTS } from "./platform-outputs";
 import { AppStack } from "./app-stack";
 import { azureFoundation } from "./azure-foundation";
+import { warnSharedAddonIdentity } from "./identity-warnings";
 import { auditVault, declareSecrets, vaultSettings, warnOnRequestBudget } from "./vault-parts";
 
 export interface PlatformStackProps {
@@ -77,6 +78,7 @@ export class PlatformStack extends AppStack {
       common,
       output: (name, value, description) => this.output(name, value, description),
     });
+    warnSharedAddonIdentity(this, config.workloads, config.cluster.grantScope);
 
     if (config.profile === "lab") relaxPlatformForLab(this.vault, this.cluster);
 

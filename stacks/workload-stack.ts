@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { AppConfig } from "../config/types";
 import { ExternalSecretsCheck } from "../constructs/azure-keyvault";
-import { MountIdentity, Reloader, SecretMountedApp, WorkloadNamespace } from "../constructs/kubernetes";
+import { IdentityAdmissionPolicy, MountIdentity, Reloader, SecretMountedApp, WorkloadNamespace } from "../constructs/kubernetes";
 import { StackState } from "../constructs/terraform";
 import { connectCluster } from "./cluster-access";
 import { relaxWorkloadsForLab } from "./lab-profile";
@@ -29,6 +30,31 @@ export interface WorkloadStackProps {
 }
 
 /**
+ * The cluster's guard on SecretProviderClass identities, built from the same outputs as the
+ * SecretProviderClasses themselves (identityClientIdOutput), so the policy and the objects it
+ * admits cannot disagree. It lives in this stack, not the platform's: the platform creates the
+ * cluster and has no Kubernetes provider, the csi-driver stack exists only with the helm driver,
+ * and only this stack holds every client id (from the platform's outputs) and is applied to every
+ * cluster that mounts secrets, add-on or helm, single or fleet.
+ */
+function identityAdmissionPolicy(stack: Construct, config: AppConfig, output: (name: string) => string): IdentityAdmissionPolicy {
+  const namespaces = [...new Set(config.workloads.map((w) => w.namespace))].map((namespace) => {
+    const own = config.workloads.filter((w) => w.namespace === namespace);
+    return {
+      namespace,
+      workloadClientIds: own.filter((w) => w.identity === "workload").map((w) => output(identityClientIdOutput(w))),
+      addon: own.some((w) => w.identity === "addon"),
+    };
+  });
+  const addonUsed = config.workloads.some((w) => w.identity === "addon");
+  return new IdentityAdmissionPolicy(stack, "identity-admission", {
+    name: `${config.namePrefix}-secretproviderclass-identities`,
+    namespaces,
+    addonClientId: addonUsed ? output(PLATFORM_OUTPUTS.secretsProviderClientId) : undefined,
+  });
+}
+
+/**
  * The apps that mount Key Vault secrets. Every Azure value comes from the platform's outputs
  * through terraform_remote_state, so this stack can be planned by a team that only has the
  * platform's state, and `cdktf deploy '*'` orders it after the platform.
@@ -49,6 +75,8 @@ export class WorkloadStack extends AppStack {
     // Only the AKS connection and the external-secrets check read Azure: a kubeconfig connection
     // that mounts no external secret needs no azurerm provider (and no Azure sign-in).
     if (connection.type === "aks" || mountedExternal.length > 0) new AzurermProvider(this, "azurerm", { features: [{}] });
+    // The identity admission policy's wait (time_sleep) before any SecretProviderClass.
+    new TimeProvider(this, "time", {});
 
     const platform = props.state.remoteState(this, "platform", props.platform.node.id);
     const output = (name: string) => platform.getString(name);
@@ -66,6 +94,7 @@ export class WorkloadStack extends AppStack {
     for (const name of new Set(config.workloads.map((w) => w.namespace))) {
       namespaces.set(name, new WorkloadNamespace(namespaceScope, name, { name }));
     }
+    const admission = identityAdmissionPolicy(this, config, output);
     for (const workload of config.workloads) {
       const clientId = output(identityClientIdOutput(workload));
       this.apps.push(new SecretMountedApp(appScope, workload.name, {
@@ -85,6 +114,7 @@ export class WorkloadStack extends AppStack {
         cloudName: workload.cloudName,
         cloudEnvFileName: workload.cloudEnvFileName,
         syncToKubernetesSecret: workload.syncToKubernetesSecret,
+        admittedBy: admission.ready,
         onRotation: workload.onRotation,
         preconditions: externalCheck && workload.objects.some(isExternal)
           ? [externalCheck.requireSecrets(workload.objects.filter(isExternal).map((o) => o.objectName))] : undefined,

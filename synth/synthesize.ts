@@ -4,6 +4,7 @@ import { App, TerraformStack } from "cdktf";
 import { UserError } from "../config/user-error";
 import { ConfigRecord, ConfigSwitchError, describeConfig, readConfigRecord, writeConfigRecord } from "./config-record";
 import { repairCdktfHcl } from "./hcl-fixups";
+import { warnIdentitySwitches } from "./identity-switches";
 import { carryOverUserFiles, configBoundFiles, discardStaging, prepareOutputFolder, recoverInterruptedSynths } from "./output-folder";
 import { writeStackReadmes } from "./stack-readme";
 
@@ -57,6 +58,7 @@ export function synthesizeAtomically(
   process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = "true";
   try {
     const app = build(staging);
+    if (previousRecord?.config === options.record?.config) warnIdentitySwitches(app, target);
     app.synth();
     // Under `cdktf synth` (CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS) cdktf writes stacks despite
     // error annotations and leaves the verdict to the CLI; the staged output must not replace anything then.

@@ -1,7 +1,12 @@
 import { spawnSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { DEFAULT_CONFIG } from "../../config/default-config";
+import { loadConfig } from "../../config/load-config";
+import { parseConfig } from "../../config/parse-config";
 import { AppConfig } from "../../config/types";
+import { stackNamesOf } from "../../stacks/build-app";
 import { PLATFORM_OUTPUTS } from "../../stacks/platform-outputs";
 import { synthAny } from "../helpers/synth";
 
@@ -19,6 +24,24 @@ if (!DIR || !CRD_FILE) {
 export const KUBECONFIG = path.join(DIR, "kubeconfig");
 /** Where scratch files of one test run go (inside the control plane's folder, removed with it). */
 export const SCRATCH = fs.mkdtempSync(path.join(DIR, "scratch-"));
+
+const ROOT = path.resolve(__dirname, "../..");
+const SHIPPED: [string, () => AppConfig][] = [
+  ["the embedded default config", () => parseConfig(DEFAULT_CONFIG)],
+  ...fs.readdirSync(path.join(ROOT, "envs")).filter((f) => f.endsWith(".json")).sort()
+    .map((f): [string, () => AppConfig] => [`envs/${f}`, () => loadConfig({ CONFIG: `envs/${f}` }, ROOT)]),
+];
+
+/**
+ * Every workload stack of every shipped config, as [label, config loader, stack name]: one for a
+ * single cluster, one per cluster of a fleet.
+ */
+export const SHIPPED_WORKLOAD_STACKS: [string, () => AppConfig, string][] = SHIPPED.flatMap(([label, load]) => stackNamesOf(load())
+  .filter((stack) => stack === "workload" || stack.startsWith("workload-"))
+  .map((stack): [string, () => AppConfig, string] => [stack === "workload" ? label : `${label} ${stack}`, load, stack]));
+
+/** Server-side apply, as the provider's kubernetes_manifest does, with the API's strict field validation. */
+export const SERVER_SIDE_APPLY = ["apply", "--server-side", "--field-manager=cluster-test", "--validate=strict", "-f", "-"];
 
 export interface Result {
   readonly status: number | null;
@@ -54,10 +77,16 @@ export const asList = (objects: readonly any[]): string => JSON.stringify({ apiV
 export function platformOutputValue(output: string): string {
   if (output === PLATFORM_OUTPUTS.keyVaultName) return "kv-kvcsi-3f9a2c";
   if (output === PLATFORM_OUTPUTS.tenantId) return "6b2e4c1d-8f3a-4e5b-9c7d-0a1b2c3d4e5f";
-  if (output === PLATFORM_OUTPUTS.secretsProviderClientId || /^workload_identity_client_id_/.test(output)) {
-    return "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
-  }
+  if (output === PLATFORM_OUTPUTS.secretsProviderClientId) return "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+  // Each identity its own id, so the admission policy's tests can tell them apart.
+  if (/^workload_identity_client_id_/.test(output)) return guidOf(output);
   throw new Error(`no plausible value for platform output ${output}; add one to platformOutputValue`);
+}
+
+/** A GUID-shaped id derived from `text`, stable across runs. */
+export function guidOf(text: string): string {
+  const hex = createHash("sha256").update(text).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 const REMOTE_OUTPUT = /\$\{data\.terraform_remote_state\.platform\.outputs\.([a-z0-9_]+)\}/g;
@@ -110,11 +139,38 @@ export function resourceVersions(objects: readonly any[]): Record<string, string
 }
 
 /**
- * Removes the namespaces of `objects` with everything in them, so the next config (or the
+ * The API server drops a deleted ValidatingAdmissionPolicy only at its next background refresh
+ * (every second, k8s.io/apiserver policy_source.go), so the next config's objects could still be
+ * judged by this one. Every identity policy refuses the VM identity in `default`, a namespace no
+ * config may use: once a dry-run of such a SecretProviderClass is admitted, none is enforced.
+ */
+function waitUntilNoIdentityPolicy(): void {
+  const probe = JSON.stringify({
+    apiVersion: "secrets-store.csi.x-k8s.io/v1",
+    kind: "SecretProviderClass",
+    metadata: { name: "no-policy-probe", namespace: "default" },
+    spec: { provider: "azure", parameters: { useVMManagedIdentity: "true" } },
+  });
+  const deadline = Date.now() + 30_000;
+  while (kubectl(["create", "--dry-run=server", "-f", "-"], probe).status !== 0) {
+    if (Date.now() > deadline) throw new Error("a deleted identity admission policy is still enforced 30 s later");
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+  }
+}
+
+/** Cluster-scoped kinds a workload stack creates (its identity admission policy). */
+const CLUSTER_SCOPED = new Set(["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
+
+/**
+ * Removes the namespaces of `objects` with everything in them, and their cluster-scoped objects
+ * (a config's admission policy would judge the next config's objects), so the next config (or the
  * Terraform test) starts from an empty cluster. No kube-controller-manager runs, so its
  * namespace controller is done by hand: empty the namespace, then clear its finalizer.
  */
 export function deleteNamespaces(objects: readonly any[]): void {
+  const admission = objects.filter((x) => CLUSTER_SCOPED.has(x.kind));
+  for (const o of admission) kubectlOk(["delete", o.kind.toLowerCase(), o.metadata.name, "--ignore-not-found"]);
+  if (admission.length > 0) waitUntilNoIdentityPolicy();
   for (const ns of objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name as string)) {
     kubectlOk(["delete", "deployments,pods,serviceaccounts,networkpolicies,secretproviderclasses,secrets,configmaps",
       "--all", "-n", ns, "--ignore-not-found", "--wait=false"]);

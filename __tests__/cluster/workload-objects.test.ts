@@ -1,37 +1,19 @@
-import * as fs from "fs";
-import * as path from "path";
 import { DEFAULT_CONFIG } from "../../config/default-config";
-import { loadConfig } from "../../config/load-config";
 import { parseConfig } from "../../config/parse-config";
-import { AppConfig } from "../../config/types";
-import { stackNamesOf } from "../../stacks/build-app";
-import { asList, createDefaultServiceAccount, CRD_FILE, deleteNamespaces, kubectl, kubectlOk, liveObjects, podFromTemplate, resourceVersions, workloadObjects } from "./harness";
+import { asList, CRD_FILE, createDefaultServiceAccount, deleteNamespaces, kubectl, kubectlOk, liveObjects, podFromTemplate, resourceVersions, SERVER_SIDE_APPLY, SHIPPED_WORKLOAD_STACKS, workloadObjects } from "./harness";
 
 // Required untyped, as in workload-stack.test.ts.
 type Validator = ((data: unknown) => boolean) & { errors?: unknown[] };
 const Ajv = require("ajv").default as new (options: object) => { compile(schema: object): Validator };
 const validateSpc = new Ajv({ allErrors: true, strict: false }).compile(require("../schemas/secret-provider-class.schema.json"));
 
-const ROOT = path.resolve(__dirname, "../..");
-const SHIPPED: [string, () => AppConfig][] = [
-  ["the embedded default config", () => parseConfig(DEFAULT_CONFIG)],
-  ...fs.readdirSync(path.join(ROOT, "envs")).filter((f) => f.endsWith(".json")).sort()
-    .map((f): [string, () => AppConfig] => [`envs/${f}`, () => loadConfig({ CONFIG: `envs/${f}` }, ROOT)]),
-];
-/** Every workload stack of every shipped config: one for a single cluster, one per cluster of a fleet. */
-const CONFIGS: [string, () => AppConfig, string][] = SHIPPED.flatMap(([label, load]) => stackNamesOf(load())
-  .filter((stack) => stack === "workload" || stack.startsWith("workload-"))
-  .map((stack): [string, () => AppConfig, string] => [stack === "workload" ? label : `${label} ${stack}`, load, stack]));
-
-/** Server-side apply, as the provider's kubernetes_manifest does, with the API's strict field validation. */
-const APPLY = ["apply", "--server-side", "--field-manager=cluster-test", "--validate=strict", "-f", "-"];
 
 beforeAll(() => {
   kubectlOk(["apply", "--server-side", "--validate=strict", "-f", CRD_FILE]);
   kubectlOk(["wait", "--for=condition=Established", "--timeout=60s", "crd/secretproviderclasses.secrets-store.csi.x-k8s.io"]);
 });
 
-describe.each(CONFIGS)("%s: the workload's objects on a real API server", (_label, load, stack) => {
+describe.each(SHIPPED_WORKLOAD_STACKS)("%s: the workload's objects on a real API server", (_label, load, stack) => {
   let objects: any[] = [];
   const namespaces = () => objects.filter((o) => o.kind === "Namespace");
   const deployments = () => objects.filter((o) => o.kind === "Deployment");
@@ -47,7 +29,7 @@ describe.each(CONFIGS)("%s: the workload's objects on a real API server", (_labe
   });
 
   test("every object is accepted with strict field validation and without a warning", () => {
-    const r = kubectl(APPLY, asList(objects));
+    const r = kubectl(SERVER_SIDE_APPLY, asList(objects));
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
     expect(liveObjects(objects)).toHaveLength(objects.length);
   });
@@ -66,7 +48,7 @@ describe.each(CONFIGS)("%s: the workload's objects on a real API server", (_labe
 
   test("a second apply of the same objects changes nothing", () => {
     const before = resourceVersions(objects);
-    const r = kubectl(APPLY, asList(objects));
+    const r = kubectl(SERVER_SIDE_APPLY, asList(objects));
     expect(r.status).toBe(0);
     expect(resourceVersions(objects)).toEqual(before);
     // And the server computes no difference either (exit 0 = no differences).
@@ -79,7 +61,7 @@ describe("the harness rejects broken objects (it is not vacuous)", () => {
   let objects: any[] = [];
   beforeAll(() => {
     objects = workloadObjects(parseConfig(DEFAULT_CONFIG));
-    kubectlOk(APPLY, asList(objects));
+    kubectlOk(SERVER_SIDE_APPLY, asList(objects));
     for (const namespace of objects.filter((o) => o.kind === "Namespace")) createDefaultServiceAccount(namespace.metadata.name);
   });
   afterAll(() => deleteNamespaces(objects));
@@ -102,7 +84,7 @@ describe("the harness rejects broken objects (it is not vacuous)", () => {
   });
 
   test("fails the apply of a Deployment whose template drops runAsNonRoot (Pod Security's warning is an error)", () => {
-    const r = kubectl([...APPLY, "--dry-run=server"], JSON.stringify(withoutRunAsNonRoot()));
+    const r = kubectl([...SERVER_SIDE_APPLY, "--dry-run=server"], JSON.stringify(withoutRunAsNonRoot()));
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain("would violate PodSecurity \"restricted:latest\"");
     expect(r.stderr).toContain("runAsNonRoot != true");

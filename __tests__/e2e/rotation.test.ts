@@ -13,6 +13,7 @@ import { containerPid, fileInContainer } from "./container";
 import {
   BINARIES, DRIVER_VERSION, E2E_DIR, eventsOf, eventually, getJson, podsOf, podState, ROTATES_ON_REPUBLISH, ROTATION_DEADLINE_MS,
 } from "./node";
+import { applyAdmitted, removeIdentityPolicy } from "./app";
 import { federatedCredentials, outputValue, secretReaders, TENANT_ID, VAULT_NAME } from "./platform";
 
 /**
@@ -174,7 +175,7 @@ beforeAll(async () => {
   args = reloaderArgs(values, release.namespace);
   kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList(objects.filter((o) => o.kind === "Namespace")));
   kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList(reloaderRbac(values, release.namespace)));
-  kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList(objects));
+  await applyAdmitted(objects);
   const log = fs.openSync(path.join(E2E_DIR, "reloader.log"), "a");
   reloader = spawn(path.join(BINARIES, "reloader"), args, {
     // The chart's env (templates/deployment.yaml): its namespace and Deployment name.
@@ -202,6 +203,8 @@ afterAll(async () => {
   }
   if (provider) await stopProcess(provider);
   if (fake) await fake.close();
+  // Its identity admission policy would judge the next file's SecretProviderClasses.
+  if (objects) await removeIdentityPolicy(objects);
 });
 
 describe(`rotation reaches the app (driver ${DRIVER_VERSION})`, () => {

@@ -1,15 +1,12 @@
-import { ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { parseConfig } from "../../config/parse-config";
 import { AppConfig } from "../../config/types";
-import { synthAny } from "../helpers/synth";
-import { asList, kubectlOk, workloadObjects } from "../cluster/harness";
-import { FakeAzure, startFakeAzure, VAULT_DNS_SUFFIX, VAULT_RESOURCE } from "./fake-azure";
-import { startAzureProvider, stopProcess } from "./azure-provider";
+import { asList, kubectlOk } from "../cluster/harness";
+import { AppUnderTest, MOUNT, startApp, stopApp, VALUES, withoutAdmissionBinding } from "./app";
+import { FakeAzure, VAULT_DNS_SUFFIX, VAULT_RESOURCE } from "./fake-azure";
 import { containerPid, fileInContainer, filesInContainer } from "./container";
-import { E2E_DIR, eventsOf, eventually, getJson, podsOf, podState, ROTATES_ON_REPUBLISH, ROTATION_DEADLINE_MS } from "./node";
-import { ADDON_CLIENT_ID, federatedCredentials, outputValue, secretReaders, TENANT_ID, VAULT_NAME, workloadClientId } from "./platform";
+import { eventsOf, eventually, getJson, podsOf, podState, ROTATES_ON_REPUBLISH, ROTATION_DEADLINE_MS } from "./node";
+import { ADDON_CLIENT_ID, TENANT_ID, VAULT_NAME, workloadClientId } from "./platform";
 
 /**
  * The seed's three promises, proven with the real Secrets Store CSI driver, its Azure provider,
@@ -17,42 +14,13 @@ import { ADDON_CLIENT_ID, federatedCredentials, outputValue, secretReaders, TENA
  *   1. secrets arrive as files, never as Kubernetes objects;
  *   2. a rotated secret reaches the pod without a redeploy;
  *   3. the identity the vault grants is the identity the pod uses.
- * The objects applied are the app's own: the workload stack synthesized from E2E_CONFIG.
+ * The objects applied are the app's own: the workload stack synthesized from the config in ./app.ts.
  */
 
-const IMAGE = "e2e.local/secret-reader:1";
-const MOUNT = "/mnt/secrets-store";
-
-/** The test config: the lab profile, the locally built image, and the fake vault's cloud environment. */
-function e2eConfig(cloudEnvFile: string): AppConfig {
-  const app = (name: string, identity: "workload" | "addon", objects: object[], extra: object = {}) => ({
-    name, namespace: name, identity, image: IMAGE, imagePullPolicy: "Never", command: ["/secret-reader"],
-    probe: { exec: ["/secret-reader", "check", `${MOUNT}/${(objects[0] as any).objectAlias ?? (objects[0] as any).objectName}`] },
-    cloudName: "AzureStackCloud", cloudEnvFileName: cloudEnvFile, objects, ...extra,
-  });
-  return parseConfig({
-    profile: "lab",
-    namePrefix: "kve2e",
-    keyVault: {
-      secrets: [{ name: "db-password" }, { name: "api-key" }, { name: "report-token" }, { name: "not-yet-set" }],
-    },
-    workloads: [
-      app("orders", "workload", [{ objectName: "db-password", filePermission: "0444" }, { objectName: "api-key", objectAlias: "api-key.txt" }]),
-      app("billing", "addon", [{ objectName: "db-password" }]),
-      app("reports", "workload", [{ objectName: "report-token" }], {
-        syncToKubernetesSecret: { secretName: "reports-env", items: [{ objectName: "report-token", key: "token", envVar: "REPORT_TOKEN" }] },
-      }),
-      app("pending", "workload", [{ objectName: "not-yet-set" }]),
-    ],
-  }, "e2e config");
-}
-
 const ROTATED = "rotated horse battery staple";
-const VALUES = { "db-password": "correct horse battery staple", "api-key": "ak-0001", "report-token": "rt-0001" } as const;
-
 let fake: FakeAzure;
 let readers: Record<string, string[]>;
-let provider: ChildProcess;
+let app: AppUnderTest;
 let config: AppConfig;
 let objects: any[];
 const deployment = (name: string) => objects.find((o) => o.kind === "Deployment" && o.metadata.name === name);
@@ -112,32 +80,11 @@ async function variantFailsToMount(workload: string, name: string, marker: strin
 }
 
 beforeAll(async () => {
-  const saKey = fs.readFileSync(path.join(E2E_DIR, "pki", "sa.pub"), "utf8");
-  // Inside the node's folder, which `node.sh` removes with everything else.
-  const fakeDir = path.join(E2E_DIR, "fake-azure");
-  fs.mkdirSync(fakeDir, { recursive: true });
-  const platformPreview = synthAny(e2eConfig("/placeholder")).stackJson("platform");
-  readers = secretReaders(platformPreview);
-  fake = await startFakeAzure({
-    dir: fakeDir,
-    tenantId: TENANT_ID,
-    vaultName: VAULT_NAME,
-    workloadIdentities: federatedCredentials(platformPreview),
-    managedIdentityClientIds: [ADDON_CLIENT_ID],
-    serviceAccountIssuerPublicKey: saKey,
-    secretReaders: readers,
-  });
-  for (const [name, value] of Object.entries(VALUES)) fake.setSecret(name, value);
-  provider = await startAzureProvider(fake.proxyUrl, fake.caFile);
-  config = e2eConfig(fake.cloudEnvFile);
-  objects = workloadObjects(config, "workload", outputValue);
-  kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList(objects));
+  app = await startApp();
+  ({ fake, readers, config, objects } = app);
 });
 
-afterAll(async () => {
-  if (provider) await stopProcess(provider);
-  if (fake) await fake.close();
-});
+afterAll(() => stopApp(app));
 
 /** The workload whose secret the vault does not have yet (point 5). */
 const WAITING = "pending";
@@ -292,10 +239,12 @@ describe("4. the identity the vault grants is the identity the pod uses", () => 
     expect(imds.map((r) => r.outcome)).toEqual(imds.map(() => `managed identity token issued to ${ADDON_CLIENT_ID} for ${VAULT_RESOURCE}`));
   });
 
+  // The identity admission policy refuses this SecretProviderClass (identity-admission.test.ts); with
+  // its binding removed, this checks the layer behind it: the node's instance metadata endpoint.
   test("an identity the node does not have cannot mount, and the refusal names it", async () => {
-    const failure = await variantFailsToMount("billing", "stranger", "ManagedIdentityCredential", {
+    const failure = await withoutAdmissionBinding(objects, () => variantFailsToMount("billing", "stranger", "ManagedIdentityCredential", {
       spc: (spc) => (spc.spec.parameters.userAssignedIdentityID = workloadClientId("stranger")),
-    });
+    }));
     expect(failure).toContain("the requested identity isn't assigned to this resource");
     expect(fake.log.some((r) => r.outcome === `refused: managed identity '${workloadClientId("stranger")}' is not assigned`)).toBe(true);
   });

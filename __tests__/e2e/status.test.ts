@@ -4,8 +4,9 @@ import * as path from "path";
 import { AppConfig } from "../../config/types";
 import { loadConfig } from "../../config/load-config";
 import { PLATFORM_OUTPUTS } from "../../stacks/platform-outputs";
-import { asList, KUBECONFIG, kubectlOk, workloadObjects } from "../cluster/harness";
+import { KUBECONFIG, workloadObjects } from "../cluster/harness";
 import { FakeAzure, startFakeAzure } from "./fake-azure";
+import { applyAdmitted, removeIdentityPolicy } from "./app";
 import { startAzureProvider, stopProcess } from "./azure-provider";
 import { E2E_DIR, eventsOf, eventually, getJson, podsOf, ROTATION_POLL_MS } from "./node";
 
@@ -97,7 +98,7 @@ beforeAll(async () => {
   config = loadConfig({ CONFIG: configFile }, ROOT);
   provider = await startAzureProvider(fake.proxyUrl, fake.caFile);
   objects = workloadObjects(config, "workload", outputValue);
-  kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList(objects));
+  await applyAdmitted(objects);
   await eventually("a ready status-app pod", 90_000, () => podsOf(deployment("status-app")).find((p) =>
     p.status.conditions?.some((c: any) => c.type === "Ready" && c.status === "True")));
   const missing = await eventually("the status-missing pod", 30_000, () => podsOf(deployment("status-missing"))[0]);
@@ -107,6 +108,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (provider) await stopProcess(provider);
   if (fake) await fake.close();
+  // Its identity admission policy would refuse the add-on identity in the other files' namespaces.
+  if (objects) await removeIdentityPolicy(objects);
 });
 
 describe("npm run status on the e2e node", () => {

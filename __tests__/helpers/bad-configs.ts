@@ -521,7 +521,7 @@ export const rows: Row[] = [
   {
     name: "a service account name is set for the add-on identity",
     schema: "accepts",
-    mutate: (c) => { c.workloads[0].serviceAccountName = "demo-sa"; },
+    mutate: (c) => { c.workloads[0].identity = "addon"; c.workloads[0].serviceAccountName = "demo-sa"; },
     problems: [{ path: "workloads[0].serviceAccountName", message: "only applies to identity \"workload\"; add-on identity pods run without a token" }],
   },
   {
@@ -551,6 +551,32 @@ export const rows: Row[] = [
     schema: "accepts",
     mutate: (c) => { c.profile = "lab"; c.cluster = { oidcIssuerEnabled: false }; c.workloads[0].identity = "workload"; },
     problems: [{ path: "workloads[0].identity", message: "\"workload\" needs the cluster's OIDC issuer; set cluster.oidcIssuerEnabled to true or use \"addon\"" }],
+  },
+  {
+    name: "the workloads' grants exceed Azure's 4,000 role assignments per subscription",
+    schema: "accepts",
+    mutate: (c) => {
+      const names = Array.from({ length: 2000 }, (_, i) => `s${i}`);
+      c.keyVault.secrets = names.map((name) => ({ name, expirationDate: VALID_DATE }));
+      c.workloads = ["a", "b"].map((name) => ({ name, objects: names.map((objectName) => ({ objectName })) }));
+    },
+    problems: [{ path: "workloads", message: "creates 4003 role assignments (platform: 4003), more than Azure's 4000 per subscription, which cannot be raised " +
+      "(https://learn.microsoft.com/azure/role-based-access-control/troubleshoot-limits); mount fewer objects, spread the clusters over more subscriptions, " +
+      "or set cluster.grantScope to \"vault\" (one grant per identity and role)" }],
+  },
+  {
+    name: "the cluster runs a Kubernetes version without ValidatingAdmissionPolicy v1",
+    schema: "accepts",
+    mutate: (c) => { c.cluster = { kubernetesVersion: "1.29" }; },
+    problems: [
+      { path: "cluster.kubernetesVersion", message: "\"1.29\" is too old: the identity admission policy (ValidatingAdmissionPolicy v1) needs " +
+        "Kubernetes 1.30 or later; must be \"1.30\" or newer" },
+      // AKS no longer creates it either (config/aks-versions.ts): both rules speak, each with its reason.
+      { path: "cluster.kubernetesVersion", message: "\"1.29\": AKS ended community support for 1.29 on 2025-03-31 and creates no new cluster on it " +
+        "(long-term support, until 2026-04-30, needs the Premium tier and the AKSLongTermSupport plan, which this app does not configure; " +
+        `${AKS_SOURCE}); choose one AKS creates clusters on now (1.33, 1.34, 1.35), or leave it out for the region's default. ` +
+        "A cluster that already runs 1.29 upgrades one minor version at a time" },
+    ],
   },
   {
     name: "the hardened profile turns the OIDC issuer off",

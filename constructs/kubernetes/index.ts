@@ -6,4 +6,5 @@ export * from "./cluster-connection";
 export * from "./kubeconfig-connection";
 export * from "./workload-namespace";
 export * from "./secrets-store-csi-driver";
+export * from "./identity-admission-policy";
 export * from "./reloader";

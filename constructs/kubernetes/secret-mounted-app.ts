@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { RULES } from "../../config/naming-rules";
@@ -61,6 +62,12 @@ export interface SecretMountedAppProps {
    * @default - none
    */
   readonly preconditions?: readonly { readonly condition: string; readonly errorMessage: string }[];
+  /**
+   * What the SecretProviderClass must come after, besides its namespace: the admission policy that
+   * checks its identity, so it is never created unchecked.
+   * @default - only the namespace
+   */
+  readonly admittedBy?: ITerraformDependable;
 }
 
 /**
@@ -105,7 +112,7 @@ export class SecretMountedApp extends Construct {
       cloudName: props.cloudName,
       cloudEnvFileName: props.cloudEnvFileName,
       syncToKubernetesSecret: props.syncToKubernetesSecret,
-      dependsOn: [props.namespace.ready],
+      dependsOn: [props.namespace.ready, ...(props.admittedBy ? [props.admittedBy] : [])],
     });
 
     const env = (props.syncToKubernetesSecret?.items ?? []).map((item) => ({
