@@ -53,7 +53,7 @@ describe("AksCluster", () => {
     new AksCluster(stack, "c", CLUSTER);
     const [cluster] = synthesized(stack, "azurerm_kubernetes_cluster");
     expect(cluster.default_node_pool).toEqual(expect.objectContaining({ only_critical_addons_enabled: false, auto_scaling_enabled: false, node_count: 1 }));
-    expect(cluster).not.toHaveProperty("lifecycle");
+    expect(cluster.lifecycle.ignore_changes).not.toContain("default_node_pool[0].node_count");
     expect(synthesized(stack, "azurerm_kubernetes_cluster_node_pool")).toEqual([]);
   });
 
@@ -61,7 +61,7 @@ describe("AksCluster", () => {
     const stack = azureStack();
     const autoscaled = { vmSize: "Standard_D2ds_v5", nodeCount: 2, autoscaling: { minCount: 2, maxCount: 4 } };
     new AksCluster(stack, "c", { ...CLUSTER, systemNodePool: { name: "system", ...autoscaled }, userNodePool: { name: "user", ...autoscaled } });
-    expect(synthesized(stack, "azurerm_kubernetes_cluster")[0].lifecycle).toEqual({ ignore_changes: ["default_node_pool[0].node_count"] });
+    expect(synthesized(stack, "azurerm_kubernetes_cluster")[0].lifecycle.ignore_changes).toContain("default_node_pool[0].node_count");
     expect(synthesized(stack, "azurerm_kubernetes_cluster_node_pool")[0].lifecycle).toEqual({ ignore_changes: ["node_count"] });
   });
 
@@ -124,6 +124,36 @@ describe("AksCluster", () => {
   });
 });
 
+describe("AksCluster network policy", () => {
+  test.each([["azure", "azure"], ["calico", "azure"], ["cilium", "cilium"]] as const)("%s runs on the %s data plane", (policy, plane) => {
+    const stack = azureStack();
+    new AksCluster(stack, "c", { ...CLUSTER, networkPolicy: policy });
+    expect(synthesized(stack, "azurerm_kubernetes_cluster")[0].network_profile).toEqual(expect.objectContaining({ network_policy: policy, network_data_plane: plane }));
+  });
+
+  test("never replaces a cluster for its network policy or data plane: azurerm's ForceNew changes are ignored, and the plan stops instead", () => {
+    const stack = azureStack();
+    new AksCluster(stack, "c", CLUSTER);
+    const { lifecycle } = synthesized(stack, "azurerm_kubernetes_cluster")[0];
+    expect(lifecycle.ignore_changes).toEqual(["network_profile[0].network_policy", "network_profile[0].network_data_plane"]);
+    expect(lifecycle.postcondition).toEqual([{
+      condition: "${self.network_profile[0].network_policy == \"cilium\" && self.network_profile[0].network_data_plane == \"cilium\"}",
+      error_message: expect.stringContaining("but cluster.networkPolicy is cilium (cilium data plane). azurerm would replace the whole cluster"),
+    }]);
+    expect(lifecycle.postcondition[0].error_message).toContain("az aks update --resource-group <group> --name <cluster> --network-dataplane cilium");
+  });
+
+  test("warns at synthesis that Azure Network Policy Manager loses Linux support on 2028-09-30", () => {
+    const stack = azureStack();
+    const cluster = new AksCluster(stack, "c", { ...CLUSTER, networkPolicy: "azure" });
+    expect(cluster.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data)).toEqual([
+      expect.stringContaining("network policy \"azure\" (Azure Network Policy Manager) loses AKS support on Linux nodes on 2028-09-30"),
+    ]);
+    const quiet = new AksCluster(azureStack(), "c", CLUSTER);
+    expect(quiet.node.metadata.filter((m) => m.type === "@cdktf/warn")).toEqual([]);
+  });
+});
+
 describe("AksCluster minimal definition", () => {
   const stack = azureStack();
   new AksCluster(stack, "c", CLUSTER);
@@ -148,9 +178,11 @@ describe("AksCluster minimal definition", () => {
     expect(cluster.key_vault_secrets_provider).toEqual({ secret_rotation_enabled: true, secret_rotation_interval: "2m" });
   });
 
-  test("enforces Azure network policy and upgrades patches and node images automatically", () => {
-    expect(cluster.network_profile).toEqual(expect.objectContaining({ network_policy: "azure" }));
-    expect(cluster.network_profile).not.toHaveProperty("network_data_plane");
+  test("runs Azure CNI overlay with the Cilium data plane and Cilium network policy, and upgrades patches and node images automatically", () => {
+    expect(cluster.network_profile).toEqual({
+      network_plugin: "azure", network_plugin_mode: "overlay", network_policy: "cilium", network_data_plane: "cilium",
+      pod_cidr: "10.244.0.0/16", service_cidr: "10.0.0.0/16", dns_service_ip: "10.0.0.10",
+    });
     expect(cluster).toEqual(expect.objectContaining({ automatic_upgrade_channel: "patch", node_os_upgrade_channel: "NodeImage" }));
   });
 

@@ -121,11 +121,11 @@ describe("a fleet mixing add-on and helm clusters", () => {
   const s = synthAny(config);
 
   test("gives only the helm cluster a csi-driver stack, between its cluster and workload stacks", () => {
-    expect(stackNamesOf(config)).toEqual(["vault", "cluster-weu", "workload-weu", "cluster-neu", "csi-driver-neu", "workload-neu"]);
+    expect(stackNamesOf(config)).toEqual(["vault", "cluster-weu", "cluster-neu", "csi-driver-neu", "vault-endpoints", "workload-weu", "workload-neu"]);
     const deps = Object.fromEntries(Object.entries<any>(s.manifest().stacks).map(([name, st]) => [name, st.dependencies]));
     expect(deps["csi-driver-neu"]).toEqual(["cluster-neu"]);
-    expect(deps["workload-neu"]).toEqual(["cluster-neu", "csi-driver-neu"]);
-    expect(deps["workload-weu"]).toEqual(["cluster-weu"]);
+    expect(deps["workload-neu"]).toEqual(["cluster-neu", "csi-driver-neu", "vault-endpoints"]);
+    expect(deps["workload-weu"]).toEqual(["cluster-weu", "vault-endpoints"]);
   });
 
   test("keeps the add-on on the add-on cluster only", () => {

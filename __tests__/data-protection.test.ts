@@ -5,7 +5,9 @@ import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { buildApp } from "../stacks/build-app";
 import { synthesizeAtomically, SynthesisError } from "../synth/synthesize";
 import { resourceOf } from "./helpers/stacks";
-import { configFrom, resourcesOf, synthApp } from "./helpers/synth";
+import { loadConfig } from "../config/load-config";
+import { canSynthesize } from "./helpers/terraform";
+import { configFrom, resourcesOf, synthAny, synthApp } from "./helpers/synth";
 import { tempDir } from "./helpers/temp";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -48,6 +50,42 @@ describe("secret values never reach the output", () => {
       expect(everything).not.toContain(Buffer.from(value).toString("base64"));
     }
     expect(everything).toContain("secret_db_password");
+  });
+});
+
+/**
+ * The write guard (SecretVariable.recordWrites): without it a plan that writes a managed secret
+ * without its TF_VAR_secret_* would send "" to Key Vault. Checked on every stack of every shipped
+ * config that writes secrets, so a secret that loses its guard fails here, not only in a snapshot.
+ */
+describe("every managed secret of every shipped config has its write guard", () => {
+  const configs = ["", ...fs.readdirSync(path.join(ROOT, "envs")).filter((f) => f.endsWith(".json")).map((f) => `envs/${f}`)];
+  test.each(configs.map((c) => [c || "default config", c]))("%s", (_label, file) => {
+    const config = loadConfig(file ? { CONFIG: file } : {}, ROOT);
+    if (!canSynthesize(config)) return;
+    const app = synthAny(config);
+    let secrets = 0;
+    for (const stack of app.stacks) {
+      const json = app.stackJson(stack);
+      const markers = Object.entries<any>(json.resource?.terraform_data ?? {});
+      for (const [address, secret] of Object.entries<any>(json.resource?.azurerm_key_vault_secret ?? {})) {
+        secrets++;
+        const variable = `secret_${secret.name.toLowerCase().replace(/-/g, "_")}`;
+        expect(secret.value_wo).toBe(`\${var.${variable} == null ? "" : var.${variable}}`);
+        const guards = markers.filter(([, m]) => m.triggers_replace?.written_to === `\${azurerm_key_vault_secret.${address}.resource_versionless_id}`);
+        expect(guards).toHaveLength(1);
+        const [markerAddress, marker] = guards[0];
+        expect(marker.triggers_replace.value_version).toBe(`\${azurerm_key_vault_secret.${address}.value_wo_version}`);
+        expect(marker.input).toEqual({ written_at: "${plantimestamp()}" });
+        expect(marker.lifecycle.ignore_changes).toEqual(["input"]);
+        expect(marker.lifecycle.postcondition).toEqual([expect.objectContaining({
+          condition: `\${var.${variable} != null || self.input.written_at != plantimestamp()}`,
+        })]);
+        const settles = Object.values<any>(json.resource.time_sleep).filter((t) => Object.values(t.triggers ?? {}).includes(`\${terraform_data.${markerAddress}.id}`));
+        expect(settles).toEqual([expect.objectContaining({ create_duration: "1s" })]);
+      }
+    }
+    expect(secrets).toBe(config.keyVault.secrets.filter((s) => s.source === "managed").length);
   });
 });
 

@@ -14,6 +14,16 @@ describe("shipped example configs", () => {
     expect(errors).toEqual([]);
   });
 
+  test.each(ENVS)("envs/%s fixes no vault name and no firewall range in place of the deployer's", (file) => {
+    const raw = JSON.parse(fs.readFileSync(path.join(ROOT, "envs", file), "utf8"));
+    // A fixed, globally unique vault name collides for every user of the file (and purge
+    // protection holds a deleted one for 90 days); the computed name is unique per subscription.
+    expect(raw.keyVault ?? {}).not.toHaveProperty("name");
+    // Terraform's own machine is admitted through TF_VAR_deployer_ip_ranges; a placeholder range
+    // here would only read as if it did.
+    expect(raw.keyVault?.allowedIpRanges ?? []).toEqual([]);
+  });
+
   test("the README's complete example is envs/example.json", () => {
     const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
     const block = /<!-- example-config -->\s*```json\n([\s\S]*?)```/.exec(readme);
@@ -52,6 +62,16 @@ describe("shipped example configs", () => {
       expect(vault.public_network_access_enabled).toBe(false);
       expect(vault.network_acls).toEqual(expect.objectContaining({ default_action: "Deny" }));
       expect(resourcesOf(platform, "azurerm_private_endpoint")).toHaveLength(1);
+    });
+
+    test("is deployable from a runner's VNet as the README's bootstrap order says: peered both ways, both private zones linked to it", () => {
+      const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+      expect(readme).toContain("- **Bootstrap order** (`envs/production.json` is deployable this way):");
+      const runner = loadConfig({ CONFIG: "envs/production.json" }, ROOT).network.runnerVnetId;
+      expect(runner).toMatch(/\/virtualNetworks\//);
+      expect(resourcesOf(platform, "azurerm_virtual_network_peering").map((p) => p.remote_virtual_network_id)).toEqual([runner, "${azurerm_virtual_network.vnet.id}"]);
+      expect(resourcesOf(platform, "azurerm_private_dns_zone_virtual_network_link").filter((l) => l.virtual_network_id === runner).map((l) => l.name).sort())
+        .toEqual(["api-server-dns-to-runner-vnet", "vault-dns-to-runner-vnet"]);
     });
 
     test("mounts with workload identity and syncs no Kubernetes Secret", () => {

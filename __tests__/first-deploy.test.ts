@@ -39,18 +39,31 @@ describe("role propagation", () => {
     const readerGrants = Object.keys(json.resource.azurerm_role_assignment)
       .filter((id) => json.resource.azurerm_role_assignment[id].role_definition_name === "Key Vault Secrets User");
     expect(readerGrants.length).toBeGreaterThan(0);
-    const readerWait = Object.entries(json.resource.time_sleep).find(([id]) => id !== deployerWait[0])! as [string, any];
+    const readerWait = Object.entries(json.resource.time_sleep).find(([id]) => id === "key_vault_reader_grants_propagation")! as [string, any];
     expect(Object.values(readerWait[1].triggers).sort()).toEqual(readerGrants.map((id) => `\${azurerm_role_assignment.${id}.id}`).sort());
-    expect(sleeps).toHaveLength(2);
+    // Besides: the wait after the deployer's cluster-admin grant (below) and the write markers'
+    // one-second settle (SecretVariable), which no output waits for.
+    expect(Object.keys(json.resource.time_sleep).sort()).toEqual(
+      [deployerWait[0], readerWait[0], "aks_deployer_cluster_admin_propagation", "key_vault_write_markers_settle"].sort());
+    expect(sleeps).toHaveLength(4);
     for (const output of Object.values(json.output) as any[]) {
-      // A plain address: Terraform rejects "${...}" in depends_on.
-      expect(output.depends_on).toEqual([`time_sleep.${readerWait[0]}`]);
+      // Plain addresses: Terraform rejects "${...}" in depends_on.
+      expect(output.depends_on).toEqual([`time_sleep.${readerWait[0]}`, "time_sleep.aks_deployer_cluster_admin_propagation"]);
     }
+  });
+
+  test("waits after the deployer's RBAC Cluster Admin grant before any output, so the workload stack gets no 403 from the API server", () => {
+    const admin = addressOf(json, "azurerm_role_assignment", (r) => r.role_definition_name === "Azure Kubernetes Service RBAC Cluster Admin");
+    expect(json.resource.time_sleep.aks_deployer_cluster_admin_propagation).toEqual(expect.objectContaining({
+      create_duration: "30s",
+      triggers: { admin: `\${${admin}.id}` },
+    }));
   });
 
   test("takes the wait from keyVault.rbacPropagationWait", () => {
     const custom = platformJson((raw) => (raw.keyVault.rbacPropagationWait = "2m"));
-    expect(resourcesOf(custom, "time_sleep").map((s) => s.create_duration)).toEqual(["2m", "2m"]);
+    const waits = Object.entries<any>(custom.resource.time_sleep).filter(([id]) => id !== "key_vault_write_markers_settle");
+    expect(waits.map(([, s]) => s.create_duration)).toEqual(["2m", "2m", "2m"]);
   });
 });
 
@@ -70,6 +83,55 @@ describe("private vault mode", () => {
     for (const output of Object.values(json.output) as any[]) {
       expect(output.depends_on).toEqual(expect.arrayContaining([endpoint, link]));
     }
+  });
+});
+
+describe("private vault mode from a runner in a peered VNet (network.runnerVnetId)", () => {
+  const RUNNER = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-ci/providers/Microsoft.Network/virtualNetworks/vnet-ci";
+  const json = platformJson((raw) => {
+    raw.keyVault.networkAccess = "private";
+    raw.cluster = { privateCluster: true };
+    raw.network = { runnerVnetId: RUNNER };
+  });
+  const vnet = addressOf(json, "azurerm_virtual_network", () => true);
+  const peerings = resourcesOf(json, "azurerm_virtual_network_peering");
+
+  test("peers the cluster VNet with the runner's both ways, the runner's half in the runner's VNet and subscription", () => {
+    expect(peerings).toEqual([
+      expect.objectContaining({ name: "peer-to-runner", virtual_network_name: `\${${vnet}.name}`, remote_virtual_network_id: RUNNER, allow_virtual_network_access: true }),
+      expect.objectContaining({ name: "peer-to-vnet-kvcsi", resource_group_name: "rg-ci", virtual_network_name: "vnet-ci", remote_virtual_network_id: `\${${vnet}.id}` }),
+    ]);
+    expect(peerings[1].lifecycle.precondition).toEqual([expect.objectContaining({
+      condition: '${lower("11111111-2222-3333-4444-555555555555") == lower(data.azurerm_client_config.deployer.subscription_id)}',
+      error_message: expect.stringContaining("network.runnerVnetId is in subscription 11111111-2222-3333-4444-555555555555"),
+    })]);
+  });
+
+  test("links the vault's privatelink zone to the runner's VNet, and writes secrets only once the peerings and both links exist", () => {
+    const links = Object.entries<any>(json.resource.azurerm_private_dns_zone_virtual_network_link);
+    const runnerLink = links.find(([, l]) => l.virtual_network_id === RUNNER && String(l.private_dns_zone_name).includes("private_dns_zone"))!;
+    expect(runnerLink[1].name).toBe("vault-dns-to-runner-vnet");
+    const peeringAddresses = Object.keys(json.resource.azurerm_virtual_network_peering).map((id) => `azurerm_virtual_network_peering.${id}`);
+    for (const secret of resourcesOf(json, "azurerm_key_vault_secret")) {
+      expect(secret.depends_on).toEqual(expect.arrayContaining([`azurerm_private_dns_zone_virtual_network_link.${runnerLink[0]}`, ...peeringAddresses]));
+    }
+  });
+
+  test("links the private API server's zone (in the node resource group) to the runner's VNet before the workload stack may start", () => {
+    const cluster = addressOf(json, "azurerm_kubernetes_cluster", () => true);
+    const [apiLink] = Object.entries<any>(json.resource.azurerm_private_dns_zone_virtual_network_link).filter(([, l]) => l.name === "api-server-dns-to-runner-vnet");
+    expect(apiLink[1]).toEqual(expect.objectContaining({
+      resource_group_name: `\${${cluster}.node_resource_group}`,
+      private_dns_zone_name: `\${replace(${cluster}.private_fqdn, "/^[^.]*[.]/", "")}`,
+      virtual_network_id: RUNNER,
+    }));
+    for (const output of Object.values(json.output) as any[]) {
+      expect(output.depends_on).toEqual(expect.arrayContaining([`azurerm_private_dns_zone_virtual_network_link.${apiLink[0]}`]));
+    }
+  });
+
+  test("has no runner peering without network.runnerVnetId", () => {
+    expect(resourcesOf(platformJson((raw) => (raw.keyVault.networkAccess = "private")), "azurerm_virtual_network_peering")).toEqual([]);
   });
 });
 

@@ -1,4 +1,7 @@
 import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { writeStackReadmes } from "../synth/stack-readme";
 import { AppConfig } from "../config/types";
 import { parseConfig } from "../config/parse-config";
 import { configFrom, defaultRaw, resourcesOf, dataOf, synthApp, synthFleet, withoutMetadata } from "./helpers/synth";
@@ -45,13 +48,14 @@ describe("one cluster (no clusters key)", () => {
   // (scripts/cdk-terrain.sh) agree. A change that alters the default's output on purpose updates
   // these, and says so in its commit: the platform's changed with the vault's audit searches and
   // alerts (issue 23), both with the default workload's own federated identity and the identity
-  // admission policy (issue 21).
+  // admission policy (issue 21), and the platform's with the write markers that follow the write,
+  // Cilium, the pod range, the deployer's ranges and the cluster-admin wait (issue 19).
   test("synthesizes the same configuration as before the fleet", () => {
     const s = synthApp();
     const sha = (stack: "platform" | "workload") =>
       crypto.createHash("sha256").update(JSON.stringify(withoutMetadata(s.stackJson(stack)))).digest("hex");
     expect({ platform: sha("platform"), workload: sha("workload") }).toEqual({
-      platform: "0468593f22f65cfddd02483e5ef3dc37ef9a7cdbccf6771dfc515141c8315943",
+      platform: "afad9732117ec870ff4425df5258bef18433d6776ea70673d74ac32e7d860c8e",
       workload: "9fe81c6c36a6e8945c47ce92c86c37ba7a916a2ff08f323a19671dc1908e0645",
     });
   });
@@ -60,17 +64,18 @@ describe("one cluster (no clusters key)", () => {
 describe("a fleet of three clusters sharing one vault", () => {
   const s = synthFleet(fleet(THREE));
 
-  test("has a vault stack and, per cluster, cluster-<name> and workload-<name>", () => {
+  test("has a vault stack, per cluster cluster-<name> and workload-<name>, and one vault-endpoints stack", () => {
     expect(Object.keys(s.manifest().stacks).sort()).toEqual(
-      ["cluster-eus", "cluster-neu", "cluster-weu", "vault", "workload-eus", "workload-neu", "workload-weu"]);
+      ["cluster-eus", "cluster-neu", "cluster-weu", "vault", "vault-endpoints", "workload-eus", "workload-neu", "workload-weu"]);
   });
 
-  test("orders deploys vault, then each cluster, then its workload (destroy runs in reverse)", () => {
+  test("orders deploys vault, then the clusters side by side, then the endpoints, then each workload (destroy runs in reverse)", () => {
     const deps = Object.fromEntries(Object.entries<any>(s.manifest().stacks).map(([name, st]) => [name, st.dependencies]));
     expect(deps).toEqual({
       vault: [],
       "cluster-weu": ["vault"], "cluster-neu": ["vault"], "cluster-eus": ["vault"],
-      "workload-weu": ["cluster-weu"], "workload-neu": ["cluster-neu"], "workload-eus": ["cluster-eus"],
+      "vault-endpoints": ["vault", "cluster-weu", "cluster-neu", "cluster-eus"],
+      "workload-weu": ["cluster-weu", "vault-endpoints"], "workload-neu": ["cluster-neu", "vault-endpoints"], "workload-eus": ["cluster-eus", "vault-endpoints"],
     });
   });
 
@@ -126,22 +131,48 @@ describe("a fleet of three clusters sharing one vault", () => {
     expect(cluster.output.key_vault_name.value).toBe("${data.terraform_remote_state.vault.outputs.key_vault_name}");
   });
 
-  test("reaches the vault through a private endpoint in each cluster's own VNet and region", () => {
+  test("reaches the vault through a private endpoint in each cluster's own VNet, region and resource group", () => {
+    const endpoints = s.stackJson("vault-endpoints");
     for (const c of THREE) {
       const cluster = s.stackJson(`cluster-${c.name}`);
-      const [endpoint] = resourcesOf(cluster, "azurerm_private_endpoint");
-      expect(endpoint).toMatchObject({
+      expect(resourcesOf(cluster, "azurerm_private_endpoint")).toEqual([]);
+      expect(endpoints.resource.azurerm_private_endpoint[c.name]).toMatchObject({
         location: c.location,
-        subnet_id: "${azurerm_subnet.network_endpoint_subnet.id}",
+        resource_group_name: `rg-kvcsi-${c.name}`,
+        subnet_id: `\${data.terraform_remote_state.cluster_${c.name}.outputs.endpoint_subnet_id}`,
         private_service_connection: { private_connection_resource_id: VAULT_ID, subresource_names: ["vault"] },
+        private_dns_zone_group: { name: "vault", private_dns_zone_ids: [`\${data.terraform_remote_state.cluster_${c.name}.outputs.vault_dns_zone_id}`] },
       });
+      expect(cluster.output.endpoint_subnet_id.value).toBe("${azurerm_subnet.network_endpoint_subnet.id}");
+      expect(cluster.output.vault_dns_zone_id.value).toBe("${azurerm_private_dns_zone.vault_access.id}");
       const [link] = resourcesOf(cluster, "azurerm_private_dns_zone_virtual_network_link");
       expect(link.virtual_network_id).toBe("${azurerm_virtual_network.vnet.id}");
       expect(resourcesOf(cluster, "azurerm_virtual_network")[0].address_space).toEqual([`10.${c.octet}.0.0/16`]);
-      // The workload may mount only once grants and endpoint work: the outputs it reads wait for both.
+      // The workload may mount only once the grants and the zone's link work: the outputs it reads wait for both.
       expect(cluster.output.key_vault_name.depends_on).toEqual(expect.arrayContaining([
-        "time_sleep.key_vault_reader_grants_propagation", "azurerm_private_endpoint.vault_access"]));
+        "time_sleep.key_vault_reader_grants_propagation", "azurerm_private_dns_zone_virtual_network_link.vault_access"]));
     }
+  });
+
+  test("creates the endpoints into the one vault one at a time, in config order: each waits for the one before", () => {
+    const endpoints = s.stackJson("vault-endpoints").resource.azurerm_private_endpoint;
+    expect(Object.keys(endpoints).sort()).toEqual(["eus", "neu", "weu"]);
+    expect(endpoints.weu).not.toHaveProperty("depends_on");
+    expect(endpoints.neu.depends_on).toEqual(["azurerm_private_endpoint.weu"]);
+    expect(endpoints.eus.depends_on).toEqual(["azurerm_private_endpoint.neu"]);
+  });
+
+  test("tells plain Terraform users the order in the stack READMEs", () => {
+    const readme = (stack: string) => fs.readFileSync(path.join(s.outdir, "stacks", stack, "README.md"), "utf8");
+    writeStackReadmes(s.app, s.outdir);
+    const endpoints = readme("vault-endpoints");
+    expect(endpoints).toContain("Apply `vault`, `cluster-weu`, `cluster-neu`, `cluster-eus` first: this stack reads their outputs through `terraform_remote_state`.");
+    expect(endpoints).toContain("one after another (each waits for the one before; destroy removes them in reverse), because Key Vault fails concurrent " +
+      "private endpoint connections with ConflictError, which azurerm 4.55 does not retry (hashicorp/terraform-provider-azurerm#32261)");
+    expect(endpoints).toContain("`workload-weu`, `workload-neu`, `workload-eus` mount through the endpoints this stack creates: apply them after this one");
+    const workload = readme("workload-weu");
+    expect(workload).toContain("Apply `cluster-weu` first: this stack reads its outputs through `terraform_remote_state`.");
+    expect(workload).toContain("Apply `vault-endpoints` first too: it creates the private endpoint into the vault that this cluster's pods mount secrets through.");
   });
 
   test("matches the snapshot", () => {
@@ -173,7 +204,8 @@ describe("a cluster that mounts nothing", () => {
     const s = synthFleet(fleet([WEU, { name: "idle", location: "westeurope", octet: 44, mounts: [] }]));
     const idle = s.stackJson("cluster-idle");
     expect(resourcesOf(idle, "azurerm_role_assignment").filter((r) => String(r.role_definition_name).startsWith("Key Vault"))).toEqual([]);
-    expect(resourcesOf(idle, "time_sleep")).toEqual([]);
+    // Only the wait after the deployer's cluster-admin grant: no reader grant, so no reader wait.
+    expect(resourcesOf(idle, "time_sleep").map((t) => Object.keys(t.triggers))).toEqual([["admin"]]);
   });
 });
 
@@ -183,14 +215,24 @@ describe("stable addresses", () => {
     return Object.fromEntries(Object.keys(s.manifest().stacks).map((name) => [name, JSON.stringify(s.stackJson(name))]));
   };
 
-  test("adding or removing a cluster changes nothing in the vault stack or another cluster's stacks", () => {
+  test("adding or removing a cluster changes nothing in the vault stack or another cluster's stacks; the endpoints stack gains or loses that endpoint", () => {
     const before = texts(THREE);
     const removed = texts([WEU, EUS]);
     const added = texts([...THREE, { name: "sea", location: "southeastasia", octet: 45, mounts: [["payments-key"]] }]);
-    for (const name of Object.keys(removed)) expect(removed[name]).toBe(before[name]);
-    for (const name of Object.keys(before)) expect(added[name]).toBe(before[name]);
-    expect(Object.keys(removed).sort()).toEqual(["cluster-eus", "cluster-weu", "vault", "workload-eus", "workload-weu"]);
+    const own = (name: string) => name !== "vault-endpoints";
+    for (const name of Object.keys(removed).filter(own)) expect(removed[name]).toBe(before[name]);
+    for (const name of Object.keys(before).filter(own)) expect(added[name]).toBe(before[name]);
+    expect(Object.keys(removed).sort()).toEqual(["cluster-eus", "cluster-weu", "vault", "vault-endpoints", "workload-eus", "workload-weu"]);
     expect(Object.keys(added)).toContain("cluster-sea");
+    const endpoints = (t: Record<string, string>) => JSON.parse(t["vault-endpoints"]).resource.azurerm_private_endpoint;
+    // The removed cluster's endpoint goes and the next one now waits for the one before it:
+    // depends_on only orders, so no remaining endpoint is replaced.
+    expect(Object.keys(endpoints(removed)).sort()).toEqual(["eus", "weu"]);
+    expect(endpoints(removed).eus.depends_on).toEqual(["azurerm_private_endpoint.weu"]);
+    const withoutOrder = ({ depends_on: _order, ...rest }: any) => rest;
+    expect(withoutOrder(endpoints(removed).eus)).toEqual(withoutOrder(endpoints(before).eus));
+    expect(Object.keys(endpoints(added)).sort()).toEqual(["eus", "neu", "sea", "weu"]);
+    expect(endpoints(added).sea.depends_on).toEqual(["azurerm_private_endpoint.eus"]);
   });
 });
 
@@ -205,6 +247,8 @@ describe("a fleet on Terraform Cloud", () => {
     expect(s.stackJson("cluster-weu").terraform.cloud.workspaces).toEqual({ name: "kvcsi-cluster-weu" });
     expect(dataOf(s.stackJson("cluster-weu"), "terraform_remote_state")[0].config.workspaces).toEqual({ name: "kvcsi-vault" });
     expect(dataOf(s.stackJson("workload-weu"), "terraform_remote_state")[0].config.workspaces).toEqual({ name: "kvcsi-cluster-weu" });
+    expect(s.stackJson("vault-endpoints").terraform.cloud.workspaces).toEqual({ name: "kvcsi-vault-endpoints" });
+    expect(dataOf(s.stackJson("vault-endpoints"), "terraform_remote_state").map((d) => d.config.workspaces.name).sort()).toEqual(["kvcsi-cluster-weu", "kvcsi-vault"]);
   });
 });
 

@@ -182,7 +182,8 @@ describe("state of generated fleets", () => {
       clusters: names.map((name, i) => ({ name, ...(i % 3 === 0 ? { cluster: { driver: { type: "helm" } } } : {}) })),
     });
     const stacks = stackNamesOf(config);
-    expect(stacks).toHaveLength(1 + 2 * names.length + Math.ceil(names.length / 3));
+    // vault and vault-endpoints, a cluster and a workload stack per cluster, a csi-driver stack per third.
+    expect(stacks).toHaveLength(2 + 2 * names.length + Math.ceil(names.length / 3));
     const distinct = (values: string[]) => new Set(values.map((v) => v.toLowerCase())).size;
     const cloud = { type: "cloud" as const, organization: "acme", workspaces: { platform: "p", workload: "w" } };
     const azurerm = { type: "azurerm" as const, resourceGroupName: "rg", storageAccountName: "st", containerName: "c", keyPrefix: "k/" };

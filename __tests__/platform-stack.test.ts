@@ -79,15 +79,44 @@ describe("platform stack", () => {
     expect(json.variable.deployer_ip_ranges).toEqual(expect.objectContaining({ type: "list(string)", default: [] }));
   });
 
-  test("requires deployer IP ranges at plan time when nothing else admits the deployer to the vault", () => {
+  test("requires deployer IP ranges at plan time whenever Terraform writes through the vault firewall, even with allowedIpRanges", () => {
     expect(json.variable.deployer_ip_ranges.validation).toEqual([{
       condition: "${length(var.deployer_ip_ranges) > 0}",
-      error_message: expect.stringContaining("Set TF_VAR_deployer_ip_ranges"),
+      error_message: "Set TF_VAR_deployer_ip_ranges (e.g. '[\"203.0.113.7/32\"]'): the vault firewall must admit the machine that writes and lists the secrets.",
     }]);
+    // An office range in allowedIpRanges says nothing about where Terraform runs (a CI runner).
     const { json: withRanges } = platformJson((raw) => (raw.keyVault.allowedIpRanges = ["203.0.113.0/24"]));
-    expect(withRanges.variable.deployer_ip_ranges).not.toHaveProperty("validation");
+    expect(withRanges.variable.deployer_ip_ranges.validation).toEqual(json.variable.deployer_ip_ranges.validation);
     const { json: priv } = platformJson((raw) => (raw.keyVault.networkAccess = "private"));
     expect(priv.variable ?? {}).not.toHaveProperty("deployer_ip_ranges");
+  });
+
+  test("requires them for external secrets alone (the workload stack lists the vault), and not when Terraform never touches the vault", () => {
+    const external = platformJson((raw) => {
+      raw.keyVault.secrets = [{ name: "db-password", source: "external" }];
+      raw.workloads[0].objects = [{ objectName: "db-password" }];
+    }).json;
+    expect(external.variable.deployer_ip_ranges.validation).toHaveLength(1);
+    const untouched = platformJson((raw) => {
+      raw.keyVault.secrets = [{ name: "db-password", source: "external" }];
+      raw.workloads[0].objects = [{ objectName: "cert", objectType: "cert" }];
+    }).json;
+    expect(untouched.variable.deployer_ip_ranges).not.toHaveProperty("validation");
+  });
+
+  test("admits the deployer's ranges to the API server's authorized ranges, and requires them, whatever the vault's network", () => {
+    const { json: restricted } = platformJson((raw) => {
+      raw.keyVault.networkAccess = "private";
+      raw.cluster = { apiServerAuthorizedIpRanges: ["198.51.100.0/24"] };
+    });
+    expect(resourcesOf(restricted, "azurerm_kubernetes_cluster")[0].api_server_access_profile)
+      .toEqual({ authorized_ip_ranges: '${concat(["198.51.100.0/24"], var.deployer_ip_ranges)}' });
+    expect(restricted.variable.deployer_ip_ranges.validation).toEqual([expect.objectContaining({
+      error_message: "Set TF_VAR_deployer_ip_ranges (e.g. '[\"203.0.113.7/32\"]'): the API server admits only cluster.apiServerAuthorizedIpRanges " +
+        "and these ranges, and the workload stack reaches it from this machine.",
+    })]);
+    const both = platformJson((raw) => (raw.cluster = { apiServerAuthorizedIpRanges: ["198.51.100.0/24"] })).json;
+    expect(both.variable.deployer_ip_ranges.validation[0].error_message).toContain("writes and lists the secrets; the API server admits only");
   });
 
   test("makes the cluster wait for the subnets' NSG associations", () => {
@@ -237,7 +266,7 @@ describe("platform stack", () => {
     expect(text).toHaveResourceWithProperties(KubernetesCluster, {
       local_account_disabled: true,
       azure_active_directory_role_based_access_control: expect.objectContaining({ azure_rbac_enabled: true }),
-      network_profile: expect.objectContaining({ network_plugin: "azure", network_policy: "azure" }),
+      network_profile: expect.objectContaining({ network_plugin: "azure", network_plugin_mode: "overlay", network_policy: "cilium", network_data_plane: "cilium" }),
       automatic_upgrade_channel: "patch",
       node_os_upgrade_channel: "NodeImage",
       azure_policy_enabled: true,
@@ -260,7 +289,8 @@ describe("platform stack", () => {
     const [cluster] = resourcesOf(hardened, "azurerm_kubernetes_cluster");
     expect(cluster.default_node_pool).toEqual(expect.objectContaining({ host_encryption_enabled: true, os_disk_type: "Ephemeral" }));
     expect(resourcesOf(hardened, "azurerm_kubernetes_cluster_node_pool")[0]).toEqual(expect.objectContaining({ host_encryption_enabled: true, os_disk_type: "Ephemeral" }));
-    expect(cluster.api_server_access_profile).toEqual({ authorized_ip_ranges: ["203.0.113.0/24"] });
+    // The deployer's ranges too: the workload stack reaches the API server from the machine that runs Terraform.
+    expect(cluster.api_server_access_profile).toEqual({ authorized_ip_ranges: '${concat(["203.0.113.0/24"], var.deployer_ip_ranges)}' });
     const { json: priv } = platformJson((raw) => (raw.cluster = { privateCluster: true }));
     expect(resourcesOf(priv, "azurerm_kubernetes_cluster")[0].private_cluster_enabled).toBe(true);
   });

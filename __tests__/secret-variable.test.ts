@@ -1,61 +1,122 @@
 import * as fs from "fs";
 import * as path from "path";
-import { App, DataResource, LocalBackend, TerraformStack, Testing } from "cdktf";
-import { SecretVariable } from "../constructs/terraform";
+import { App, LocalBackend, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { TimeProvider } from "@cdktf/provider-time/lib/provider";
+import { SecretVariable, writeMarkersSettle } from "../constructs/terraform";
+import { DataResource } from "cdktf";
 import { synthesizeInto } from "./helpers/synth";
 import { tempDir } from "./helpers/temp";
-import { describeWithTerraform, terraform } from "./helpers/terraform";
+import { describeWithTerraform, terraform, terraformAvailable } from "./helpers/terraform";
 
-/** A stack whose consumer stands in for azurerm_key_vault_secret: replaced with its version, guarded like it. */
-function secretStack(app: App, valueVersion: number): TerraformStack {
+/**
+ * A stack whose consumer stands in for azurerm_key_vault_secret: created once, updated in place
+ * when its write-only version changes, with a computed id unknown until it is created. It
+ * waits for `gate`, which stands in for what a first apply can fail on before the secret is
+ * written (the RBAC propagation, the firewall, the private endpoint): `fail_before_write = "fail"`
+ * makes the gate fail at apply time, after the plan passed. (A string: cdktf 0.21's HCL renderer
+ * drops a variable's `default = false`.)
+ */
+function secretStack(app: App, valueVersion: number, options: { settle?: boolean } = {}): TerraformStack {
   const stack = new TerraformStack(app, "secret");
   // State beside the configuration: cdktf's default path is absolute, inside the project.
   new LocalBackend(stack, { path: "terraform.tfstate" });
-  const value = new SecretVariable(stack, "value", { name: "secret_db_password", description: "test", valueVersion, subject: "Key Vault secret db-password" });
-  new DataResource(stack, "secret_stand_in", {
-    triggersReplace: { value_wo_version: value.valueVersion },
-    lifecycle: { precondition: [value.writeGuard] },
+  const fail = new TerraformVariable(stack, "fail_before_write", { type: "string", default: "no", description: "test: the gate fails at apply" });
+  const gate = new DataResource(stack, "gate", {
+    input: { fail: fail.stringValue },
+    lifecycle: { postcondition: [{ condition: "${self.output.fail != \"fail\"}", errorMessage: "the write failed before the secret (stand-in for a 403)" }] },
   });
+  const value = new SecretVariable(stack, "value", { name: "secret_db_password", description: "test", valueVersion, subject: "Key Vault secret db-password" });
+  const consumer = new DataResource(stack, "secret_stand_in", { input: { value_wo_version: value.valueVersion }, dependsOn: [gate] });
+  const marker = value.recordWrites(consumer, { version: "input.value_wo_version", identity: "id" });
+  if (options.settle) {
+    new TimeProvider(stack, "time", {});
+    writeMarkersSettle(stack, "write-markers-settle", () => [marker]);
+  }
   return stack;
 }
 
 describe("SecretVariable", () => {
-  const json = JSON.parse(Testing.synth(secretStack(Testing.app({ outdir: tempDir() }), 1)));
+  const json = JSON.parse(Testing.synth(secretStack(Testing.app({ outdir: tempDir() }), 1, { settle: true })));
+  const markers = Object.entries<any>(json.resource.terraform_data).filter(([, r]) => r.input?.written_at);
 
   test("declares an optional, sensitive, ephemeral variable", () => {
     expect(json.variable.secret_db_password).toEqual(expect.objectContaining({ type: "string", sensitive: true, ephemeral: true, default: null }));
   });
 
-  test("marks each write with a terraform_data replaced on every version and keeping its first input", () => {
-    const markers = Object.values(json.resource.terraform_data).filter((r: any) => r.input);
-    expect(markers).toEqual([expect.objectContaining({
+  test("marks each write with a terraform_data that follows the consumer: replaced when it is created or its version changes, keeping its first input", () => {
+    expect(markers).toHaveLength(1);
+    expect(markers[0][1]).toEqual(expect.objectContaining({
       input: { written_at: "${plantimestamp()}" },
-      triggers_replace: { value_version: 1 },
-      lifecycle: { ignore_changes: ["input"] },
+      triggers_replace: {
+        value_version: "${terraform_data.secret_stand_in.input.value_wo_version}",
+        written_to: "${terraform_data.secret_stand_in.id}",
+      },
+      lifecycle: expect.objectContaining({ ignore_changes: ["input"] }),
+    }));
+  });
+
+  test("demands the value in a postcondition of the marker, never on the consumer, which the marker follows", () => {
+    expect(markers[0][1].lifecycle.postcondition).toEqual([{
+      condition: "${var.secret_db_password != null || self.input.written_at != plantimestamp()}",
+      error_message: expect.stringContaining("Set TF_VAR_secret_db_password: this apply writes Key Vault secret db-password"),
+    }]);
+    expect(json.resource.terraform_data.secret_stand_in.lifecycle).toBeUndefined();
+  });
+
+  test("settles one second after any marker is (re)created", () => {
+    expect(Object.values(json.resource.time_sleep)).toEqual([expect.objectContaining({
+      create_duration: "1s",
+      triggers: { value: `\${terraform_data.${markers[0][0]}.id}` },
     })]);
+  });
+
+  test("fails when a second consumer would share one variable's marker", () => {
+    const stack = new TerraformStack(Testing.app({ outdir: tempDir() }), "twice");
+    const value = new SecretVariable(stack, "value", { name: "secret_x", description: "test", valueVersion: 1, subject: "x" });
+    const consumer = new DataResource(stack, "consumer", { input: { version: 1 } });
+    value.recordWrites(consumer, { version: "input", identity: "id" });
+    expect(() => value.recordWrites(consumer, { version: "input", identity: "id" })).toThrow("SecretVariable secret_x already records the writes of a consumer");
   });
 });
 
+/** The stack's output (JSON or repaired HCL) written into `dir`, replacing the previous one; state stays. */
+function writeStack(dir: string, format: "json" | "hcl", valueVersion: number, options: { settle?: boolean } = {}): void {
+  const outdir = synthesizeInto((d) => {
+    const app = new App({ outdir: d });
+    secretStack(app, valueVersion, options);
+    return app;
+  }, format);
+  const stackDir = path.join(outdir, "stacks", "secret");
+  for (const file of fs.readdirSync(stackDir).filter((f) => f.startsWith("cdk.tf"))) fs.copyFileSync(path.join(stackDir, file), path.join(dir, file));
+}
+
+const flat = (text: string) => text.replace(/[│\s]+/g, " ");
+const DEMAND = "Set TF_VAR_secret_db_password: this apply writes Key Vault secret db-password";
+/** The stand-in records nothing about the value, so "nothing was written" is read from state: no stand-in, or its old version. */
+const standInVersion = (dir: string): number | undefined => {
+  const state = path.join(dir, "terraform.tfstate");
+  if (!fs.existsSync(state)) return undefined;
+  const resource = JSON.parse(fs.readFileSync(state, "utf8")).resources.find((r: any) => r.name === "secret_stand_in");
+  return resource?.instances[0].attributes.input.value.value_wo_version;
+};
+
 /**
  * The guard, run by terraform on the provider-free stand-in through a whole lifecycle: first
- * apply, plans without the value, a version bump, destroy. State stays in one folder while the
- * stack's output (JSON or repaired HCL) is rewritten in place.
+ * apply (also one that stops before the write, then its retry), plans without the value, a
+ * version bump (also one that stops before the write), a secret deleted outside Terraform,
+ * destroy. State stays in one folder while the stack's output (JSON or repaired HCL) is
+ * rewritten in place. Without the settle (it needs the time provider) a plan in the same second
+ * as the previous apply's plan would demand the value, so these steps wait for the next second;
+ * the suite below checks the settle with the real time provider.
  */
 describeWithTerraform.each(["json", "hcl"] as const)("optional secret values, evaluated by terraform (%s)", (format) => {
   const dir = tempDir("secret-");
-  const write = (valueVersion: number) => {
-    const outdir = synthesizeInto((d) => {
-      const app = new App({ outdir: d });
-      secretStack(app, valueVersion);
-      return app;
-    }, format);
-    const stackDir = path.join(outdir, "stacks", "secret");
-    for (const file of fs.readdirSync(stackDir).filter((f) => f.startsWith("cdk.tf"))) fs.copyFileSync(path.join(stackDir, file), path.join(dir, file));
-  };
+  const write = (valueVersion: number) => writeStack(dir, format, valueVersion);
   const value = { TF_VAR_secret_db_password: "s3cret" };
+  const failing = { TF_VAR_fail_before_write: "fail" };
   const run = (args: string[], env: Record<string, string> = {}) => terraform(dir, [...args, "-input=false", "-no-color"], env);
-  const flat = (text: string) => text.replace(/[│\s]+/g, " ");
-  /** plantimestamp() has one-second resolution; a real plan after an apply is always later than that. */
+  const state = (...args: string[]) => terraform(dir, ["state", ...args]);
+  /** plantimestamp() has one-second resolution. */
   const nextSecond = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1100);
   const stateFiles = () => fs.readdirSync(dir).filter((f) => f.endsWith(".tfstate"));
 
@@ -67,12 +128,30 @@ describeWithTerraform.each(["json", "hcl"] as const)("optional secret values, ev
   test("the first plan without the value fails, naming the variable and the secret", () => {
     const plan = run(["plan"]);
     expect(plan.status).not.toBe(0);
-    expect(flat(plan.output)).toContain("Set TF_VAR_secret_db_password: this apply writes Key Vault secret db-password (it is new, or its valueVersion changed to 1)");
+    expect(flat(plan.output)).toContain(`${DEMAND} (it is new, its valueVersion changed to 1, or an earlier apply stopped before writing it)`);
   });
 
-  test("the first apply with the value succeeds", () => {
+  test("a first apply that stops after the plan and before the secret is written leaves no write marker", () => {
+    const apply = run(["apply", "-auto-approve"], { ...value, ...failing });
+    expect(apply.status).not.toBe(0);
+    expect(flat(apply.output)).toContain("the write failed before the secret");
+    expect(state("list").stdout.split("\n")).toEqual(["terraform_data.gate", ""]);
+  });
+
+  test("its retry without the value stops at plan, naming the variable, and an apply without it writes nothing", () => {
+    const plan = run(["plan"]);
+    expect(plan.status).not.toBe(0);
+    expect(flat(plan.output)).toContain(DEMAND);
+    const apply = run(["apply", "-auto-approve"]);
+    expect(apply.status).not.toBe(0);
+    expect(flat(apply.output)).toContain(DEMAND);
+    expect(standInVersion(dir)).toBeUndefined();
+  });
+
+  test("the retry with the value writes the secret and records the write", () => {
     const apply = run(["apply", "-auto-approve"], value);
     expect(apply.output).toContain("Apply complete!");
+    expect(standInVersion(dir)).toBe(1);
     expect(stateFiles()).not.toEqual([]);
     for (const file of stateFiles()) expect(fs.readFileSync(path.join(dir, file), "utf8")).not.toContain("s3cret");
     nextSecond();
@@ -84,11 +163,36 @@ describeWithTerraform.each(["json", "hcl"] as const)("optional secret values, ev
     expect(plan.status).toBe(0);
   });
 
-  test("a version bump without the value fails the plan; with it, it applies", () => {
+  test("a version bump without the value fails the plan", () => {
     write(2);
     const plan = run(["plan"]);
     expect(plan.status).not.toBe(0);
-    expect(flat(plan.output)).toContain("its valueVersion changed to 2");
+    expect(flat(plan.output)).toContain(`${DEMAND} (it is new, its valueVersion changed to 2`);
+  });
+
+  test("a bump whose apply stops before the write still demands the value on the retry", () => {
+    expect(run(["apply", "-auto-approve"], { ...value, ...failing }).status).not.toBe(0);
+    expect(standInVersion(dir)).toBe(1);
+    nextSecond();
+    const retry = run(["plan"]);
+    expect(retry.status).not.toBe(0);
+    expect(flat(retry.output)).toContain(DEMAND);
+    expect(run(["apply", "-auto-approve"]).status).not.toBe(0);
+    expect(standInVersion(dir)).toBe(1);
+  });
+
+  test("with the value the bump applies, and the next plan needs none", () => {
+    expect(run(["apply", "-auto-approve"], value).output).toContain("Apply complete!");
+    expect(standInVersion(dir)).toBe(2);
+    nextSecond();
+    expect(run(["plan", "-detailed-exitcode"]).status).toBe(0);
+  });
+
+  test("a secret gone from state (deleted outside Terraform, so refresh drops it) is re-created only with the value", () => {
+    expect(state("rm", "terraform_data.secret_stand_in").status).toBe(0);
+    const plan = run(["plan"]);
+    expect(plan.status).not.toBe(0);
+    expect(flat(plan.output)).toContain(DEMAND);
     expect(run(["apply", "-auto-approve"], value).output).toContain("Apply complete!");
     nextSecond();
     expect(run(["plan", "-detailed-exitcode"]).status).toBe(0);
@@ -97,5 +201,62 @@ describeWithTerraform.each(["json", "hcl"] as const)("optional secret values, ev
   test("destroy needs no value", () => {
     const destroy = run(["destroy", "-auto-approve"]);
     expect(destroy.output).toContain("Destroy complete!");
+  });
+});
+
+/**
+ * The same second, with the real time provider: right after an apply that wrote, a plan
+ * without the value changes nothing and demands nothing, with no wait in between. Terraform
+ * cannot download providers here, so this needs TF_PROVIDER_MIRROR (a filesystem mirror holding
+ * hashicorp/time 0.13.1, as `npm run test:cluster` uses); without it the tests are skipped and
+ * say so.
+ */
+const MIRROR = process.env.TF_PROVIDER_MIRROR;
+const TIME_VERSION = "0.13.1";
+function settleUnavailable(): string | undefined {
+  if (!terraformAvailable) return "terraform is not on the PATH";
+  if (!MIRROR) return "TF_PROVIDER_MIRROR is not set (a filesystem mirror with hashicorp/time)";
+  const platform = `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
+  const dir = path.join(MIRROR, "registry.terraform.io", "hashicorp", "time");
+  if (!fs.existsSync(path.join(dir, TIME_VERSION, platform)) && !fs.existsSync(path.join(dir, `terraform-provider-time_${TIME_VERSION}_${platform}.zip`))) {
+    return `hashicorp/time ${TIME_VERSION} (${platform}) is not in ${MIRROR}`;
+  }
+  return undefined;
+}
+const settleReason = settleUnavailable();
+const settleTitle = "a plan in the same second as the apply that wrote";
+if (settleReason) process.stderr.write(`\n*** SKIPPED: ${settleTitle}: ${settleReason}\n\n`);
+
+(settleReason ? describe.skip : describe)(settleReason ? `${settleTitle} (SKIPPED: ${settleReason})` : settleTitle, () => {
+  const dir = tempDir("settle-");
+  const cliConfig = path.join(dir, "terraformrc");
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    terraform(dir, [...args, "-input=false", "-no-color"], { TF_CLI_CONFIG_FILE: cliConfig, ...env });
+  const value = { TF_VAR_secret_db_password: "s3cret" };
+
+  beforeAll(() => {
+    fs.writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(MIRROR)}\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`);
+    writeStack(dir, "json", 1, { settle: true });
+    const init = run(["init"]);
+    expect(init.output).toContain("Terraform has been successfully initialized");
+  });
+
+  test("right after the first apply, a plan without the value changes nothing", () => {
+    expect(run(["apply", "-auto-approve"], value).output).toContain("Apply complete!");
+    const plan = run(["plan", "-detailed-exitcode"]);
+    expect(plan.output).not.toContain("Error");
+    expect(plan.status).toBe(0);
+  });
+
+  test("right after a version bump, a plan without the value changes nothing", () => {
+    writeStack(dir, "json", 2, { settle: true });
+    expect(run(["apply", "-auto-approve"], value).output).toContain("Apply complete!");
+    const plan = run(["plan", "-detailed-exitcode"]);
+    expect(plan.output).not.toContain("Error");
+    expect(plan.status).toBe(0);
+  });
+
+  test("destroy needs no value", () => {
+    expect(run(["destroy", "-auto-approve"]).output).toContain("Destroy complete!");
   });
 });

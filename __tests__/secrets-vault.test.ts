@@ -48,7 +48,8 @@ describe("SecretsVault", () => {
       new AzurermProvider(stack, "azurerm", { features: [{}] });
       new Vault(stack, "v", VAULT).addManagedSecret("db", { contentType: "text/plain" });
       const sleeps = Object.values<any>(JSON.parse(cdktf.Testing.synth(stack)).resource.time_sleep);
-      expect(sleeps.map((s) => s.create_duration)).toEqual(["7s"]);
+      // The deployer's grant wait, and the write markers' one-second settle (SecretVariable).
+      expect(sleeps.map((s) => s.create_duration).sort()).toEqual(["1s", "7s"]);
     });
   });
 
@@ -76,6 +77,16 @@ describe("SecretsVault", () => {
     vault.grantSecretRead(addon, [{ objectName: "db", objectType: "secret" }]);
     const grants = synthesized(stack, "azurerm_role_assignment");
     expect(grants.filter((g) => g.principal_id === "principal")).toHaveLength(1);
+  });
+
+  test("returns the managed secret it declares, and records each write of it in a marker that demands its variable", () => {
+    const stack = azureStack();
+    const secret = new SecretsVault(stack, "v", VAULT).addManagedSecret("db", { contentType: "text/plain" });
+    expect(secret.terraformResourceType).toBe("azurerm_key_vault_secret");
+    const address = `${secret.terraformResourceType}.${secret.friendlyUniqueId}`;
+    const [marker] = synthesized(stack, "terraform_data");
+    expect(marker.triggers_replace).toEqual({ value_version: `\${${address}.value_wo_version}`, written_to: `\${${address}.resource_versionless_id}` });
+    expect(marker.lifecycle.postcondition).toEqual([expect.objectContaining({ condition: "${var.secret_db != null || self.input.written_at != plantimestamp()}" })]);
   });
 
   test("gives each identity its own grants, even when identity and object names concatenate alike", () => {

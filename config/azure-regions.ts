@@ -28,3 +28,50 @@ export const AZURE_REGIONS = [
   "usgovarizona", "usgovtexas", "usgovvirginia", "usgoviowa", "usdodcentral", "usdodeast",
   "chinanorth", "chinaeast", "chinanorth2", "chinaeast2", "chinanorth3", "chinaeast3",
 ] as const;
+
+/**
+ * Regions with availability zones, where `cluster.availabilityZones` may be non-empty. A zonal
+ * node pool in a region without zones fails at apply ("AvailabilityZoneNotSupported").
+ *
+ * Sources, read 2026-12-04: the public cloud's "Azure regions list", column "Availability zone
+ * support" (https://learn.microsoft.com/azure/reliability/regions-list, page dated 2025-09-23);
+ * Azure Government: US Gov Virginia, the one Government region in "Availability zone service and
+ * regional support" (https://learn.microsoft.com/azure/reliability/availability-zones-service-support);
+ * Azure China: China North 3, the one region of "Azure regions with availability zone support"
+ * (https://docs.azure.cn/en-us/reliability/availability-zones-region-support). When a region
+ * gains zones, add it here.
+ */
+export const REGIONS_WITH_ZONES: ReadonlySet<string> = new Set([
+  // Americas
+  "brazilsouth", "canadacentral", "centralus", "chilecentral", "eastus", "eastus2", "mexicocentral", "southcentralus", "westus2", "westus3",
+  // Europe
+  "austriaeast", "belgiumcentral", "denmarkeast", "francecentral", "germanywestcentral", "italynorth", "northeurope", "norwayeast",
+  "polandcentral", "spaincentral", "swedencentral", "switzerlandnorth", "uksouth", "westeurope",
+  // Middle East and Africa
+  "israelcentral", "qatarcentral", "uaenorth", "southafricanorth",
+  // Asia Pacific
+  "australiaeast", "centralindia", "eastasia", "indonesiacentral", "japaneast", "japanwest", "koreacentral", "malaysiawest",
+  "newzealandnorth", "southeastasia",
+  // Sovereign clouds
+  "usgovvirginia", "chinanorth3",
+]);
+
+/**
+ * The Azure cloud a region belongs to, named as the Secrets Store CSI provider names it
+ * (`cloudName`). A config's regions must all be in one cloud: one sign-in (`az cloud set`),
+ * one azurerm `environment`, and the vault's DNS suffix (vault.azure.net, vault.usgovcloudapi.net,
+ * vault.azure.cn) that every mount resolves. The sovereign regions are those of Azure.Core's
+ * AzureLocation.cs (see AZURE_REGIONS) for Azure Government (including DoD) and Azure China.
+ */
+export type AzureCloud = "AzurePublicCloud" | "AzureUSGovernmentCloud" | "AzureChinaCloud";
+
+const SOVEREIGN_CLOUDS: Readonly<Record<string, AzureCloud>> = {
+  usgovarizona: "AzureUSGovernmentCloud", usgovtexas: "AzureUSGovernmentCloud", usgovvirginia: "AzureUSGovernmentCloud",
+  usgoviowa: "AzureUSGovernmentCloud", usdodcentral: "AzureUSGovernmentCloud", usdodeast: "AzureUSGovernmentCloud",
+  chinanorth: "AzureChinaCloud", chinaeast: "AzureChinaCloud", chinanorth2: "AzureChinaCloud", chinaeast2: "AzureChinaCloud",
+  chinanorth3: "AzureChinaCloud", chinaeast3: "AzureChinaCloud",
+};
+
+export function cloudOf(region: string): AzureCloud {
+  return SOVEREIGN_CLOUDS[region] ?? "AzurePublicCloud";
+}

@@ -112,6 +112,11 @@ export const RULES = {
     pattern: /^[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?$/,
     allowed: "an exact chart version such as \"1.5.6\" (no ranges: the release must be reproducible)",
   },
+  /** A virtual network's resource id, as `az network vnet show --query id` prints it. */
+  vnetId: {
+    pattern: /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/virtualNetworks\/[A-Za-z0-9][\w.-]{0,62}[\w]$/,
+    allowed: "a virtual network resource id such as \"/subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<name>\"",
+  },
   /** An action group's e-mail receiver: a plain address (a mailbox is no credential). */
   email: { pattern: /^[^@\s"<>]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/, allowed: "an e-mail address such as \"ops@example.com\"" },
   /** An action group receiver's name; it also names the Terraform variable with a webhook's URL. */

@@ -1,10 +1,13 @@
 import { Checker, join, nearest, show } from "./checker";
 import { NODE_OS_CHANNEL_REQUIRED_BY } from "./aks-upgrade-channels";
 import { AZURE_REGIONS } from "./azure-regions";
+import { runnerNetworkApplies, sameCloud, supportedCluster, workloadsInCloud } from "./cluster-support";
 import { ConfigError } from "./config-error";
 import { DEMO_IMAGE, demoCommand } from "./demo-app";
 import { dnsZoneTagProblems } from "./dns-zone-tags";
 import { DRIVER_CHARTS } from "./driver-charts";
+import { KEY_VAULT_PRIVATE_ENDPOINTS_PER_VAULT } from "./key-vault-limits";
+import { DEFAULT_POD_CIDR } from "./network-policy";
 import { IDENTITY_LIMITS, roleAssignmentCount } from "./identity-limits";
 import { FEDERATED_CREDENTIAL_NAME, federatedCredentialName } from "./federated-credential";
 import { RELOADER_CHART, RELOADER_NAMESPACE } from "./reloader-chart";
@@ -75,8 +78,9 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   const resourceGroup = parseResourceGroup(c, root.resourceGroup, namePrefix);
   const network = parseNetwork(c, root.network);
   const keyVault = parseKeyVault(c, root.keyVault, { lab, now });
-  const cluster = parseCluster(c, root.cluster, namePrefix, lab);
-  const workloads = parseWorkloads(c, root.workloads, { lab, keyVault, cluster });
+  const cluster = supportedCluster(c, parseCluster(c, root.cluster, namePrefix, lab), { location, now, zonesGiven: hasZones(root.cluster) });
+  runnerNetworkApplies(c, network, { privateVault: keyVault.networkAccess === "private", privateCluster: cluster.privateCluster });
+  const workloads = workloadsInCloud(c, parseWorkloads(c, root.workloads, { lab, keyVault, cluster }), location);
   checkReloader(c, (root.cluster ?? {}) as Record<string, unknown>, root.workloads, workloads);
 
   if (!lab) {
@@ -84,7 +88,7 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
     rejectClusterRelaxations(c, (root.cluster ?? {}) as Record<string, unknown>, cluster);
   }
   checkAllowlists(c, lab, [["keyVault.allowedIpRanges", keyVault.allowedIpRanges], ["cluster.apiServerAuthorizedIpRanges", cluster.apiServerAuthorizedIpRanges]]);
-  const clusters = root.clusters === undefined ? undefined : parseFleet(c, root, { lab, location, namePrefix, keyVault });
+  const clusters = root.clusters === undefined ? undefined : parseFleet(c, root, { lab, location, namePrefix, keyVault, now });
 
   // A private endpoint to the vault brings a private DNS zone, which keeps fewer tags than other resources.
   const dnsZone = clusters ? "each fleet cluster's private endpoint to the vault"
@@ -127,7 +131,7 @@ const PER_CLUSTER_KEYS = ["network", "cluster", "workloads"] as const;
 function parseFleet(
   c: Checker,
   root: Record<string, unknown>,
-  ctx: { lab: boolean; location: string; namePrefix: string; keyVault: KeyVaultConfig },
+  ctx: { lab: boolean; location: string; namePrefix: string; keyVault: KeyVaultConfig; now: Date },
 ): FleetClusterConfig[] {
   for (const key of PER_CLUSTER_KEYS) {
     if (root[key] !== undefined) c.report(key, `cannot be combined with clusters; set it per cluster as clusters[].${key}`);
@@ -135,7 +139,7 @@ function parseFleet(
   const backend = (root.backend ?? {}) as Record<string, unknown>;
   if (backend.type === "cloud" && backend.workspaces !== undefined) {
     c.report("backend.workspaces", "cannot be combined with clusters: a fleet's stacks use the workspaces <namePrefix>-vault, " +
-      "<namePrefix>-cluster-<name> and <namePrefix>-workload-<name>; leave it out");
+      "<namePrefix>-cluster-<name>, <namePrefix>-vault-endpoints and <namePrefix>-workload-<name>; leave it out");
   }
   if (ctx.keyVault.networkAccess === "private") {
     c.report("keyVault.networkAccess", "\"private\" is not available with clusters: the vault stack has no network to write secrets from; " +
@@ -143,6 +147,11 @@ function parseFleet(
   }
   const list = c.array("clusters", root.clusters);
   if (Array.isArray(root.clusters) && list.length === 0) c.report("clusters", "is empty; list at least one cluster, or leave clusters out for a single cluster");
+  if (list.length > KEY_VAULT_PRIVATE_ENDPOINTS_PER_VAULT) {
+    c.report("clusters", `lists ${list.length} clusters, and each reaches the one vault through its own private endpoint; Key Vault allows at most ` +
+      `${KEY_VAULT_PRIVATE_ENDPOINTS_PER_VAULT} private endpoints per vault (https://learn.microsoft.com/azure/key-vault/general/service-limits#azure-private-link-integration): ` +
+      `split the fleet into fleets of at most ${KEY_VAULT_PRIVATE_ENDPOINTS_PER_VAULT} clusters, each with its own vault`);
+  }
   const byName = new Map<string, number>();
   const out: FleetClusterConfig[] = [];
   list.forEach((item, i) => {
@@ -161,15 +170,22 @@ function parseFleet(
     }
     const s = c.within(path);
     const location = raw.location === undefined ? ctx.location : parseLocation(s, raw.location);
+    sameCloud(s, "location", location, ctx.location);
     const network = parseNetwork(s, raw.network);
-    const cluster = parseCluster(s, raw.cluster, `${ctx.namePrefix}-${name ?? i}`, ctx.lab);
-    const workloads = parseWorkloads(s, raw.workloads, { lab: ctx.lab, keyVault: ctx.keyVault, cluster });
+    const cluster = supportedCluster(s, parseCluster(s, raw.cluster, `${ctx.namePrefix}-${name ?? i}`, ctx.lab), { location, now: ctx.now, zonesGiven: hasZones(raw.cluster) });
+    runnerNetworkApplies(s, network, { privateVault: false, privateCluster: cluster.privateCluster });
+    const workloads = workloadsInCloud(s, parseWorkloads(s, raw.workloads, { lab: ctx.lab, keyVault: ctx.keyVault, cluster }), ctx.location);
     checkReloader(s, (raw.cluster ?? {}) as Record<string, unknown>, raw.workloads, workloads);
     if (!ctx.lab) rejectClusterRelaxations(s, (raw.cluster ?? {}) as Record<string, unknown>, cluster);
     checkAllowlists(s, ctx.lab, [["cluster.apiServerAuthorizedIpRanges", cluster.apiServerAuthorizedIpRanges]]);
     if (name !== undefined) out.push({ name, location, resourceGroupName: `rg-${ctx.namePrefix}-${name}`, network, cluster, workloads });
   });
   return out;
+}
+
+/** Whether a raw cluster object sets availabilityZones itself (else they default to the region's). */
+function hasZones(rawCluster: unknown): boolean {
+  return typeof rawCluster === "object" && rawCluster !== null && (rawCluster as Record<string, unknown>).availabilityZones !== undefined;
 }
 
 /** True when the timestamp names a real instant, e.g. not February 31 (Date would roll it over). */
@@ -319,6 +335,7 @@ function parseNetwork(c: Checker, value: unknown): NetworkConfig {
   const cluster = networkCidr(c, "network.clusterSubnetPrefix", raw.clusterSubnetPrefix);
   const endpoint = networkCidr(c, "network.endpointSubnetPrefix", raw.endpointSubnetPrefix);
   const service = networkCidr(c, "network.serviceCidr", raw.serviceCidr);
+  const pods = networkCidr(c, "network.podCidr", raw.podCidr);
   const dnsIp = c.string("network.dnsServiceIp", raw.dnsServiceIp, RULES.ipv4);
   const network: NetworkConfig = {
     vnetAddressSpace: vnet ?? defaultAt<string>("network.vnetAddressSpace"),
@@ -326,6 +343,8 @@ function parseNetwork(c: Checker, value: unknown): NetworkConfig {
     endpointSubnetPrefix: endpoint ?? defaultAt<string>("network.endpointSubnetPrefix"),
     serviceCidr: service ?? DEFAULT_SERVICE_CIDR,
     dnsServiceIp: dnsIp ?? numberToIp(parseCidr(service ?? DEFAULT_SERVICE_CIDR).first + 10),
+    podCidr: pods ?? DEFAULT_POD_CIDR,
+    runnerVnetId: c.string("network.runnerVnetId", raw.runnerVnetId, RULES.vnetId),
   };
   // Checks between ranges use only values that passed their own check, so one typo is one problem.
   const usable = (given: unknown, parsed: string | undefined) => given === undefined || parsed !== undefined;
@@ -349,6 +368,18 @@ function parseNetwork(c: Checker, value: unknown): NetworkConfig {
         c.report("network.serviceCidr", `${show(network.serviceCidr)} overlaps ${path} ${show(range)}; ` +
           `the Kubernetes service range must lie outside the VNet and its subnets (AKS's default is ${JSON.stringify(DEFAULT_SERVICE_CIDR)})`);
         break;
+      }
+    }
+  }
+  // Azure CNI overlay: "Pod CIDR space must not overlap with the cluster subnet range", and the
+  // service range "shouldn't overlap with the pod CIDR range"
+  // (https://learn.microsoft.com/azure/aks/concepts-network-azure-cni-overlay#ip-address-planning).
+  // The whole VNet is refused, not only the node subnet: pods reach the private endpoint subnet too.
+  if (usable(raw.podCidr, pods)) {
+    for (const [path, range, ok] of [["network.vnetAddressSpace", network.vnetAddressSpace, vnetOk], ["network.serviceCidr", network.serviceCidr, serviceOk]] as const) {
+      if (ok && cidrsOverlap(network.podCidr, range)) {
+        c.report("network.podCidr", `${show(network.podCidr)} overlaps ${path} ${show(range)}; the pod range of Azure CNI overlay must lie outside ` +
+          `the VNet and the service range (AKS's default is ${JSON.stringify(DEFAULT_POD_CIDR)})`);
       }
     }
   }

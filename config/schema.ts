@@ -13,6 +13,7 @@ import { AZURE_REGIONS } from "./azure-regions";
 import { DRIVER_CHARTS } from "./driver-charts";
 import { RELOADER_CHART } from "./reloader-chart";
 import { DEFAULT_RBAC_PROPAGATION_WAIT } from "./key-vault-defaults";
+import { DEFAULT_POD_CIDR } from "./network-policy";
 import { ALERT_EMAIL_ROLES, ALERT_FREQUENCIES, ALERT_WINDOWS, AlertEmailRole, AlertFrequency, AlertWindow } from "./vault-alerts";
 import { AVAILABILITY_ZONES, IMAGE_PULL_POLICIES, KUBELOGIN_MODES, MAX_TAGS, NamingRule, RULES, SYSTEM_NAMESPACES, TAG_VALUE_MAX } from "./naming-rules";
 
@@ -158,7 +159,9 @@ const Cluster = closed({
   oidcIssuerEnabled: opt(flag("OIDC issuer for workload identity; false only in the lab profile.", { default: true })),
   localAccountsDisabled: opt(flag("Only Entra ID users get credentials. Default: true (hardened), false (lab); false only in the lab profile.")),
   adminGroupObjectIds: opt(Type.Array(text(RULES.uuid, "An Entra ID group object id."), { description: "Cluster admin groups.", default: [] })),
-  networkPolicy: opt(choice(["azure", "calico", "cilium"] as const, "Network policy engine.", { default: "azure" })),
+  networkPolicy: opt(choice(["cilium", "azure", "calico"] as const,
+    "Network policy engine: cilium (Azure CNI powered by Cilium: Cilium data plane and policy), azure (Azure Network Policy Manager, Linux support ends 2028-09-30) or calico. An existing cluster keeps its engine: this app never replaces a cluster to change it.",
+    { default: "cilium" })),
   automaticUpgradeChannel: opt(choice(["patch", "rapid", "stable", "node-image"] as const, "Cluster upgrade channel.", { default: "patch" })),
   nodeOsUpgradeChannel: opt(choice(["NodeImage", "SecurityPatch"] as const, "Node OS upgrade channel; NodeImage with automaticUpgradeChannel node-image.", { default: "NodeImage" })),
   apiServerAuthorizedIpRanges: opt(cidrList("Ranges allowed to reach the API server; not with privateCluster; no /0 in the hardened profile.")),
@@ -237,6 +240,9 @@ const Network = closed({
   clusterSubnetPrefix: opt(text(RULES.cidr, "Node subnet, inside the VNet.", { default: "10.40.0.0/20" })),
   endpointSubnetPrefix: opt(text(RULES.cidr, "Private endpoint subnet, inside the VNet, not overlapping the node subnet.", { default: "10.40.16.0/24" })),
   serviceCidr: opt(text(RULES.cidr, "Kubernetes service range, outside the VNet and its subnets.", { default: "10.0.0.0/16" })),
+  podCidr: opt(text(RULES.cidr, "Pod range of Azure CNI overlay, outside the VNet and the service range.", { default: DEFAULT_POD_CIDR })),
+  runnerVnetId: opt(text(RULES.vnetId,
+    "VNet of the machine that runs Terraform (self-hosted runner, Terraform Cloud agent), for a private vault or a private cluster: it is peered with the cluster VNet both ways and linked to their private DNS zones. Same subscription; its address space must not overlap the cluster's ranges.")),
   dnsServiceIp: opt(text(RULES.ipv4, "Cluster DNS address inside serviceCidr; default: its .10 address.", { default: "10.0.0.10" })),
 }, "VNet and cluster address ranges; ranges must not have host bits set.");
 

@@ -8,6 +8,8 @@ import type { AppConfig, AzurermBackendConfig, CloudBackendConfig, LocalBackendC
 /** The stack names of a fleet; each comes from the config alone, so no cluster's names depend on another's. */
 export const FLEET_STACKS = {
   vault: "vault",
+  /** Every cluster's private endpoint into the vault, created one at a time. */
+  endpoints: "vault-endpoints",
   cluster: (name: string) => `cluster-${name}`,
   csiDriver: (name: string) => `csi-driver-${name}`,
   workload: (name: string) => `workload-${name}`,
@@ -16,11 +18,12 @@ export const FLEET_STACKS = {
 /** The names of the stacks a config produces, in build order. */
 export function stackNamesOf(config: Pick<AppConfig, "cluster" | "clusters">): string[] {
   if (!config.clusters) return ["platform", ...(config.cluster.driver.type === "helm" ? ["csi-driver"] : []), "workload"];
-  return [FLEET_STACKS.vault, ...config.clusters.flatMap((c) => [
-    FLEET_STACKS.cluster(c.name),
-    ...(c.cluster.driver.type === "helm" ? [FLEET_STACKS.csiDriver(c.name)] : []),
-    FLEET_STACKS.workload(c.name),
-  ])];
+  return [
+    FLEET_STACKS.vault,
+    ...config.clusters.flatMap((c) => [FLEET_STACKS.cluster(c.name), ...(c.cluster.driver.type === "helm" ? [FLEET_STACKS.csiDriver(c.name)] : [])]),
+    FLEET_STACKS.endpoints,
+    ...config.clusters.map((c) => FLEET_STACKS.workload(c.name)),
+  ];
 }
 
 /**

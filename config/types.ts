@@ -56,6 +56,10 @@ export interface NetworkConfig {
   readonly serviceCidr: string;
   /** Cluster DNS service address, inside serviceCidr. */
   readonly dnsServiceIp: string;
+  /** Pod range of Azure CNI overlay; outside the VNet and serviceCidr. */
+  readonly podCidr: string;
+  /** VNet of the machine that runs Terraform, peered with the cluster's (private vault or private cluster only). */
+  readonly runnerVnetId?: string;
 }
 
 export type SecretSource = Required<RawKeyVault["secrets"][number]>["source"];

@@ -7,6 +7,7 @@ import { ClusterStack } from "./cluster-stack";
 import { CsiDriverStack } from "./csi-driver-stack";
 import { warnRoleAssignmentShare } from "./identity-warnings";
 import { PlatformStack } from "./platform-stack";
+import { VaultEndpointsStack } from "./vault-endpoints-stack";
 import { VaultStack } from "./vault-stack";
 import { WorkloadStack } from "./workload-stack";
 
@@ -21,6 +22,8 @@ export interface BuiltApp {
 export interface BuiltFleet {
   readonly app: App;
   readonly vault: VaultStack;
+  /** The clusters' private endpoints into the vault, created one at a time. */
+  readonly endpoints: VaultEndpointsStack;
   /** In config order. */
   readonly clusters: readonly {
     readonly name: string;
@@ -64,9 +67,11 @@ export function buildApp(config: AppConfig, appProps: CdktfAppConfig = {}, optio
 }
 
 /**
- * A fleet: the vault stack, then per cluster its platform stack (reads the vault), its
- * csi-driver stack (helm driver only) and its workload stack (reads the cluster). The dependencies order `cdktf deploy '*'`, and destroy
- * runs them in reverse.
+ * A fleet: the vault stack, then per cluster its platform stack (reads the vault) and its
+ * csi-driver stack (helm driver only), then the vault-endpoints stack (every cluster's private
+ * endpoint, one at a time), then per cluster its workload stack (reads the cluster, mounts
+ * through the endpoint). The dependencies order `cdktf deploy '*'`, and destroy runs them in
+ * reverse.
  */
 export function buildFleet(config: AppConfig, appProps: CdktfAppConfig = {}, options: BuildOptions = {}): BuiltFleet {
   if (!config.clusters) throw new Error("buildFleet needs a config with clusters");
@@ -74,16 +79,22 @@ export function buildFleet(config: AppConfig, appProps: CdktfAppConfig = {}, opt
   const state = new StackState(config.backend, config.namePrefix, options.projectFromStack);
   const vault = new VaultStack(app, FLEET_STACKS.vault, { config, state });
   warnRoleAssignmentShare(vault, config);
-  const clusters = config.clusters.map((cluster) => {
+  const built = config.clusters.map((cluster) => {
     const view = clusterView(config, cluster);
     const platform = new ClusterStack(app, FLEET_STACKS.cluster(cluster.name), { config, cluster, state, vault });
     const csiDriver = cluster.cluster.driver.type === "helm"
       ? new CsiDriverStack(app, FLEET_STACKS.csiDriver(cluster.name), { config: view, state, platform })
       : undefined;
-    const workload = new WorkloadStack(app, FLEET_STACKS.workload(cluster.name), { config: view, state, platform, csiDriver });
+    return { cluster, view, platform, csiDriver };
+  });
+  const endpoints = new VaultEndpointsStack(app, FLEET_STACKS.endpoints, {
+    config, state, vault, clusters: built.map((b) => ({ cluster: b.cluster, stack: b.platform })),
+  });
+  const clusters = built.map(({ cluster, view, platform, csiDriver }) => {
+    const workload = new WorkloadStack(app, FLEET_STACKS.workload(cluster.name), { config: view, state, platform, csiDriver, vaultEndpoints: endpoints });
     return { name: cluster.name, platform, csiDriver, workload };
   });
-  return { app, vault, clusters };
+  return { app, vault, endpoints, clusters };
 }
 
 /** The config as one cluster of the fleet sees it: the workload stack reads cluster, network and workloads from the top. */

@@ -14,7 +14,7 @@ import { identityClientIdOutput, PLATFORM_OUTPUTS } from "./platform-outputs";
 /** The AKS props a cluster's config and network decide. */
 export function aksSettings(c: ClusterConfig, network: NetworkConfig): Pick<AksClusterProps,
   "name" | "dnsPrefix" | "kubernetesVersion" | "skuTier" | "systemNodePool" | "userNodePool" | "secretRotationInterval" |
-  "oidcIssuerEnabled" | "localAccountsDisabled" | "adminGroupObjectIds" | "networkPolicy" | "serviceCidr" | "dnsServiceIp" |
+  "oidcIssuerEnabled" | "localAccountsDisabled" | "adminGroupObjectIds" | "networkPolicy" | "podCidr" | "serviceCidr" | "dnsServiceIp" |
   "automaticUpgradeChannel" | "nodeOsUpgradeChannel" | "apiServerAuthorizedIpRanges" | "privateCluster" | "hostEncryption" |
   "ephemeralOsDisk" | "availabilityZones" | "secretsProviderAddon"> {
   return {
@@ -29,6 +29,7 @@ export function aksSettings(c: ClusterConfig, network: NetworkConfig): Pick<AksC
     localAccountsDisabled: c.localAccountsDisabled,
     adminGroupObjectIds: [...c.adminGroupObjectIds],
     networkPolicy: c.networkPolicy,
+    podCidr: network.podCidr,
     serviceCidr: network.serviceCidr,
     dnsServiceIp: network.dnsServiceIp,
     automaticUpgradeChannel: c.automaticUpgradeChannel,
@@ -110,27 +111,56 @@ export function waitingOutput(stack: TerraformStack, name: string, value: string
   }
 }
 
+/** Where Terraform, from the machine that runs it, reaches something this app restricts by address. */
+export interface DeployerReach {
+  /** The vault's firewall (allowlist mode), when Terraform writes or lists secrets through it. */
+  readonly vault: boolean;
+  /** The API server's authorized ranges, which the csi-driver and workload stacks must pass. */
+  readonly apiServer: boolean;
+}
+
 /**
- * The vault firewall in allowlist mode: the configured ranges plus the deployer's, from the
- * variable `deployer_ip_ranges`. Terraform writes managed secrets through the vault's data
- * plane; with no range to admit the deployer, apply would fail late with a firewall 403, so the
- * variable's validation fails the plan instead.
+ * The variable `deployer_ip_ranges`: the egress ranges of the machines that run Terraform,
+ * admitted wherever Terraform must reach (the vault firewall and the API server's authorized
+ * ranges). When `reach` says Terraform needs it, its validation fails the plan (naming why)
+ * instead of an apply failing late with a 403 or a workload stack that cannot connect.
+ * `optional` creates it without that check (an allowlisted vault that Terraform never touches).
+ * @returns the ranges as a list token, or undefined when nothing restricts the deployer's address
  */
-export function deployerAllowlist(scope: Construct, kv: KeyVaultConfig, subnetIds: string[]): VaultNetwork {
-  const deployerMustBeAdmitted = kv.allowedIpRanges.length === 0 && kv.secrets.some((s) => s.source === "managed");
-  const deployerIpRanges = new TerraformVariable(scope, "deployer_ip_ranges", {
+export function deployerIpRanges(scope: Construct, reach: DeployerReach, optional = false): string[] | undefined {
+  if (!reach.vault && !reach.apiServer && !optional) return undefined;
+  const why = [
+    ...(reach.vault ? ["the vault firewall must admit the machine that writes and lists the secrets"] : []),
+    ...(reach.apiServer ? ["the API server admits only cluster.apiServerAuthorizedIpRanges and these ranges, and the workload stack reaches it from this machine"] : []),
+  ];
+  const variable = new TerraformVariable(scope, "deployer_ip_ranges", {
     type: "list(string)",
     default: [],
-    description: "CIDR ranges of the machines that run Terraform; the vault firewall admits them so secrets can be written.",
-    validation: deployerMustBeAdmitted
+    description: "CIDR ranges of the machines that run Terraform; the vault firewall (allowlist mode) and the API server's authorized ranges admit them.",
+    validation: why.length > 0
       ? [{
         condition: "${length(var.deployer_ip_ranges) > 0}",
-        errorMessage: "Set TF_VAR_deployer_ip_ranges (e.g. '[\"203.0.113.7/32\"]'): the vault firewall must admit the machine that writes the secrets.",
+        errorMessage: `Set TF_VAR_deployer_ip_ranges (e.g. '["203.0.113.7/32"]'): ${why.join("; ")}.`,
       }]
       : undefined,
   });
-  return VaultNetwork.allowlist({
-    ipRanges: Token.asList(Fn.concat([[...kv.allowedIpRanges], deployerIpRanges.listValue])),
-    subnetIds,
-  });
+  return variable.listValue;
+}
+
+/**
+ * Whether Terraform uses the vault's data plane: it writes (and refreshes) managed secrets, and
+ * the workload stack lists the vault's names to check mounted external secrets.
+ */
+export function terraformUsesVaultDataPlane(kv: KeyVaultConfig, workloads: readonly WorkloadConfig[]): boolean {
+  const external = new Set(kv.secrets.filter((s) => s.source === "external").map((s) => s.name.toLowerCase()));
+  return kv.secrets.some((s) => s.source === "managed") ||
+    workloads.some((w) => w.objects.some((o) => o.objectType === "secret" && external.has(o.objectName.toLowerCase())));
+}
+
+/**
+ * The vault firewall in allowlist mode: the configured ranges plus the deployer's, from
+ * `deployer_ip_ranges` (see deployerIpRanges).
+ */
+export function deployerAllowlist(kv: KeyVaultConfig, deployerRanges: string[], subnetIds: string[]): VaultNetwork {
+  return VaultNetwork.allowlist({ ipRanges: Token.asList(Fn.concat([[...kv.allowedIpRanges], deployerRanges])), subnetIds });
 }

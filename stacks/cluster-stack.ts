@@ -1,21 +1,27 @@
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { AppConfig, FleetClusterConfig } from "../config/types";
 import { AksCluster } from "../constructs/azure-aks";
-import { ImportedSecretsVault, SecretsVault, VaultPrivateEndpoint } from "../constructs/azure-keyvault";
+import { ImportedSecretsVault, SecretsVault, VaultPrivateDns } from "../constructs/azure-keyvault";
 import { LogWorkspace } from "../constructs/azure-monitoring";
 import { ClusterNetwork } from "../constructs/azure-network";
 import { PlatformResourceGroup } from "../constructs/azure-resource-group";
 import { StackState } from "../constructs/terraform";
-import { addonIdentityOutputs, aksSettings, grantWorkloads, waitingOutput } from "./cluster-parts";
+import { addonIdentityOutputs, aksSettings, deployerIpRanges, grantWorkloads, waitingOutput } from "./cluster-parts";
 import { relaxClusterForLab } from "./lab-profile";
 import { PLATFORM_OUTPUTS } from "./platform-outputs";
 import { AppStack } from "./app-stack";
 import { warnSharedAddonIdentity } from "./identity-warnings";
 import { VAULT_OUTPUTS } from "./vault-stack";
+
+/** What the fleet's vault-endpoints stack reads from a cluster stack: where to put its endpoint to the vault. */
+export const CLUSTER_ENDPOINT_OUTPUTS = {
+  endpointSubnetId: "endpoint_subnet_id",
+  vaultDnsZoneId: "vault_dns_zone_id",
+} as const;
 
 export interface ClusterStackProps {
   readonly config: AppConfig;
@@ -26,10 +32,11 @@ export interface ClusterStackProps {
 }
 
 /**
- * One cluster of a fleet: its resource group, network, logs, AKS, identities, a private
- * endpoint to the shared vault in its own VNet, and read grants on exactly the secrets its
- * workloads mount. It writes the same outputs as the single-cluster platform stack, so the
- * workload stack reads either alike.
+ * One cluster of a fleet: its resource group, network, logs, AKS, identities, the private DNS
+ * zone for the vault in its own VNet, and read grants on exactly the secrets its workloads mount.
+ * Its private endpoint to the vault lives in the fleet's vault-endpoints stack, which creates
+ * the endpoints one at a time. It writes the same outputs as the single-cluster platform stack,
+ * so the workload stack reads either alike.
  */
 export class ClusterStack extends AppStack {
   readonly cluster: AksCluster;
@@ -61,14 +68,20 @@ export class ClusterStack extends AppStack {
     // The cluster reaches the shared vault through an endpoint in its own VNet: that works from
     // any region and keeps the vault stack unaware of clusters. Private endpoint traffic is not
     // subject to the vault firewall (https://learn.microsoft.com/azure/key-vault/general/private-link-service).
-    const endpoint = new VaultPrivateEndpoint(this, "vault-access", {
-      ...common,
-      vaultId,
-      vaultName,
-      subnetId: network.endpointSubnetId,
-      vnetId: network.vnetId,
+    // The endpoint itself is the vault-endpoints stack's; its record lands in this VNet's zone.
+    const dns = new VaultPrivateDns(this, "vault-access", { resourceGroupName: group.name, vnetId: network.vnetId, tags });
+    new TerraformOutput(this, CLUSTER_ENDPOINT_OUTPUTS.endpointSubnetId, {
+      value: network.endpointSubnetId,
+      description: "Subnet for this cluster's private endpoint to the vault (the vault-endpoints stack creates it).",
+    });
+    new TerraformOutput(this, CLUSTER_ENDPOINT_OUTPUTS.vaultDnsZoneId, {
+      value: dns.zoneId,
+      description: "This VNet's privatelink.vaultcore.azure.net zone, where the endpoint registers the vault's record.",
     });
 
+    const runnerVnetId = fleet.network.runnerVnetId;
+    const runnerReady = runnerVnetId === undefined ? [] : network.peerWith(runnerVnetId, deployer.subscriptionId);
+    const apiServerRestricted = fleet.cluster.apiServerAuthorizedIpRanges.length > 0;
     this.cluster = new AksCluster(this, "aks", {
       ...common,
       ...aksSettings(fleet.cluster, fleet.network),
@@ -77,6 +90,9 @@ export class ClusterStack extends AppStack {
       subnetReady: network.subnetsReady,
       logWorkspaceId: logs.id,
       deployerPrincipalId: deployer.objectId,
+      deployerIpRanges: deployerIpRanges(this, { vault: false, apiServer: apiServerRestricted }),
+      rbacPropagationWait: config.keyVault.rbacPropagationWait,
+      runnerVnetId,
     });
     this.vault = SecretsVault.fromVaultId(this, "key-vault", {
       vaultId,
@@ -84,8 +100,10 @@ export class ClusterStack extends AppStack {
       grantScope: fleet.cluster.grantScope,
       rbacPropagationWait: config.keyVault.rbacPropagationWait,
     });
-    // Mounts need the grants and the endpoint: every output the workload stack reads waits for both.
-    const ready = () => [...this.vault.readerGrantsPropagated(), ...endpoint.ready];
+    // Mounts need the grants and the zone's link (the endpoint comes from the vault-endpoints
+    // stack, which the workload stack is applied after), and the workload stack needs the
+    // deployer's access to the API server: every output the workload stack reads waits for them.
+    const ready = () => [...this.vault.readerGrantsPropagated(), ...dns.ready, ...this.cluster.deployerAccessReady, ...runnerReady];
     const output = (name: string, value: string, description: string) => waitingOutput(this, name, value, description, ready);
     grantWorkloads(this, { vault: this.vault, cluster: this.cluster, workloads: fleet.workloads, namePrefix, common, output });
     warnSharedAddonIdentity(this, fleet.workloads, fleet.cluster.grantScope);

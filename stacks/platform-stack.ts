@@ -5,7 +5,8 @@ import { SecretsVault, VaultNetwork } from "../constructs/azure-keyvault";
 import { ClusterNetwork } from "../constructs/azure-network";
 import { StackState } from "../constructs/terraform";
 import { relaxPlatformForLab } from "./lab-profile";
-import { addonIdentityOutputs, aksSettings, deployerAllowlist, grantWorkloads, waitingOutput } from "./cluster-parts";
+import { TerraformResource } from "cdktf";
+import { addonIdentityOutputs, aksSettings, deployerAllowlist, deployerIpRanges, grantWorkloads, terraformUsesVaultDataPlane, waitingOutput } from "./cluster-parts";
 import { PLATFORM_OUTPUTS } from "./platform-outputs";
 import { AppStack } from "./app-stack";
 import { azureFoundation } from "./azure-foundation";
@@ -24,6 +25,8 @@ export interface PlatformStackProps {
 export class PlatformStack extends AppStack {
   readonly vault: SecretsVault;
   readonly cluster: AksCluster;
+  /** The peerings with the runner's VNet (network.runnerVnetId); none without one. */
+  private readonly runnerReady: TerraformResource[];
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, { state: props.state });
@@ -36,12 +39,20 @@ export class PlatformStack extends AppStack {
       clusterSubnetPrefix: config.network.clusterSubnetPrefix,
       endpointSubnetPrefix: config.network.endpointSubnetPrefix,
     });
+    const runnerVnetId = config.network.runnerVnetId;
+    this.runnerReady = runnerVnetId === undefined ? [] : network.peerWith(runnerVnetId, deployer.subscriptionId);
+    const allowlist = config.keyVault.networkAccess === "allowlist";
+    const apiServerRestricted = config.cluster.apiServerAuthorizedIpRanges.length > 0;
+    const deployerRanges = deployerIpRanges(this, {
+      vault: allowlist && terraformUsesVaultDataPlane(config.keyVault, config.workloads),
+      apiServer: apiServerRestricted,
+    }, allowlist);
 
     this.vault = new SecretsVault(this, "key-vault", {
       ...common,
       ...vaultSettings(config, deployer, logs.id),
       grantScope: config.cluster.grantScope,
-      network: this.vaultNetwork(config, network),
+      network: this.vaultNetwork(config, network, deployerRanges ?? []),
     });
     declareSecrets(this.vault, config);
     auditVault(this, config, logs, common);
@@ -55,6 +66,9 @@ export class PlatformStack extends AppStack {
       subnetReady: network.subnetsReady,
       logWorkspaceId: logs.id,
       deployerPrincipalId: deployer.objectId,
+      deployerIpRanges: apiServerRestricted ? deployerRanges : undefined,
+      rbacPropagationWait: config.keyVault.rbacPropagationWait,
+      runnerVnetId,
     });
     grantWorkloads(this, {
       vault: this.vault,
@@ -79,26 +93,33 @@ export class PlatformStack extends AppStack {
     addonIdentityOutputs(this.cluster, (name, value, description) => this.output(name, value, description));
   }
 
-  private vaultNetwork(config: AppConfig, network: ClusterNetwork): VaultNetwork {
+  private vaultNetwork(config: AppConfig, network: ClusterNetwork, deployerRanges: string[]): VaultNetwork {
     switch (config.keyVault.networkAccess) {
       case "private":
-        return VaultNetwork.privateEndpoint({ subnetId: network.endpointSubnetId, vnetId: network.vnetId });
+        return VaultNetwork.privateEndpoint({
+          subnetId: network.endpointSubnetId,
+          vnetId: network.vnetId,
+          runnerVnetId: config.network.runnerVnetId,
+          runnerReady: this.runnerReady,
+        });
       case "public":
         return VaultNetwork.public();
       case "allowlist":
-        return deployerAllowlist(this, config.keyVault, [network.clusterSubnetId]);
+        return deployerAllowlist(config.keyVault, deployerRanges, [network.clusterSubnetId]);
     }
   }
 
   /**
-   * The platform ends with the readers' propagation wait: every output the workload stack reads
-   * depends on it, so `cdktf deploy`, and a team applying the stacks one by one, can only start
-   * the workload after the grants work. The wait lives here, not at the start of the workload,
+   * The platform ends with the readers' propagation wait and the deployer's access to the API
+   * server (its RBAC Cluster Admin grant's wait; with a runner VNet, the peerings and the private
+   * API server's DNS link): every output the workload stack reads depends on them, so
+   * `cdktf deploy`, and a team applying the stacks one by one, can only start the workload after
+   * the grants work and the API server answers. The wait lives here, not at the start of the workload,
    * because only this stack sees the grants: its time_sleep is replaced (and waits again)
    * exactly when a grant is created or replaced, while a wait in the workload stack would
    * either sleep on every first apply regardless of grants or miss a grant added later.
    */
   private output(name: string, value: string, description: string): void {
-    waitingOutput(this, name, value, description, () => this.vault.readerGrantsPropagated());
+    waitingOutput(this, name, value, description, () => [...this.vault.readerGrantsPropagated(), ...this.cluster.deployerAccessReady, ...this.runnerReady]);
   }
 }

@@ -3,7 +3,7 @@ import { TerraformOutput } from "cdktf";
 import { AppConfig } from "../config/types";
 import { SecretsVault, VaultNetwork } from "../constructs/azure-keyvault";
 import { StackState } from "../constructs/terraform";
-import { deployerAllowlist } from "./cluster-parts";
+import { deployerAllowlist, deployerIpRanges, terraformUsesVaultDataPlane } from "./cluster-parts";
 import { relaxVaultForLab } from "./lab-profile";
 import { AppStack } from "./app-stack";
 import { azureFoundation } from "./azure-foundation";
@@ -36,11 +36,14 @@ export class VaultStack extends AppStack {
     const { config } = props;
     const { deployer, common, logs } = azureFoundation(this, config);
     const kv = config.keyVault;
+    // The parser refuses "private" for a fleet: this stack has no network to write from.
+    const allowlist = kv.networkAccess === "allowlist";
+    const workloads = (config.clusters ?? []).flatMap((c) => c.workloads);
+    const deployerRanges = deployerIpRanges(this, { vault: allowlist && terraformUsesVaultDataPlane(kv, workloads), apiServer: false }, allowlist);
     this.vault = new SecretsVault(this, "key-vault", {
       ...common,
       ...vaultSettings(config, deployer, logs.id),
-      // The parser refuses "private" for a fleet: this stack has no network to write from.
-      network: kv.networkAccess === "public" ? VaultNetwork.public() : deployerAllowlist(this, kv, []),
+      network: deployerRanges ? deployerAllowlist(kv, deployerRanges, []) : VaultNetwork.public(),
     });
     declareSecrets(this.vault, config);
     auditVault(this, config, logs, common);

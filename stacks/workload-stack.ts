@@ -22,6 +22,11 @@ export interface WorkloadStackProps {
    * chart installs. @default - the AKS add-on provides the driver with the cluster
    */
   readonly csiDriver?: TerraformStack;
+  /**
+   * A fleet's vault-endpoints stack, applied before this one: pods mount through the cluster's
+   * private endpoint to the vault, which that stack creates. @default - the platform reaches the vault
+   */
+  readonly vaultEndpoints?: TerraformStack;
 }
 
 /**
@@ -60,7 +65,7 @@ export class WorkloadStack extends AppStack {
   readonly reloader?: Reloader;
 
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
-    super(scope, id, { state: props.state, after: [props.platform, props.csiDriver] });
+    super(scope, id, { state: props.state, after: [props.platform, props.csiDriver, props.vaultEndpoints] });
     const { config } = props;
     const connection = config.cluster.connection;
     const external = config.keyVault.secrets.filter((s) => s.source === "external").map((s) => s.name);

@@ -3,6 +3,7 @@ import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import type { KubeloginMode } from "../config/types";
 import { CsiDriverStack } from "../stacks/csi-driver-stack";
+import { VaultEndpointsStack } from "../stacks/vault-endpoints-stack";
 
 /** What a stack folder's README describes: one synthesized stack and its place in the app. */
 export interface StackReadmeInput {
@@ -23,6 +24,14 @@ export interface StackReadmeInput {
   readonly crdFrom?: readonly string[];
   /** This stack installs that CRD for the `before` stacks. @default false */
   readonly installsCrd?: boolean;
+  /**
+   * Of `after`, the stack that creates the private endpoint this stack's pods mount through (a
+   * fleet's vault-endpoints), applied first for that, not for its outputs.
+   * @default - none
+   */
+  readonly endpointsFrom?: readonly string[];
+  /** This stack creates a fleet's private endpoints into the vault, one at a time. @default false */
+  readonly createsEndpoints?: boolean;
 }
 
 /**
@@ -48,6 +57,8 @@ export function writeStackReadmes(app: App, outdir: string): void {
       before: stacks.filter((s) => s.dependencies.includes(stack)).map((s) => s.node.id),
       crdFrom: stack.dependencies.filter((d) => d instanceof CsiDriverStack).map((d) => d.node.id),
       installsCrd: stack instanceof CsiDriverStack,
+      endpointsFrom: stack.dependencies.filter((d) => d instanceof VaultEndpointsStack).map((d) => d.node.id),
+      createsEndpoints: stack instanceof VaultEndpointsStack,
     }));
   }
 }
@@ -104,7 +115,8 @@ export function renderStackReadme(input: StackReadmeInput): string {
 function applyOrder(input: StackReadmeInput): string {
   const lines: string[] = [];
   const crdFrom = input.crdFrom ?? [];
-  const read = input.after.filter((s) => !crdFrom.includes(s));
+  const endpointsFrom = input.endpointsFrom ?? [];
+  const read = input.after.filter((s) => !crdFrom.includes(s) && !endpointsFrom.includes(s));
   const readsState = Object.keys(input.config.data?.terraform_remote_state ?? {}).length > 0;
   if (read.length > 0 && readsState) {
     lines.push(`Apply ${list(read)} first: this stack reads ${read.length === 1 ? "its" : "their"} outputs through \`terraform_remote_state\`.`);
@@ -114,10 +126,20 @@ function applyOrder(input: StackReadmeInput): string {
   if (crdFrom.length > 0) {
     lines.push(`Apply ${list(crdFrom)} first too: it installs the SecretProviderClass CRD, which \`kubernetes_manifest\` needs when this stack is planned.`);
   }
+  if (endpointsFrom.length > 0) {
+    lines.push(`Apply ${list(endpointsFrom)} first too: it creates the private endpoint into the vault that this cluster's pods mount secrets through.`);
+  }
+  if (input.createsEndpoints) {
+    lines.push("It creates the clusters' private endpoints into the one vault one after another (each waits for the one before; destroy " +
+      "removes them in reverse), because Key Vault fails concurrent private endpoint connections with ConflictError, which azurerm 4.55 " +
+      "does not retry (hashicorp/terraform-provider-azurerm#32261). Apply it after all the cluster stacks, and not while anything " +
+      "else changes a private endpoint of the vault.");
+  }
   if (input.after.length === 0) lines.push("No other stack needs to be applied before this one.");
   if (input.before.length > 0) {
     const s = input.before.length === 1 ? "s" : "";
-    const what = input.installsCrd ? `need${s} the CRD this stack installs when planned` : `read${s} this stack's outputs`;
+    const what = input.installsCrd ? `need${s} the CRD this stack installs when planned`
+      : input.createsEndpoints ? `mount${s} through the endpoints this stack creates` : `read${s} this stack's outputs`;
     lines.push(`${list(input.before)} ${what}: apply ${input.before.length === 1 ? "it" : "them"} after this one, and destroy ${input.before.length === 1 ? "it" : "them"} before this one.`);
   }
   return lines.join(" ");
@@ -186,7 +208,8 @@ function planChecks(variables: [string, any][]): string[] {
 
 /**
  * An ephemeral secret with a null default is optional to Terraform, but a plan that writes the
- * secret (create, or a bumped valueVersion) stops at a precondition without it.
+ * secret (create, a bumped valueVersion, or a retry after an apply that stopped before the
+ * write) stops at its write marker's postcondition without it.
  */
 function requirement(d: any): string {
   if (d.default === undefined) return "yes";

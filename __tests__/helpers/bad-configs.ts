@@ -18,6 +18,7 @@ export function freshConfig(): RawConfig {
 export const NOW = new Date("2026-06-01T00:00:00Z");
 
 export const VALID_DATE = "2027-12-31T00:00:00Z";
+export const AKS_SOURCE = "https://learn.microsoft.com/azure/aks/supported-kubernetes-versions (read 2026-12-04)";
 export { DEMO_IMAGE as PINNED } from "../../config/demo-app";
 
 // The "allowed" sentences, spelled out literally so a changed rule text fails a row.
@@ -567,8 +568,15 @@ export const rows: Row[] = [
     name: "the cluster runs a Kubernetes version without ValidatingAdmissionPolicy v1",
     schema: "accepts",
     mutate: (c) => { c.cluster = { kubernetesVersion: "1.29" }; },
-    problems: [{ path: "cluster.kubernetesVersion", message: "\"1.29\" is too old: the identity admission policy (ValidatingAdmissionPolicy v1) needs " +
-      "Kubernetes 1.30 or later; must be \"1.30\" or newer" }],
+    problems: [
+      { path: "cluster.kubernetesVersion", message: "\"1.29\" is too old: the identity admission policy (ValidatingAdmissionPolicy v1) needs " +
+        "Kubernetes 1.30 or later; must be \"1.30\" or newer" },
+      // AKS no longer creates it either (config/aks-versions.ts): both rules speak, each with its reason.
+      { path: "cluster.kubernetesVersion", message: "\"1.29\": AKS ended community support for 1.29 on 2025-03-31 and creates no new cluster on it " +
+        "(long-term support, until 2026-04-30, needs the Premium tier and the AKSLongTermSupport plan, which this app does not configure; " +
+        `${AKS_SOURCE}); choose one AKS creates clusters on now (1.33, 1.34, 1.35), or leave it out for the region's default. ` +
+        "A cluster that already runs 1.29 upgrades one minor version at a time" },
+    ],
   },
   {
     name: "the hardened profile turns the OIDC issuer off",
@@ -638,9 +646,9 @@ export const rows: Row[] = [
   {
     name: "an environment file is given for a built-in cloud",
     schema: "accepts",
-    mutate: (c) => { c.workloads[0].cloudName = "AzureChinaCloud"; c.workloads[0].cloudEnvFileName = "/etc/kubernetes/azurestackcloud.json"; },
+    mutate: (c) => { c.workloads[0].cloudName = "AzurePublicCloud"; c.workloads[0].cloudEnvFileName = "/etc/kubernetes/azurestackcloud.json"; },
     problems: [{ path: "workloads[0].cloudEnvFileName", message: "is only allowed with cloudName \"AzureStackCloud\" (other clouds ignore the file), " +
-      "got cloudName \"AzureChinaCloud\"; leave it out or set cloudName to \"AzureStackCloud\"" }],
+      "got cloudName \"AzurePublicCloud\"; leave it out or set cloudName to \"AzureStackCloud\"" }],
   },
   {
     name: "the environment file is a relative path",
@@ -944,6 +952,82 @@ export const rows: Row[] = [
     mutate: (c) => { c.cluster = { kubeloginMode: "msi", connection: { type: "kubeconfig", context: "ci" } }; },
     problems: [{ path: "cluster.kubeloginMode", message: "does not apply with cluster.connection.type \"kubeconfig\": the kubeconfig's context says how to authenticate" }],
   },
+  // --- what AKS creates at NOW (2026-06-01) in a region (issue 19; config/aks-versions.ts, config/azure-regions.ts) ---
+  {
+    name: "the Kubernetes version is past AKS's end of community support",
+    schema: "accepts",
+    mutate: (c) => { c.cluster = { kubernetesVersion: "1.32" }; },
+    problems: [{ path: "cluster.kubernetesVersion", message: "\"1.32\": AKS ended community support for 1.32 on 2026-03-31 and creates no new cluster on it " +
+      "(long-term support, until 2027-03-31, needs the Premium tier and the AKSLongTermSupport plan, which this app does not configure; " +
+      `${AKS_SOURCE}); choose one AKS creates clusters on now (1.33, 1.34, 1.35), or leave it out for the region's default. ` +
+      "A cluster that already runs 1.32 upgrades one minor version at a time" }],
+  },
+  {
+    name: "the Kubernetes version is not yet offered (AKS rolls its GA out through the GA month)",
+    schema: "accepts",
+    mutate: (c) => { c.cluster = { kubernetesVersion: "1.36.1" }; },
+    problems: [{ path: "cluster.kubernetesVersion", message: "\"1.36.1\": AKS makes 1.36 generally available in 2026-06, region by region, and this app offers it from 2026-07-01 " +
+      `(${AKS_SOURCE}); choose one AKS creates clusters on now (1.33, 1.34, 1.35), or leave it out for the region's default` }],
+  },
+  {
+    name: "the Kubernetes version is not in the AKS release calendar",
+    schema: "accepts",
+    mutate: (c) => { c.cluster = { kubernetesVersion: "1.40" }; },
+    problems: [{ path: "cluster.kubernetesVersion", message: "\"1.40\" is not in the AKS release calendar this app knows (config/aks-versions.ts, " +
+      `${AKS_SOURCE}); choose one AKS creates clusters on now (1.33, 1.34, 1.35), or leave it out for the region's default` }],
+  },
+  {
+    name: "zones are asked for in a region without availability zones",
+    schema: "accepts",
+    mutate: (c) => { c.location = "westus"; c.cluster = { availabilityZones: ["1", "2"] }; },
+    problems: [{ path: "cluster.availabilityZones", message: "[\"1\",\"2\"] asks for availability zones, but \"westus\" has none " +
+      "(https://learn.microsoft.com/azure/reliability/regions-list); must be [] there, or choose a region with zones" }],
+  },
+  {
+    name: "the pod range of Azure CNI overlay overlaps the VNet and the service range",
+    schema: "accepts",
+    mutate: (c) => { c.network = { podCidr: "10.0.0.0/8" }; },
+    problems: [
+      { path: "network.podCidr", message: "\"10.0.0.0/8\" overlaps network.vnetAddressSpace \"10.40.0.0/16\"; the pod range of Azure CNI overlay must lie outside the VNet and the service range (AKS's default is \"10.244.0.0/16\")" },
+      { path: "network.podCidr", message: "\"10.0.0.0/8\" overlaps network.serviceCidr \"10.0.0.0/16\"; the pod range of Azure CNI overlay must lie outside the VNet and the service range (AKS's default is \"10.244.0.0/16\")" },
+    ],
+  },
+  {
+    name: "the pod range has host bits set",
+    mutate: (c) => { c.network = { podCidr: "10.244.1.0/16" }; },
+    problems: [{ path: "network.podCidr", message: "\"10.244.1.0/16\" has host bits set; must be the range's first address, i.e. \"10.244.0.0/16\"" }],
+    schema: "accepts",
+  },
+  {
+    name: "a workload's cloudName is not the cloud of the vault's region",
+    schema: "accepts",
+    mutate: (c) => { c.workloads[0].cloudName = "AzureUSGovernmentCloud"; },
+    problems: [{ path: "workloads[0].cloudName", message: "\"AzureUSGovernmentCloud\" is not the cloud of the vault, which is in \"westeurope\" (AzurePublicCloud); must be \"AzurePublicCloud\" or left out" }],
+  },
+  {
+    name: "a workload names the closed Azure Germany cloud",
+    schema: "accepts",
+    mutate: (c) => { c.workloads[0].cloudName = "AzureGermanCloud"; },
+    problems: [{ path: "workloads[0].cloudName", message: "\"AzureGermanCloud\" is not the cloud of the vault, which is in \"westeurope\" (AzurePublicCloud); must be \"AzurePublicCloud\" or left out" }],
+  },
+  {
+    name: "a fleet cluster is in a sovereign cloud while the vault is in the public cloud",
+    schema: "accepts",
+    mutate: (c) => { delete c.workloads; c.clusters = [{ name: "weu" }, { name: "gov", location: "usgovvirginia" }]; },
+    problems: [{ path: "clusters[1].location", message: "\"usgovvirginia\" is in AzureUSGovernmentCloud, but the vault's location \"westeurope\" is in AzurePublicCloud; every region of a config must be in one Azure cloud" }],
+  },
+  {
+    name: "a runner VNet is given where every endpoint is public",
+    schema: "accepts",
+    mutate: (c) => { c.network = { runnerVnetId: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-ci/providers/Microsoft.Network/virtualNetworks/vnet-ci" }; },
+    problems: [{ path: "network.runnerVnetId", message: "only applies with keyVault.networkAccess \"private\" or cluster.privateCluster true: with public endpoints the runner needs no peering; leave it out" }],
+  },
+  {
+    name: "the runner VNet is not a virtual network's resource id",
+    mutate: (c) => { c.keyVault.networkAccess = "private"; c.network = { runnerVnetId: "vnet-ci" }; },
+    problems: [{ path: "network.runnerVnetId", message: "\"vnet-ci\" is not allowed; must be a virtual network resource id such as " +
+      "\"/subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<name>\"" }],
+  },
   // --- a fleet (issue 13) ---
   {
     name: "two clusters share a name (their stacks would collide)",
@@ -983,6 +1067,14 @@ export const rows: Row[] = [
     ],
   },
   {
+    name: "a fleet needs more private endpoints into its vault than Key Vault allows (64)",
+    schema: "accepts",
+    mutate: (c) => { delete c.workloads; c.clusters = Array.from({ length: 65 }, (_, i) => ({ name: `c${i}` })); },
+    problems: [{ path: "clusters", message: "lists 65 clusters, and each reaches the one vault through its own private endpoint; Key Vault allows at most 64 " +
+      "private endpoints per vault (https://learn.microsoft.com/azure/key-vault/general/service-limits#azure-private-link-integration): " +
+      "split the fleet into fleets of at most 64 clusters, each with its own vault" }],
+  },
+  {
     name: "the fleet's cluster list is empty",
     mutate: (c) => { delete c.workloads; c.clusters = []; },
     problems: [{ path: "clusters", message: "is empty; list at least one cluster, or leave clusters out for a single cluster" }],
@@ -996,7 +1088,7 @@ export const rows: Row[] = [
       c.clusters = [{ name: "weu" }];
     },
     problems: [{ path: "backend.workspaces", message: "cannot be combined with clusters: a fleet's stacks use the workspaces <namePrefix>-vault, " +
-      "<namePrefix>-cluster-<name> and <namePrefix>-workload-<name>; leave it out" }],
+      "<namePrefix>-cluster-<name>, <namePrefix>-vault-endpoints and <namePrefix>-workload-<name>; leave it out" }],
   },
   // --- names two stacks would share, and Azure rules a deploy would meet (issue 20) ---
   {

@@ -1,12 +1,16 @@
 import { Construct } from "constructs";
-import { ITerraformDependable, Token } from "cdktf";
+import { Annotations, Fn, ITerraformDependable, TerraformResource, Token } from "cdktf";
+import { Sleep } from "@cdktf/provider-time/lib/sleep";
+import { PrivateDnsZoneVirtualNetworkLink } from "@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link";
 import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster";
 import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
 import { MonitorDataCollectionRule } from "@cdktf/provider-azurerm/lib/monitor-data-collection-rule";
 import { MonitorDataCollectionRuleAssociation } from "@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { NODE_OS_CHANNEL_REQUIRED_BY } from "../../config/aks-upgrade-channels";
+import { DEFAULT_RBAC_PROPAGATION_WAIT } from "../../config/key-vault-defaults";
 import { durationSeconds, RULES } from "../../config/naming-rules";
+import { DEFAULT_POD_CIDR, NETWORK_POLICY_RETIREMENTS } from "../../config/network-policy";
 import { AVAILABILITY_ZONES, AvailabilityZone, ClusterConfig } from "../../config/types";
 import { ephemeralOsDiskProblem } from "../../config/vm-temp-disks";
 import { SecretIdentity } from "../azure-identity";
@@ -73,8 +77,15 @@ export interface AksClusterProps {
   readonly localAccountsDisabled?: boolean;
   /** @default - no admin groups; access is granted with Azure RBAC roles */
   readonly adminGroupObjectIds?: string[];
-  /** @default "azure" */
+  /**
+   * The network policy engine; `cilium` also selects the Cilium data plane (Azure CNI powered by
+   * Cilium), the others the Azure (iptables) data plane. Both are kept as the cluster was
+   * created: azurerm 4.55 replaces a cluster to change either (see the constructor).
+   * @default "cilium"
+   */
   readonly networkPolicy?: "azure" | "calico" | "cilium";
+  /** Pod range of Azure CNI overlay; outside the VNet and serviceCidr. @default "10.244.0.0/16" - AKS's own default */
+  readonly podCidr?: string;
   /** Kubernetes service range; it must not overlap the VNet. @default "10.0.0.0/16" - AKS's own default */
   readonly serviceCidr?: string;
   /** Cluster DNS service address inside serviceCidr. @default "10.0.0.10" */
@@ -85,6 +96,28 @@ export interface AksClusterProps {
   readonly nodeOsUpgradeChannel?: ClusterConfig["nodeOsUpgradeChannel"];
   /** @default - the API server is reachable from any address (Entra ID still required) */
   readonly apiServerAuthorizedIpRanges?: string[];
+  /**
+   * The ranges of the machines that run Terraform (a list token, e.g. a variable), admitted
+   * beside `apiServerAuthorizedIpRanges`: the stacks that talk to the cluster run there. Only
+   * used with authorized ranges.
+   * @default - only apiServerAuthorizedIpRanges
+   */
+  readonly deployerIpRanges?: string[];
+  /**
+   * How long the deployer's "Azure Kubernetes Service RBAC Cluster Admin" grant is given to
+   * propagate before `deployerAccessReady` completes ("New role assignments can take up to five
+   * minutes to propagate", https://learn.microsoft.com/azure/aks/entra-id-authorization).
+   * @default "30s" - as the vault's grants
+   */
+  readonly rbacPropagationWait?: string;
+  /**
+   * The VNet of the machine that runs Terraform, peered with the cluster's: a private cluster's
+   * API server zone (AKS's, in the node resource group) is linked to it, so the runner resolves
+   * the private API server (https://learn.microsoft.com/azure/aks/private-cluster-connect,
+   * "Connect using virtual network (VNet) peering").
+   * @default - the runner is inside the cluster's VNet
+   */
+  readonly runnerVnetId?: string;
   /** @default false */
   readonly privateCluster?: boolean;
   /** Needs the EncryptionAtHost subscription feature. @default false */
@@ -116,6 +149,12 @@ export class AksCluster extends Construct {
    * when the add-on is off.
    */
   readonly secretsProviderIdentity?: SecretIdentity;
+  /**
+   * What a stack that talks to the cluster as the deployer waits for: the propagation wait after
+   * the deployer's RBAC Cluster Admin grant, and (private cluster with a runner VNet) the API
+   * server zone's link to the runner's VNet.
+   */
+  readonly deployerAccessReady: TerraformResource[];
 
   constructor(scope: Construct, id: string, props: AksClusterProps) {
     super(scope, id);
@@ -130,6 +169,10 @@ export class AksCluster extends Construct {
     }
     if (props.privateCluster && props.apiServerAuthorizedIpRanges?.length) {
       throw new Error("AksCluster apiServerAuthorizedIpRanges cannot be combined with privateCluster");
+    }
+    const wait = props.rbacPropagationWait ?? DEFAULT_RBAC_PROPAGATION_WAIT;
+    if (!Token.isUnresolved(wait) && !RULES.duration.pattern.test(wait)) {
+      throw new Error(`AksCluster rbacPropagationWait must be ${RULES.duration.allowed}, got ${JSON.stringify(wait)}`);
     }
     const automaticUpgradeChannel = props.automaticUpgradeChannel ?? "patch";
     const nodeOsUpgradeChannel = props.nodeOsUpgradeChannel ?? "NodeImage";
@@ -151,6 +194,15 @@ export class AksCluster extends Construct {
     const oidcIssuerEnabled = props.oidcIssuerEnabled ?? true;
     const addonEnabled = props.secretsProviderAddon ?? true;
     const system = props.systemNodePool;
+
+    const networkPolicy = props.networkPolicy ?? "cilium";
+    const networkDataPlane = networkPolicy === "cilium" ? "cilium" : "azure";
+    const retirement = NETWORK_POLICY_RETIREMENTS[networkPolicy];
+    if (retirement) {
+      Annotations.of(this).addWarning(`network policy ${JSON.stringify(networkPolicy)} (${retirement.engine}) loses AKS support on Linux nodes on ` +
+        `${retirement.endOfSupport} (https://learn.microsoft.com/azure/aks/use-network-policies); move to "cilium" in place with ` +
+        "`az aks update --network-dataplane cilium`, then set cluster.networkPolicy to \"cilium\" (README \"Moving to Cilium\")");
+    }
 
     const cluster = new KubernetesCluster(this, "cluster", {
       name: props.name,
@@ -186,8 +238,9 @@ export class AksCluster extends Construct {
       networkProfile: {
         networkPlugin: "azure",
         networkPluginMode: "overlay",
-        networkPolicy: props.networkPolicy ?? "azure",
-        networkDataPlane: props.networkPolicy === "cilium" ? "cilium" : undefined,
+        networkPolicy,
+        networkDataPlane,
+        podCidr: props.podCidr ?? DEFAULT_POD_CIDR,
         serviceCidr: props.serviceCidr ?? "10.0.0.0/16",
         dnsServiceIp: props.dnsServiceIp ?? "10.0.0.10",
       },
@@ -197,12 +250,34 @@ export class AksCluster extends Construct {
       omsAgent: { logAnalyticsWorkspaceId: props.logWorkspaceId, msiAuthForMonitoringEnabled: true },
       privateClusterEnabled: props.privateCluster ?? false,
       apiServerAccessProfile: props.apiServerAuthorizedIpRanges?.length
-        ? { authorizedIpRanges: props.apiServerAuthorizedIpRanges }
+        ? {
+          authorizedIpRanges: props.deployerIpRanges
+            ? Token.asList(Fn.concat([props.apiServerAuthorizedIpRanges, props.deployerIpRanges]))
+            : props.apiServerAuthorizedIpRanges,
+        }
         : undefined,
       tags: props.tags,
       dependsOn: props.subnetReady,
-      // The autoscaler owns the node count; without this every plan would reset it.
-      lifecycle: system.autoscaling ? { ignoreChanges: ["default_node_pool[0].node_count"] } : undefined,
+      lifecycle: {
+        ignoreChanges: [
+          // The autoscaler owns the node count; without this every plan would reset it.
+          ...(system.autoscaling ? ["default_node_pool[0].node_count"] : []),
+          // azurerm 4.55 forces a new cluster when either changes (CustomizeDiff ForceNewIfChange on
+          // network_profile.0.network_policy and .network_data_plane whenever the old value is set,
+          // internal/services/containers/kubernetes_cluster_resource.go). A changed default or config
+          // must never replace a running cluster; the postcondition below stops the plan instead.
+          "network_profile[0].network_policy",
+          "network_profile[0].network_data_plane",
+        ],
+        postcondition: [{
+          condition: `\${self.network_profile[0].network_policy == "${networkPolicy}" && self.network_profile[0].network_data_plane == "${networkDataPlane}"}`,
+          errorMessage: `AKS cluster \${self.name} runs network policy \${self.network_profile[0].network_policy} with the ` +
+            `\${self.network_profile[0].network_data_plane} data plane, but cluster.networkPolicy is ${networkPolicy} (${networkDataPlane} data plane). ` +
+            "azurerm would replace the whole cluster to change either, so this app never does. Keep the cluster as it is by setting " +
+            "cluster.networkPolicy to what it runs, or move it to Cilium in place: az aks update --resource-group <group> --name <cluster> " +
+            "--network-dataplane cilium (README, Moving to Cilium).",
+        }],
+      },
     });
 
     if (props.userNodePool) {
@@ -262,11 +337,24 @@ export class AksCluster extends Construct {
       description: "Sends the cluster's Container Insights data through its rule; deleting it stops container logs.",
     });
 
-    new RoleAssignment(this, "deployer-cluster-admin", {
+    const admin = new RoleAssignment(this, "deployer-cluster-admin", {
       scope: cluster.id,
       roleDefinitionName: ROLE_AKS_RBAC_CLUSTER_ADMIN,
       principalId: props.deployerPrincipalId,
     });
+    // A stack applied right after this grant would get 403s from the API server while it
+    // propagates. The sleep is replaced (and waits again) only when the grant is.
+    this.deployerAccessReady = [new Sleep(this, "deployer-cluster-admin-propagation", { createDuration: wait, triggers: { admin: admin.id } })];
+    if (props.privateCluster && props.runnerVnetId !== undefined) {
+      // AKS names its private zone after the API server's private FQDN minus its first label
+      // (<record>.<zone>): privatelink.<region>.azmk8s.io or <subzone>.privatelink.<region>.azmk8s.io.
+      this.deployerAccessReady.push(new PrivateDnsZoneVirtualNetworkLink(this, "api-server-dns-link-runner", {
+        name: "api-server-dns-to-runner-vnet",
+        resourceGroupName: cluster.nodeResourceGroup,
+        privateDnsZoneName: Fn.replace(cluster.privateFqdn, "/^[^.]*[.]/", ""),
+        virtualNetworkId: props.runnerVnetId,
+      }));
+    }
 
     if (addonEnabled) {
       const addon = cluster.keyVaultSecretsProvider.secretIdentity.get(0);

@@ -8,7 +8,7 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { DEFAULT_RBAC_PROPAGATION_WAIT } from "../../config/key-vault-defaults";
 import { RULES } from "../../config/naming-rules";
 import { SecretIdentity } from "../azure-identity";
-import { SecretVariable, terraformName } from "../terraform";
+import { SecretVariable, terraformName, writeMarkersSettle } from "../terraform";
 import { SecretReadGrants, VaultObjectRef } from "./secret-read-grants";
 import { addVaultPrivateEndpoint } from "./vault-private-endpoint";
 import { AllowlistNetwork, PrivateNetwork, VaultNetwork } from "./vault-network";
@@ -85,6 +85,8 @@ export class SecretsVault extends Construct {
   private readonly readers: SecretReadGrants;
   private readonly preventDestroy: boolean;
   private readonly managed = new Map<string, KeyVaultSecret>();
+  /** Each managed secret's write marker (SecretVariable.recordWrites), in declaration order. */
+  private readonly writeMarkers: TerraformResource[] = [];
   private readonly external = new Set<string>();
 
   constructor(scope: Construct, id: string, props: SecretsVaultProps) {
@@ -191,8 +193,9 @@ export class SecretsVault extends Construct {
    * Terraform variable `secret_<name>` (TF_VAR_secret_<name>, hyphens as underscores) through
    * the write-only `value_wo`, so it is never in state or cdktf.out. The variable is demanded
    * only by a plan that writes the secret (creation or a new valueVersion).
+   * @returns the secret
    */
-  addManagedSecret(name: string, props: ManagedSecretProps): void {
+  addManagedSecret(name: string, props: ManagedSecretProps): KeyVaultSecret {
     this.assertNewSecret(name);
     const variableName = terraformName(`secret_${name.toLowerCase()}`);
     const value = new SecretVariable(this, `value-${name}`, {
@@ -210,9 +213,14 @@ export class SecretsVault extends Construct {
       contentType: props.contentType,
       expirationDate: props.expirationDate,
       dependsOn: this.writeReady,
-      lifecycle: { preventDestroy: this.preventDestroy, precondition: [value.writeGuard] },
+      lifecycle: { preventDestroy: this.preventDestroy },
     });
+    // The marker demands TF_VAR_secret_<name> in every plan that writes this secret, including a
+    // retry after an apply that stopped before the write; "" never reaches Key Vault.
+    this.writeMarkers.push(value.recordWrites(secret, { version: "value_wo_version", identity: "resource_versionless_id" }));
+    if (this.writeMarkers.length === 1) writeMarkersSettle(this, "write-markers-settle", () => this.writeMarkers);
     this.managed.set(name.toLowerCase(), secret);
+    return secret;
   }
 
   /** Declares a secret that already exists in the vault; this app only grants access to it. */
@@ -249,15 +257,16 @@ export class SecretsVault extends Construct {
   }
 
   private addPrivateEndpoint(network: PrivateNetwork, props: SecretsVaultProps): TerraformResource[] {
-    return addVaultPrivateEndpoint(this, {
+    return [...addVaultPrivateEndpoint(this, {
       vaultId: this.vault.id,
       vaultName: this.vault.name,
       location: props.location,
       resourceGroupName: props.resourceGroupName,
       subnetId: network.subnetId,
       vnetId: network.vnetId,
+      runnerVnetId: network.runnerVnetId,
       tags: props.tags,
-    });
+    }), ...network.runnerReady];
   }
 }
 

@@ -1,3 +1,5 @@
+import { TerraformResource } from "cdktf";
+
 /**
  * How the vault's data plane is reached. Enum-like so each mode carries only what it needs.
  */
@@ -13,10 +15,18 @@ export abstract class VaultNetwork {
 
   /**
    * Public network access off; a private endpoint in `subnetId` and a privatelink.vaultcore.azure.net
-   * zone linked to `vnetId`. Only callers inside the VNet (e.g. Terraform Cloud agents) can write secrets.
+   * zone linked to `vnetId`. Only callers inside the VNet, or in a VNet peered with it and linked to
+   * the zone (`runnerVnetId`, after `runnerReady`: the peerings), can write secrets.
    */
-  static privateEndpoint(props: { readonly subnetId: string; readonly vnetId: string }): VaultNetwork {
-    return new PrivateNetwork(props.subnetId, props.vnetId);
+  static privateEndpoint(props: {
+    readonly subnetId: string;
+    readonly vnetId: string;
+    /** @default - no runner VNet: Terraform runs inside `vnetId` */
+    readonly runnerVnetId?: string;
+    /** What a call from the runner's VNet waits for, e.g. the peerings. @default - nothing */
+    readonly runnerReady?: TerraformResource[];
+  }): VaultNetwork {
+    return new PrivateNetwork(props.subnetId, props.vnetId, props.runnerVnetId, props.runnerReady ?? []);
   }
 
   /** Reachable from anywhere (still RBAC-protected). For throwaway labs only. */
@@ -42,6 +52,8 @@ export class PrivateNetwork extends VaultNetwork {
   constructor(
     readonly subnetId: string,
     readonly vnetId: string,
+    readonly runnerVnetId: string | undefined,
+    readonly runnerReady: TerraformResource[],
   ) {
     super();
   }

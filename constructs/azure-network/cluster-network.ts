@@ -1,9 +1,11 @@
 import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
+import { ITerraformDependable, TerraformResource, Token } from "cdktf";
 import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/lib/subnet-network-security-group-association";
 import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
+import { VirtualNetworkPeering } from "@cdktf/provider-azurerm/lib/virtual-network-peering";
+import { RULES } from "../../config/naming-rules";
 
 export interface ClusterNetworkProps {
   readonly namePrefix: string;
@@ -28,6 +30,8 @@ export class ClusterNetwork extends Construct {
   readonly endpointSubnetId: string;
   /** The NSG associations; anything else that updates the subnets must wait for them. */
   readonly subnetsReady: ITerraformDependable[] = [];
+  private readonly vnet: VirtualNetwork;
+  private readonly props: ClusterNetworkProps;
 
   constructor(scope: Construct, id: string, props: ClusterNetworkProps) {
     super(scope, id);
@@ -62,8 +66,50 @@ export class ClusterNetwork extends Construct {
       });
       this.subnetsReady.push(new SubnetNetworkSecurityGroupAssociation(this, `${key}-nsg-association`, { subnetId: subnet.id, networkSecurityGroupId: nsg.id }));
     }
+    this.vnet = vnet;
+    this.props = props;
     this.vnetId = vnet.id;
     this.clusterSubnetId = cluster.id;
     this.endpointSubnetId = endpoints.id;
+  }
+
+  /**
+   * Peers this VNet with the VNet of the machine that runs Terraform, both ways (a peering is
+   * connected only once each side has one), so the runner reaches private endpoints here. The
+   * runner's side is created in its own VNet, which must be in `subscriptionId`, the provider's
+   * subscription: a precondition says so at plan time instead of a "resource group not found"
+   * at apply. After https://learn.microsoft.com/azure/aks/private-cluster-connect ("Connect
+   * using virtual network (VNet) peering"). The address spaces must not overlap (Azure refuses
+   * to peer them).
+   * @returns both peerings: what a call from the runner into this VNet waits for
+   */
+  peerWith(runnerVnetId: string, subscriptionId: string): TerraformResource[] {
+    if (!Token.isUnresolved(runnerVnetId) && !RULES.vnetId.pattern.test(runnerVnetId)) {
+      throw new Error(`ClusterNetwork runner VNet ${JSON.stringify(runnerVnetId)} is invalid: must be ${RULES.vnetId.allowed}`);
+    }
+    const [, , runnerSubscription, , runnerGroup, , , , runnerVnet] = runnerVnetId.split("/");
+    const toRunner = new VirtualNetworkPeering(this, "runner-peering", {
+      name: "peer-to-runner",
+      resourceGroupName: this.props.resourceGroupName,
+      virtualNetworkName: this.vnet.name,
+      remoteVirtualNetworkId: runnerVnetId,
+      allowVirtualNetworkAccess: true,
+    });
+    const fromRunner = new VirtualNetworkPeering(this, "runner-peering-back", {
+      name: `peer-to-vnet-${this.props.namePrefix}`,
+      resourceGroupName: runnerGroup,
+      virtualNetworkName: runnerVnet,
+      remoteVirtualNetworkId: this.vnet.id,
+      allowVirtualNetworkAccess: true,
+      lifecycle: {
+        precondition: [{
+          // subscriptionId is a reference token: cdktf writes it bare inside this expression.
+          condition: `\${lower("${runnerSubscription}") == lower(${subscriptionId})}`,
+          errorMessage: `network.runnerVnetId is in subscription ${runnerSubscription}, but Terraform deploys into another one (ARM_SUBSCRIPTION_ID); ` +
+            "the runner's half of the peering is created in the runner's VNet, so it must be in the same subscription.",
+        }],
+      },
+    });
+    return [toRunner, fromRunner];
   }
 }

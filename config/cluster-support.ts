@@ -1,0 +1,73 @@
+import { kubernetesVersionProblem } from "./aks-versions";
+import { AzureCloud, cloudOf, REGIONS_WITH_ZONES } from "./azure-regions";
+import { Checker, show } from "./checker";
+import { NETWORK_POLICY_RETIREMENTS } from "./network-policy";
+import { AZURE_STACK_CLOUD, ClusterConfig, NetworkConfig, WorkloadConfig } from "./types";
+
+/**
+ * The cluster as AKS creates it at `now` in `location`, judged from Azure's dated tables
+ * (config/aks-versions.ts, config/network-policy.ts, config/azure-regions.ts) instead of at
+ * apply: a Kubernetes version AKS no longer (or not yet) creates, a network policy engine past
+ * its end of support, and zones in a region without any are reported at `cluster.*`.
+ * @returns the cluster; in a region without zones the default zones are dropped, since they were
+ * not asked for
+ */
+export function supportedCluster(c: Checker, cluster: ClusterConfig, ctx: { readonly location: string; readonly now: Date; readonly zonesGiven: boolean }): ClusterConfig {
+  if (cluster.kubernetesVersion !== undefined) {
+    const problem = kubernetesVersionProblem(cluster.kubernetesVersion, ctx.now);
+    if (problem) c.report("cluster.kubernetesVersion", problem);
+  }
+  const retirement = NETWORK_POLICY_RETIREMENTS[cluster.networkPolicy];
+  if (retirement && ctx.now > new Date(`${retirement.endOfSupport}T23:59:59.999Z`)) {
+    c.report("cluster.networkPolicy", `${show(cluster.networkPolicy)} (${retirement.engine}) lost AKS support on Linux nodes on ${retirement.endOfSupport} ` +
+      "(https://learn.microsoft.com/azure/aks/use-network-policies); must be \"cilium\" or \"calico\". A cluster that runs it moves in place " +
+      "with `az aks update --network-dataplane cilium` (README \"Moving to Cilium\")");
+  }
+  if (REGIONS_WITH_ZONES.has(ctx.location)) return cluster;
+  if (!ctx.zonesGiven) return { ...cluster, availabilityZones: [] };
+  if (cluster.availabilityZones.length > 0) {
+    c.report("cluster.availabilityZones", `${show(cluster.availabilityZones)} asks for availability zones, but ${show(ctx.location)} has none ` +
+      "(https://learn.microsoft.com/azure/reliability/regions-list); must be [] there, or choose a region with zones");
+  }
+  return cluster;
+}
+
+/**
+ * Workloads read the vault of the cloud its `location` is in. A named `cloudName` of another
+ * cloud points the Azure provider at the wrong Entra ID and vault endpoints, so every mount
+ * fails; it is reported. Left out, it means the public cloud to the provider, so for a vault in
+ * a sovereign cloud it is set to that cloud. `AzureStackCloud` names a custom environment (from
+ * `cloudEnvFileName`) that the app cannot judge.
+ * @returns the workloads, each with the cloud it reads from
+ */
+export function workloadsInCloud(c: Checker, workloads: readonly WorkloadConfig[], vaultLocation: string): WorkloadConfig[] {
+  const cloud: AzureCloud = cloudOf(vaultLocation);
+  return workloads.map((w, i) => {
+    if (w.cloudName === undefined) return cloud === "AzurePublicCloud" ? w : { ...w, cloudName: cloud };
+    if (w.cloudName !== AZURE_STACK_CLOUD && w.cloudName !== cloud) {
+      c.report(`workloads[${i}].cloudName`, `${show(w.cloudName)} is not the cloud of the vault, which is in ${show(vaultLocation)} (${cloud}); ` +
+        `must be ${JSON.stringify(cloud)} or left out`);
+    }
+    return w;
+  });
+}
+
+/** A fleet's clusters must be in the vault's cloud: one sign-in, one azurerm environment. */
+export function sameCloud(c: Checker, path: string, location: string, vaultLocation: string): void {
+  if (cloudOf(location) !== cloudOf(vaultLocation)) {
+    c.report(path, `${show(location)} is in ${cloudOf(location)}, but the vault's location ${show(vaultLocation)} is in ${cloudOf(vaultLocation)}; ` +
+      "every region of a config must be in one Azure cloud");
+  }
+}
+
+/**
+ * `network.runnerVnetId` only makes sense where Terraform must reach a private endpoint from the
+ * runner's network: a private vault (secret writes) or a private cluster (the workload stack).
+ * Elsewhere the peering would open the cluster VNet to the runner's for nothing.
+ */
+export function runnerNetworkApplies(c: Checker, network: NetworkConfig, ctx: { readonly privateVault: boolean; readonly privateCluster: boolean }): void {
+  if (network.runnerVnetId !== undefined && !ctx.privateVault && !ctx.privateCluster) {
+    c.report("network.runnerVnetId", "only applies with keyVault.networkAccess \"private\" or cluster.privateCluster true: " +
+      "with public endpoints the runner needs no peering; leave it out");
+  }
+}
