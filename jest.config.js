@@ -11,9 +11,10 @@ module.exports = {
   workerIdleMemoryLimit: "600MB",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  // Need a running API server (`npm run test:cluster`, jest.cluster.config.js) or a whole node
+  // Run the terraform binary (`npm run test:terraform`, jest.terraform.config.js), or need a
+  // running API server (`npm run test:cluster`, jest.cluster.config.js) or a whole node
   // (`npm run test:e2e`, jest.e2e.config.js).
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/cluster/", "<rootDir>/__tests__/e2e/"],
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/terraform/", "<rootDir>/__tests__/cluster/", "<rootDir>/__tests__/e2e/"],
   // sucrase, without a type-check (that is `npm run typecheck`): see scripts/jest-transform.js.
   transform: { "^.+\\.ts$": "<rootDir>/scripts/jest-transform.js" },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
