@@ -21,7 +21,7 @@ export function supportedCluster(c: Checker, cluster: ClusterConfig, ctx: { read
   if (retirement && ctx.now > new Date(`${retirement.endOfSupport}T23:59:59.999Z`)) {
     c.report("cluster.networkPolicy", `${show(cluster.networkPolicy)} (${retirement.engine}) lost AKS support on Linux nodes on ${retirement.endOfSupport} ` +
       "(https://learn.microsoft.com/azure/aks/use-network-policies); must be \"cilium\" or \"calico\". A cluster that runs it moves in place " +
-      "with `az aks update --network-dataplane cilium` (README \"Moving to Cilium\")");
+      "with `az aks update --network-dataplane cilium` (docs/security.md, \"Moving to Cilium\")");
   }
   if (REGIONS_WITH_ZONES.has(ctx.location)) return cluster;
   if (!ctx.zonesGiven) return { ...cluster, availabilityZones: [] };
