@@ -69,13 +69,11 @@ describe("zones and clouds (config/azure-regions.ts)", () => {
       .toEqual(["AzurePublicCloud", "AzureUSGovernmentCloud", "AzureUSGovernmentCloud", "AzureChinaCloud"]);
   });
 
-  test("points workloads that leave cloudName out at the vault's sovereign cloud, and keeps the public default as it was", () => {
+  test("refuses a region of a sovereign cloud, which every stack's provider, kubelogin and DNS zones would miss", () => {
     const raw = freshConfig();
     raw.location = "usgovvirginia";
-    const gov = parseConfig(raw, undefined, NOW);
-    expect(gov.workloads.map((w) => w.cloudName)).toEqual(["AzureUSGovernmentCloud"]);
-    const spc = Object.values<any>(synthApp(gov).stackJson("workload").resource.kubernetes_manifest)[0];
-    expect(spc.manifest.spec.parameters.cloudName).toBe("AzureUSGovernmentCloud");
+    expect(() => parseConfig(raw, undefined, NOW)).toThrow("location: \"usgovvirginia\" is a region of AzureUSGovernmentCloud; " +
+      "this app deploys to the Azure public cloud only");
     expect(parseConfig(freshConfig(), undefined, NOW).workloads.map((w) => w.cloudName)).toEqual([undefined]);
   });
 });

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { loadConfig } from "../config/load-config";
 import { resourcesOf, synthAny, synthApp } from "./helpers/synth";
+import { readDoc } from "./helpers/docs";
 
 const ROOT = path.resolve(__dirname, "..");
 const ENVS = fs.readdirSync(path.join(ROOT, "envs")).filter((f) => f.endsWith(".json"));
@@ -24,15 +25,15 @@ describe("shipped example configs", () => {
     expect(raw.keyVault?.allowedIpRanges ?? []).toEqual([]);
   });
 
-  test("the README's complete example is envs/example.json", () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  test("the complete example in docs/configuration.md is envs/example.json", () => {
+    const readme = readDoc("docs/configuration.md");
     const block = /<!-- example-config -->\s*```json\n([\s\S]*?)```/.exec(readme);
     expect(block).not.toBeNull();
     expect(JSON.parse(block![1])).toEqual(JSON.parse(fs.readFileSync(path.join(ROOT, "envs/example.json"), "utf8")));
   });
 
   test("the README's two set-up commands are the package scripts that exist", () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const readme = readDoc("README.md");
     const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts;
     expect(readme).toContain("npm ci && npm run synth");
     expect(readme).toContain("npm test ");
@@ -64,8 +65,8 @@ describe("shipped example configs", () => {
       expect(resourcesOf(platform, "azurerm_private_endpoint")).toHaveLength(1);
     });
 
-    test("is deployable from a runner's VNet as the README's bootstrap order says: peered both ways, both private zones linked to it", () => {
-      const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    test("is deployable from a runner's VNet as docs/security.md's bootstrap order says: peered both ways, both private zones linked to it", () => {
+      const readme = readDoc("docs/security.md");
       expect(readme).toContain("- **Bootstrap order** (`envs/production.json` is deployable this way):");
       const runner = loadConfig({ CONFIG: "envs/production.json" }, ROOT).network.runnerVnetId;
       expect(runner).toMatch(/\/virtualNetworks\//);

@@ -1,9 +1,9 @@
-import * as fs from "fs";
 import * as path from "path";
 import { Testing } from "cdktf";
 import { loadConfig } from "../config/load-config";
 import { buildApp } from "../stacks/build-app";
 import { configFrom, resourcesOf } from "./helpers/synth";
+import { readDoc } from "./helpers/docs";
 
 /** Issue 9: what a first real deploy needs, asserted on the synthesized platform stack. */
 function platformJson(mutate?: (raw: any) => void): any {
@@ -179,10 +179,10 @@ describe("what Microsoft documents as required", () => {
 describe("envs/terraform-cloud.json", () => {
   const root = path.resolve(__dirname, "..");
   const config = loadConfig({ CONFIG: "envs/terraform-cloud.json" }, root);
-  const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("### Running in Terraform Cloud"), readme.indexOf("## HCL output for ops teams"));
+  const readme = readDoc("docs/backends.md");
+  const section = readme.slice(readme.indexOf("### Running in Terraform Cloud"));
 
-  test("deploys the way its README section describes: local execution, so a vault the deployer's machine can reach", () => {
+  test("deploys the way its docs section (docs/backends.md) describes: local execution, so a vault the deployer's machine can reach", () => {
     expect(section).toContain("what\n     `envs/terraform-cloud.json` is for");
     expect(section).toMatch(/\*Local execution\*/);
     // Local execution runs outside the VNet: a private vault would refuse the secret writes.

@@ -55,7 +55,7 @@ describe("one cluster (no clusters key)", () => {
     const sha = (stack: "platform" | "workload") =>
       crypto.createHash("sha256").update(JSON.stringify(withoutMetadata(s.stackJson(stack)))).digest("hex");
     expect({ platform: sha("platform"), workload: sha("workload") }).toEqual({
-      platform: "afad9732117ec870ff4425df5258bef18433d6776ea70673d74ac32e7d860c8e",
+      platform: "b47904de3b491cb38e7236abf55e287dffea6de4d02799277d14e486a8fec9da",
       workload: "9fe81c6c36a6e8945c47ce92c86c37ba7a916a2ff08f323a19671dc1908e0645",
     });
   });

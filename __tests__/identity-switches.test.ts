@@ -24,7 +24,7 @@ describe("a workload that moves from the add-on identity to its own", () => {
       "named in the previous output, to its workload's own federated identity. The plan creates that user-assigned identity, its " +
       "federated credential and its read grants, destroys the add-on identity's grants no other add-on workload needs, and updates " +
       "this SecretProviderClass and its ServiceAccount in place; the Deployment does not change. To keep the add-on identity, set " +
-      "\"identity\": \"addon\" on the workload (README: Moving from the add-on default).",
+      "\"identity\": \"addon\" on the workload (docs/identity.md: Moving from the add-on default).",
     ]);
     // The output now names the workload identity: nothing switches any more.
     expect(synthWarnings(outdir)).toEqual([]);

@@ -62,7 +62,7 @@ describe.each(EDGE_CONFIGS)("names at the edges of every rule, %s", (_label, raw
         .filter((g) => READER_ROLES.includes(g.role_definition_name));
       expect(grants).toHaveLength(expectedGrants(cluster.grantScope, cluster.workloads));
       for (const workload of cluster.workloads.filter((w) => w.identity === "workload")) {
-        // Resource names join a name's words: the identity of "b--c" is workload_identity_b_c (README "Addresses without hashes").
+        // Resource names join a name's words: the identity of "b--c" is workload_identity_b_c (docs/hcl-for-ops.md "Addresses without hashes").
         const own = grants.filter((g) => g.principal_id.includes(`.workload_identity_${workload.name.replace(/-+/g, "_")}.principal_id`));
         expect(own.length).toBe(cluster.grantScope === "vault" ? 2 : workload.objects.length);
       }

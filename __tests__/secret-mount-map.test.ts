@@ -1,8 +1,8 @@
 import { spawnSync } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 import { renderMountMapOf, renderSecretMountMap, secretMountMap } from "../config/secret-mount-map";
 import { configFrom } from "./helpers/synth";
+import { readDoc } from "./helpers/docs";
 
 describe("secret mount map", () => {
   test("lists every mounted object of every workload with its file path and identity", () => {
@@ -40,9 +40,9 @@ describe("secret mount map", () => {
     ]);
   });
 
-  test("the README's sample is exactly what npm run mounts prints for the default config", () => {
+  test("the docs' sample (docs/workloads.md) is exactly what npm run mounts prints for the default config", () => {
     const root = path.resolve(__dirname, "..");
-    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const readme = readDoc("docs/workloads.md");
     const sample = /`npm run mounts` prints[\s\S]*?```text\n([\s\S]*?)```/.exec(readme)?.[1];
     const run = spawnSync(process.execPath, ["-r", "./scripts/ts-register.js", "scripts/secret-mounts.ts"], {
       cwd: root, encoding: "utf8", env: { ...process.env, CONFIG: "", INIT_CWD: "" },

@@ -8,6 +8,7 @@ import { KUBELOGIN_RUNNER_NEEDS, renderStackReadme } from "../synth/stack-readme
 import { configFrom, sharedSynthOutput, synthOutput } from "./helpers/synth";
 import { canSynthesize } from "./helpers/terraform";
 import { tempDir } from "./helpers/temp";
+import { readDoc } from "./helpers/docs";
 
 const ROOT = path.resolve(__dirname, "..");
 const STACKS = ["platform", "workload"] as const;
@@ -73,8 +74,8 @@ describe("the workload README says what the machine that runs Terraform needs fo
     expect(text).not.toContain("get their token from");
   });
 
-  test("names, for every kubelogin mode, only what the project README's Cluster access table names for it", () => {
-    const section = fs.readFileSync(path.join(ROOT, "README.md"), "utf8").split("## Cluster access")[1].split("\n## ")[0];
+  test("names, for every kubelogin mode, only what the Cluster access table (docs/cluster-access.md) names for it", () => {
+    const section = readDoc("docs/cluster-access.md").split("## Cluster access")[1].split("\n## ")[0];
     const rows = section.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| where"));
     for (const [mode, needs] of Object.entries(KUBELOGIN_RUNNER_NEEDS)) {
       expect(rows.some((r) => r.split(" | ")[1].includes(`\`${mode}\``))).toBe(true);

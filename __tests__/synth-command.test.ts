@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { outputOption, synthRunFrom } from "../synth/synth-command";
 import { tempDir } from "./helpers/temp";
+import { docFiles, readDoc } from "./helpers/docs";
 
 const ROOT = path.resolve(__dirname, "..");
 // Plain JavaScript, required for its exported helper.
@@ -229,9 +230,8 @@ describe("cdktf deploy/diff/destroy re-synthesize: exactly the config that produ
     for (const command of ["deploy", "diff", "destroy", "output"]) expect(scripts[command]).toBe(`node scripts/cdktf.js ${command}`);
   });
 
-  test("the README runs cdktf only through those npm scripts", () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    expect(readme).not.toMatch(/(npx )?cdktf (deploy|diff|destroy|output) /);
+  test("the README and docs/ run cdktf only through those npm scripts", () => {
+    expect(docFiles().filter((file) => /(npx )?cdktf (deploy|diff|destroy|output) /.test(readDoc(file)))).toEqual([]);
   });
 });
 

@@ -6,10 +6,11 @@ import { deniedReadsQuery, expiringSecretsQuery, secretReadsQuery, throttledRequ
 import { AZKV_AUDIT_LOGS_COLUMNS, kustoChecker } from "./helpers/kusto";
 import { configFrom, resourcesOf, synthAny } from "./helpers/synth";
 import { canSynthesize } from "./helpers/terraform";
+import { docFiles, readDoc } from "./helpers/docs";
 
 /**
  * Every KQL query the app ships (saved searches and alert rules of every shipped config, and the
- * README's examples) is parsed and analysed by Microsoft's Kusto language service against
+ * examples in the README and docs/) is parsed and analysed by Microsoft's Kusto language service against
  * AZKVAuditLogs' columns from Microsoft's table reference. The one test file that loads the
  * service (about 4 s and 120 MB on first use).
  */
@@ -35,10 +36,9 @@ function shippedQueries(config: AppConfig): { address: string; query: string }[]
   });
 }
 
-/** The README's ```kusto blocks. */
+/** The ```kusto blocks of the README and docs/. */
 function readmeQueries(): string[] {
-  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-  return [...readme.matchAll(/^ *```kusto\n([\s\S]*?)^ *```/gm)].map((m) => m[1]);
+  return docFiles().flatMap((file) => [...readDoc(file).matchAll(/^ *```kusto\n([\s\S]*?)^ *```/gm)].map((m) => m[1]));
 }
 
 describe("KQL shipped with the app passes Microsoft's Kusto language service", () => {
@@ -49,7 +49,7 @@ describe("KQL shipped with the app passes Microsoft's Kusto language service", (
     expect(queries.map((q) => ({ address: q.address, errors: errorsOf(q.query) }))).toEqual(queries.map((q) => ({ address: q.address, errors: [] })));
   });
 
-  test("the README's examples", () => {
+  test("the examples in the README and docs/", () => {
     const queries = readmeQueries();
     expect(queries.length).toBeGreaterThanOrEqual(3);
     expect(queries.map((q) => ({ query: q.split("\n")[0], errors: errorsOf(q) }))).toEqual(queries.map((q) => ({ query: q.split("\n")[0], errors: [] })));

@@ -8,7 +8,7 @@
  * which also lists the US Gov, DoD and China clouds) without the retired Azure Germany regions
  * (germanycentral, germanynortheast), plus the regions opened since and listed by
  * `az account list-locations` (https://learn.microsoft.com/azure/reliability/regions-list).
- * When Azure opens a region, add its name here; the README says so too.
+ * When Azure opens a region, add its name here; docs/configuration.md says so too.
  */
 export const AZURE_REGIONS = [
   // Americas

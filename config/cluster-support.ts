@@ -21,7 +21,7 @@ export function supportedCluster(c: Checker, cluster: ClusterConfig, ctx: { read
   if (retirement && ctx.now > new Date(`${retirement.endOfSupport}T23:59:59.999Z`)) {
     c.report("cluster.networkPolicy", `${show(cluster.networkPolicy)} (${retirement.engine}) lost AKS support on Linux nodes on ${retirement.endOfSupport} ` +
       "(https://learn.microsoft.com/azure/aks/use-network-policies); must be \"cilium\" or \"calico\". A cluster that runs it moves in place " +
-      "with `az aks update --network-dataplane cilium` (README \"Moving to Cilium\")");
+      "with `az aks update --network-dataplane cilium` (docs/security.md, \"Moving to Cilium\")");
   }
   if (REGIONS_WITH_ZONES.has(ctx.location)) return cluster;
   if (!ctx.zonesGiven) return { ...cluster, availabilityZones: [] };
@@ -33,31 +33,19 @@ export function supportedCluster(c: Checker, cluster: ClusterConfig, ctx: { read
 }
 
 /**
- * Workloads read the vault of the cloud its `location` is in. A named `cloudName` of another
- * cloud points the Azure provider at the wrong Entra ID and vault endpoints, so every mount
- * fails; it is reported. Left out, it means the public cloud to the provider, so for a vault in
- * a sovereign cloud it is set to that cloud. `AzureStackCloud` names a custom environment (from
- * `cloudEnvFileName`) that the app cannot judge.
- * @returns the workloads, each with the cloud it reads from
+ * Workloads read the vault of the cloud its `location` is in (the public cloud: the parser refuses
+ * sovereign regions). A named `cloudName` of another cloud points the Azure provider at the wrong
+ * Entra ID and vault endpoints, so every mount fails; it is reported. `AzureStackCloud` names a
+ * custom environment (from `cloudEnvFileName`) that the app cannot judge.
  */
-export function workloadsInCloud(c: Checker, workloads: readonly WorkloadConfig[], vaultLocation: string): WorkloadConfig[] {
+export function checkWorkloadClouds(c: Checker, workloads: readonly WorkloadConfig[], vaultLocation: string): void {
   const cloud: AzureCloud = cloudOf(vaultLocation);
-  return workloads.map((w, i) => {
-    if (w.cloudName === undefined) return cloud === "AzurePublicCloud" ? w : { ...w, cloudName: cloud };
-    if (w.cloudName !== AZURE_STACK_CLOUD && w.cloudName !== cloud) {
+  workloads.forEach((w, i) => {
+    if (w.cloudName !== undefined && w.cloudName !== AZURE_STACK_CLOUD && w.cloudName !== cloud) {
       c.report(`workloads[${i}].cloudName`, `${show(w.cloudName)} is not the cloud of the vault, which is in ${show(vaultLocation)} (${cloud}); ` +
         `must be ${JSON.stringify(cloud)} or left out`);
     }
-    return w;
   });
-}
-
-/** A fleet's clusters must be in the vault's cloud: one sign-in, one azurerm environment. */
-export function sameCloud(c: Checker, path: string, location: string, vaultLocation: string): void {
-  if (cloudOf(location) !== cloudOf(vaultLocation)) {
-    c.report(path, `${show(location)} is in ${cloudOf(location)}, but the vault's location ${show(vaultLocation)} is in ${cloudOf(vaultLocation)}; ` +
-      "every region of a config must be in one Azure cloud");
-  }
 }
 
 /**

@@ -4,7 +4,7 @@ import type { DriverConfig } from "./types";
  * The Helm charts of a self-managed Secrets Store CSI driver (cluster.driver.type "helm") and the
  * versions pinned by default: the newest Azure chart when this was written (1.8.2) and the driver
  * chart it bundles itself (its Chart.yaml pins secrets-store-csi-driver 1.5.6), so the two are
- * known to work together. Re-decided with driver 1.6.0 out (issue 22, README "Driver 1.5 or 1.6"):
+ * known to work together. Re-decided with driver 1.6.0 out (issue 22, docs/helm-driver.md "Driver 1.5 or 1.6"):
  * the e2e run passes on 1.5.4 (the AKS add-on's driver today) and on 1.6.0, but 1.6 changes
  * rotation timing (kubelet's republish, the interval a minimum wait) and on v1.6.0 synced Secrets
  * can be garbage-collected when one of their pods goes (kubernetes-sigs/secrets-store-csi-driver#2051),

@@ -2,7 +2,7 @@ import { AppConfig, ClusterConfig, WorkloadConfig } from "./types";
 
 /**
  * Azure's limits on what a config's identities need, as data with their sources (read 2026-12-04).
- * Only limits a config can actually reach are checked; the others are documented in the README
+ * Only limits a config can actually reach are checked; the others are documented in docs/identity.md
  * with the reason they cannot be reached.
  */
 export const IDENTITY_LIMITS = {

@@ -1,7 +1,7 @@
 import { Checker, join, nearest, show } from "./checker";
 import { NODE_OS_CHANNEL_REQUIRED_BY } from "./aks-upgrade-channels";
-import { AZURE_REGIONS } from "./azure-regions";
-import { runnerNetworkApplies, sameCloud, supportedCluster, workloadsInCloud } from "./cluster-support";
+import { AZURE_REGIONS, cloudOf } from "./azure-regions";
+import { checkWorkloadClouds, runnerNetworkApplies, supportedCluster } from "./cluster-support";
 import { ConfigError } from "./config-error";
 import { DEMO_IMAGE, demoCommand } from "./demo-app";
 import { dnsZoneTagProblems } from "./dns-zone-tags";
@@ -80,7 +80,8 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   const keyVault = parseKeyVault(c, root.keyVault, { lab, now });
   const cluster = supportedCluster(c, parseCluster(c, root.cluster, namePrefix, lab), { location, now, zonesGiven: hasZones(root.cluster) });
   runnerNetworkApplies(c, network, { privateVault: keyVault.networkAccess === "private", privateCluster: cluster.privateCluster });
-  const workloads = workloadsInCloud(c, parseWorkloads(c, root.workloads, { lab, keyVault, cluster }), location);
+  const workloads = parseWorkloads(c, root.workloads, { lab, keyVault, cluster });
+  checkWorkloadClouds(c, workloads, location);
   checkReloader(c, (root.cluster ?? {}) as Record<string, unknown>, root.workloads, workloads);
 
   if (!lab) {
@@ -170,11 +171,11 @@ function parseFleet(
     }
     const s = c.within(path);
     const location = raw.location === undefined ? ctx.location : parseLocation(s, raw.location);
-    sameCloud(s, "location", location, ctx.location);
     const network = parseNetwork(s, raw.network);
     const cluster = supportedCluster(s, parseCluster(s, raw.cluster, `${ctx.namePrefix}-${name ?? i}`, ctx.lab), { location, now: ctx.now, zonesGiven: hasZones(raw.cluster) });
     runnerNetworkApplies(s, network, { privateVault: false, privateCluster: cluster.privateCluster });
-    const workloads = workloadsInCloud(s, parseWorkloads(s, raw.workloads, { lab: ctx.lab, keyVault: ctx.keyVault, cluster }), ctx.location);
+    const workloads = parseWorkloads(s, raw.workloads, { lab: ctx.lab, keyVault: ctx.keyVault, cluster });
+    checkWorkloadClouds(s, workloads, ctx.location);
     checkReloader(s, (raw.cluster ?? {}) as Record<string, unknown>, raw.workloads, workloads);
     if (!ctx.lab) rejectClusterRelaxations(s, (raw.cluster ?? {}) as Record<string, unknown>, cluster);
     checkAllowlists(s, ctx.lab, [["cluster.apiServerAuthorizedIpRanges", cluster.apiServerAuthorizedIpRanges]]);
@@ -229,6 +230,12 @@ function parseLocation(c: Checker, value: unknown): string {
     const guess = nearest(location, AZURE_REGIONS);
     c.report("location", `${show(location)} is not a known Azure region; must be a name from \`az account list-locations\` ` +
       `such as "westeurope"${guess ? ` (did you mean ${JSON.stringify(guess)}?)` : ""}`);
+  } else if (cloudOf(location) !== "AzurePublicCloud") {
+    // A sovereign cloud needs its own azurerm `environment`, kubelogin `--environment`, backend
+    // endpoint and private DNS zone names (privatelink.vaultcore.usgovcloudapi.net, ...azure.cn);
+    // every stack here targets the public cloud, so such a config would plan and then fail.
+    c.report("location", `${show(location)} is a region of ${cloudOf(location)}; this app deploys to the Azure public cloud only ` +
+      "(its azurerm provider, kubelogin and private DNS zones are the public cloud's); must be a public-cloud region such as \"westeurope\"");
   }
   return location;
 }

@@ -3,7 +3,7 @@
  * `npm run deploy|diff|destroy|output -- <stacks> [cdktf options]`: runs the cdktf CLI, which
  * re-synthesizes through cdktf.json "app" with this environment, so the CONFIG you set reaches
  * that synth (and main.ts refuses if cdktf.out came from another config). It also removes three
- * harmless but error-looking kinds of output (README, Troubleshooting):
+ * harmless but error-looking kinds of output (docs/troubleshooting.md):
  * - CHECKPOINT_DISABLE: cdktf and terraform look up new versions at checkpoint-api.hashicorp.com
  *   and log "[ERROR] ... getaddrinfo ENOTFOUND" where that host is unreachable.
  * - A TF_CLI_CONFIG_FILE naming a missing file makes terraform print "Unable to open CLI

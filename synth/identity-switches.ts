@@ -9,7 +9,7 @@ import { SecretProviderClass } from "../constructs/kubernetes";
  * in the previous output of the same config: the change of the hardened default (issue 21), or a
  * config edit, then moves that workload to another identity, and the plan that follows creates and
  * destroys grants. A fresh checkout (CI, Terraform Cloud) has no previous output, which is why the
- * README's migration note says the same. Only JSON output is compared (cdk.tf.json); after an HCL
+ * migration note in docs/identity.md says the same. Only JSON output is compared (cdk.tf.json); after an HCL
  * synth there is nothing to read, and no warning.
  */
 export function warnIdentitySwitches(app: App, previousOutdir: string): void {
@@ -26,7 +26,7 @@ export function warnIdentitySwitches(app: App, previousOutdir: string): void {
         "named in the previous output, to its workload's own federated identity. The plan creates that user-assigned identity, its " +
         "federated credential and its read grants, destroys the add-on identity's grants no other add-on workload needs, and updates " +
         "this SecretProviderClass and its ServiceAccount in place; the Deployment does not change. To keep the add-on identity, set " +
-        "\"identity\": \"addon\" on the workload (README: Moving from the add-on default).",
+        "\"identity\": \"addon\" on the workload (docs/identity.md: Moving from the add-on default).",
       );
     }
   }

@@ -168,7 +168,7 @@ function providerNotes(config: any): string[] {
 
 /**
  * What the runner needs for each kubelogin login mode: the table under "Cluster access" in the
- * project README, after Azure/kubelogin's docs (docs/book/src/concepts/login-modes/*.md).
+ * project's docs/cluster-access.md, after Azure/kubelogin's docs (docs/book/src/concepts/login-modes/*.md).
  */
 export const KUBELOGIN_RUNNER_NEEDS: Record<KubeloginMode, string> = {
   azurecli: "`az login` (in CI, after a login step such as `azure/login`)",

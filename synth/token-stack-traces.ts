@@ -1,7 +1,7 @@
 /**
  * cdktf records a full stack trace (Error.stackTraceLimit = MAX_SAFE_INTEGER, then formatted)
  * for every token it creates, on a plain `{ stack: "" }` object, only to decorate rare token
- * errors. In a fleet of 50 clusters that was 1.2 s of a 4 s synth (README "A fleet of clusters").
+ * errors. In a fleet of 50 clusters that was 1.2 s of a 4 s synth (docs/fleet.md).
  * While `run` runs, those plain objects get an empty trace (cdktf then records none); real
  * Errors are formatted as before, and the hook is put back afterwards, before anyone reads the
  * trace of an error that escapes.

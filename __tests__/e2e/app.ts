@@ -84,7 +84,7 @@ export async function startApp(): Promise<AppUnderTest> {
 /**
  * Stops what startApp started, and removes its identity admission policy: the e2e files share one
  * node, and one config's policy refuses the add-on identity in another config's namespaces (one
- * config per cluster, see the README).
+ * config per cluster, see docs/testing.md).
  */
 export async function stopApp(app: AppUnderTest | undefined): Promise<void> {
   if (app?.provider) await stopProcess(app.provider);

@@ -280,7 +280,7 @@ describe(`rotation reaches the app (driver ${DRIVER_VERSION})`, () => {
     expect(steadyAfter.status.containerStatuses[0].restartCount).toBe(0);
     expect(pidOf(steadyAfter)).toBe(steadyPid);
 
-    // The issue asks for this number; the README's rotation section quotes it per driver version.
+    // The issue asks for this number; docs/workloads.md's rotation section quotes it per driver version.
     console.log(`driver ${DRIVER_VERSION}${ROTATES_ON_REPUBLISH ? " (rotates on kubelet's republish)" : ""}: vault change -> ` +
       `file rotated in place ${fileRotated.toFixed(1)} s, both new pods of the restarted Deployment ready ${newPodReady.toFixed(1)} s`);
   });

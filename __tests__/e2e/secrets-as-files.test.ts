@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as path from "path";
 import { AppConfig } from "../../config/types";
 import { asList, kubectlOk } from "../cluster/harness";
 import { AppUnderTest, MOUNT, startApp, stopApp, VALUES, withoutAdmissionBinding } from "./app";
@@ -7,6 +6,7 @@ import { FakeAzure, VAULT_DNS_SUFFIX, VAULT_RESOURCE } from "./fake-azure";
 import { containerPid, fileInContainer, filesInContainer } from "./container";
 import { eventsOf, eventually, getJson, podsOf, podState, ROTATES_ON_REPUBLISH, ROTATION_DEADLINE_MS } from "./node";
 import { ADDON_CLIENT_ID, TENANT_ID, VAULT_NAME, workloadClientId } from "./platform";
+import { readDoc } from "../helpers/docs";
 
 /**
  * The seed's three promises, proven with the real Secrets Store CSI driver, its Azure provider,
@@ -25,11 +25,11 @@ let config: AppConfig;
 let objects: any[];
 const deployment = (name: string) => objects.find((o) => o.kind === "Deployment" && o.metadata.name === name);
 
-/** The README's fenced block that contains `marker`, without its list indentation. */
+/** The fenced block of docs/troubleshooting.md that contains `marker`, without its list indentation. */
 function readmeQuote(marker: string): string {
-  const readme = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8");
+  const readme = readDoc("docs/troubleshooting.md");
   const block = readme.split(/^ *```[a-z]*\n/m).find((b, i) => i % 2 === 1 && b.includes(marker));
-  if (!block) throw new Error(`README has no fenced block with ${marker}`);
+  if (!block) throw new Error(`docs/troubleshooting.md has no fenced block with ${marker}`);
   return block.split("\n").map((line) => line.replace(/^ {2}/, "")).join("\n").trimEnd();
 }
 
@@ -258,7 +258,7 @@ describe("5. a missing secret", () => {
       () => eventsOf("pending", pod.metadata.name).find((e) => e.startsWith("FailedMount") && e.includes("SecretNotFound")),
       () => podState("pending", pod.metadata.name));
     expect(failure).toContain("A secret with (name/id) not-yet-set was not found in this key vault");
-    // The README's troubleshooting section quotes this event, with this run's names made generic.
+    // docs/troubleshooting.md quotes this event, with this run's names made generic.
     const generic = failure.replace(/^FailedMount: /, "")
       .replace(`for pod ${WAITING}/${pod.metadata.name},`, "for pod <namespace>/<pod>,")
       .replace(`https://${VAULT_NAME}.${VAULT_DNS_SUFFIX}/`, "https://<key_vault_name>.vault.azure.net/")

@@ -33,6 +33,9 @@ export const KV_KEYS = "name, rbacPropagationWait, sku, softDeleteRetentionDays,
 export const OBJECT_KEYS = "objectName, objectType, objectAlias, objectVersion, objectFormat, objectEncoding, filePermission";
 export const BACKEND_KEYS = "type, stateDir, resourceGroupName, storageAccountName, containerName, keyPrefix, subscriptionId, tenantId, " +
   "organization, hostname, workspaces";
+/** The refusal of a region outside the public cloud (every stack targets the public cloud). */
+const SOVEREIGN = (region: string, cloud: string) => `"${region}" is a region of ${cloud}; this app deploys to the Azure public cloud only ` +
+  "(its azurerm provider, kubelogin and private DNS zones are the public cloud's); must be a public-cloud region such as \"westeurope\"";
 /** What `show` prints for a JSON string longer than 60 characters: the first 57 characters and "...". */
 export const cut = (value: string): string => `${JSON.stringify(value).slice(0, 57)}...`;
 
@@ -1014,7 +1017,13 @@ export const rows: Row[] = [
     name: "a fleet cluster is in a sovereign cloud while the vault is in the public cloud",
     schema: "accepts",
     mutate: (c) => { delete c.workloads; c.clusters = [{ name: "weu" }, { name: "gov", location: "usgovvirginia" }]; },
-    problems: [{ path: "clusters[1].location", message: "\"usgovvirginia\" is in AzureUSGovernmentCloud, but the vault's location \"westeurope\" is in AzurePublicCloud; every region of a config must be in one Azure cloud" }],
+    problems: [{ path: "clusters[1].location", message: SOVEREIGN("usgovvirginia", "AzureUSGovernmentCloud") }],
+  },
+  {
+    name: "the vault is in an Azure China region",
+    schema: "accepts",
+    mutate: (c) => { c.location = "chinanorth3"; },
+    problems: [{ path: "location", message: SOVEREIGN("chinanorth3", "AzureChinaCloud") }],
   },
   {
     name: "a runner VNet is given where every endpoint is public",

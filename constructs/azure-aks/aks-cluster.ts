@@ -201,7 +201,7 @@ export class AksCluster extends Construct {
     if (retirement) {
       Annotations.of(this).addWarning(`network policy ${JSON.stringify(networkPolicy)} (${retirement.engine}) loses AKS support on Linux nodes on ` +
         `${retirement.endOfSupport} (https://learn.microsoft.com/azure/aks/use-network-policies); move to "cilium" in place with ` +
-        "`az aks update --network-dataplane cilium`, then set cluster.networkPolicy to \"cilium\" (README \"Moving to Cilium\")");
+        "`az aks update --network-dataplane cilium`, then set cluster.networkPolicy to \"cilium\" (docs/security.md, \"Moving to Cilium\")");
     }
 
     const cluster = new KubernetesCluster(this, "cluster", {
@@ -275,7 +275,7 @@ export class AksCluster extends Construct {
             `\${self.network_profile[0].network_data_plane} data plane, but cluster.networkPolicy is ${networkPolicy} (${networkDataPlane} data plane). ` +
             "azurerm would replace the whole cluster to change either, so this app never does. Keep the cluster as it is by setting " +
             "cluster.networkPolicy to what it runs, or move it to Cilium in place: az aks update --resource-group <group> --name <cluster> " +
-            "--network-dataplane cilium (README, Moving to Cilium).",
+            "--network-dataplane cilium (docs/security.md, Moving to Cilium).",
         }],
       },
     });

@@ -36,7 +36,7 @@ const valuesOf = (value: unknown): any => {
 const configOf = (resource: TerraformResource): any => Object.values(Object.values((resource.toTerraform() as any).resource)[0] as object)[0];
 
 /**
- * The hardening controls of this product as code. Every rule names its check; the README's
+ * The hardening controls of this product as code. Every rule names its check; docs/security.md's
  * security section maps each to the scanner check that proves it.
  */
 export const BASELINE_RULES: readonly Rule[] = [

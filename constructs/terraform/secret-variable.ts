@@ -127,7 +127,7 @@ export function writeMarkersSettle(scope: Construct, id: string, markers: () => 
  * A `terraform_data` resource, as cdktf's DataResource writes it, minus DataResource's
  * synth-time check that runs `terraform version` once per instance: about 60 ms each on a
  * shared 2-core machine, so a fleet vault with 250 secrets spent 15 s of its synth there (see
- * README "A fleet of clusters"), and synth needed a terraform binary. Every stack requires
+ * docs/fleet.md), and synth needed a terraform binary. Every stack requires
  * Terraform >= 1.11 (REQUIRED_TERRAFORM), which Terraform itself enforces at init, far above
  * the 1.4 that `terraform_data` needs.
  */
