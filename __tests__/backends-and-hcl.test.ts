@@ -4,7 +4,7 @@ import { loadConfig } from "../config/load-config";
 import { AppConfig } from "../config/types";
 import { buildApp } from "../stacks/build-app";
 import { synthesizeAtomically } from "../synth/synthesize";
-import { configFrom, dataOf, synthApp, synthOutput } from "./helpers/synth";
+import { configFrom, dataOf, sharedSynthApp, sharedSynthOutput, synthOutput } from "./helpers/synth";
 
 // Required untyped: its typings pull in lib.dom, which doubles `tsc --noEmit` time.
 const { parse } = require("@cdktf/hcl2json") as { parse(file: string, hcl: string): Promise<any> };
@@ -59,7 +59,7 @@ function declared(config: any) {
 
 describe("backends", () => {
   test("local: the workload reads the platform state file the platform writes", () => {
-    const s = synthApp();
+    const s = sharedSynthApp();
     const [state] = dataOf(s.stackJson("workload"), "terraform_remote_state");
     expect(state).toEqual({ backend: "local", config: s.stackJson("platform").terraform.backend.local });
     expect(s.stackJson("workload").terraform.backend.local.path).toBe("../../../state/kvcsi/workload.tfstate");
@@ -67,7 +67,7 @@ describe("backends", () => {
   });
 
   test("azurerm: one key per stack, Entra ID auth, and a remote state that mirrors the platform's", () => {
-    const s = synthApp(configFrom((raw) => (raw.backend = AZURERM)));
+    const s = sharedSynthApp(configFrom((raw) => (raw.backend = AZURERM)));
     const platformBackend = s.stackJson("platform").terraform.backend.azurerm;
     expect(platformBackend).toEqual({
       resource_group_name: "rg-tfstate", storage_account_name: "sttfstate001", container_name: "tfstate",
@@ -80,7 +80,7 @@ describe("backends", () => {
   });
 
   test("cloud: a named workspace per stack, read back through the remote backend", () => {
-    const s = synthApp(configFrom((raw) => (raw.backend = CLOUD)));
+    const s = sharedSynthApp(configFrom((raw) => (raw.backend = CLOUD)));
     expect(s.stackJson("platform").terraform.cloud).toEqual({
       organization: "contoso", hostname: "tfe.contoso.example", workspaces: { name: "aks-kv-platform" },
     });
@@ -91,7 +91,7 @@ describe("backends", () => {
   });
 
   test.each([["local", undefined], ["azurerm", AZURERM], ["cloud", CLOUD]])("%s: no credential appears in the output", (_name, backend) => {
-    const s = synthApp(configFrom((raw) => backend && (raw.backend = backend)));
+    const s = sharedSynthApp(configFrom((raw) => backend && (raw.backend = backend)));
     for (const stack of ["platform", "workload"] as const) {
       expect(s.stackText(stack)).not.toMatch(/access_key|sas_token|client_secret|"token"|client_certificate_password/);
     }
@@ -105,8 +105,8 @@ const HCL_CASES: [string, AppConfig][] = [
 ];
 
 describe.each(HCL_CASES)("HCL output of %s", (_name, config) => {
-  const outdir = synthOutput(config, "hcl");
-  const json = synthApp(config);
+  const outdir = sharedSynthOutput(config, "hcl");
+  const json = sharedSynthApp(config);
   const hclOf = (stack: string) => parse("cdk.tf", fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf"), "utf8"));
 
   test.each(["platform", "workload"] as const)("%s: cdk.tf parses and declares what the JSON output declares", async (stack) => {
@@ -147,7 +147,7 @@ describe.each(HCL_CASES)("HCL output of %s", (_name, config) => {
 });
 
 describe("HCL output repairs", () => {
-  const outdir = synthOutput(configFrom(), "hcl");
+  const outdir = sharedSynthOutput(configFrom(), "hcl");
 
   test("writes helm's kubernetes settings as nested attributes, as helm provider 3 requires", () => {
     const hcl = fs.readFileSync(path.join(outdir, "stacks", "workload", "cdk.tf"), "utf8");
@@ -163,6 +163,8 @@ describe("HCL output repairs", () => {
   });
 
   test("a JSON synth after an HCL synth leaves only cdk.tf.json in each stack folder", () => {
+    // Its own HCL output: the others' is shared and only read.
+    const outdir = synthOutput(configFrom(), "hcl");
     synthesizeAtomically((dir) => buildApp(configFrom(), { outdir: dir }).app, outdir);
     for (const stack of ["platform", "workload"]) {
       expect(fs.readdirSync(path.join(outdir, "stacks", stack)).filter((f) => f.startsWith("cdk.tf"))).toEqual(["cdk.tf.json"]);

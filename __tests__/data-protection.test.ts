@@ -7,7 +7,7 @@ import { synthesizeAtomically, SynthesisError } from "../synth/synthesize";
 import { resourceOf } from "./helpers/stacks";
 import { loadConfig } from "../config/load-config";
 import { canSynthesize } from "./helpers/terraform";
-import { configFrom, resourcesOf, synthAny, synthApp } from "./helpers/synth";
+import { configFrom, resourcesOf, sharedSynthApp, synthAny, synthApp } from "./helpers/synth";
 import { tempDir } from "./helpers/temp";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -91,7 +91,7 @@ describe("every managed secret of every shipped config has its write guard", () 
 
 describe("data protection", () => {
   test("puts prevent_destroy on the vault and every managed secret by default", () => {
-    const platform = synthApp().stackJson("platform");
+    const platform = sharedSynthApp().stackJson("platform");
     for (const resource of [...resourcesOf(platform, "azurerm_key_vault"), ...resourcesOf(platform, "azurerm_key_vault_secret")]) {
       expect(resource.lifecycle).toEqual(expect.objectContaining({ prevent_destroy: true }));
     }
@@ -139,7 +139,7 @@ describe("data protection", () => {
   });
 
   test("keeps the Terraform addresses of the workload's namespace, SPC and Deployment stable", () => {
-    const workload = synthApp().stackJson("workload");
+    const workload = sharedSynthApp().stackJson("workload");
     const addresses = Object.entries<any>(workload.resource).flatMap(([type, items]) => Object.keys(items).map((name) => `${type}.${name}`));
     expect(addresses.sort()).toEqual([
       "kubernetes_deployment_v1.demo",

@@ -4,7 +4,7 @@ import * as path from "path";
 import { writeStackReadmes } from "../synth/stack-readme";
 import { AppConfig } from "../config/types";
 import { parseConfig } from "../config/parse-config";
-import { configFrom, defaultRaw, resourcesOf, dataOf, synthApp, synthFleet, withoutMetadata } from "./helpers/synth";
+import { configFrom, defaultRaw, resourcesOf, dataOf, sharedSynthApp, synthFleet, withoutMetadata } from "./helpers/synth";
 
 const NOW = new Date("2026-06-01T00:00:00Z");
 const VAULT_ID = "${data.terraform_remote_state.vault.outputs.key_vault_id}";
@@ -37,7 +37,7 @@ const readerScopes = (stack: any) => resourcesOf(stack, "azurerm_role_assignment
 
 describe("one cluster (no clusters key)", () => {
   test("keeps the stacks platform and workload and no fleet concept in the config", () => {
-    const s = synthApp();
+    const s = sharedSynthApp();
     expect(Object.keys(s.manifest().stacks).sort()).toEqual(["platform", "workload"]);
     expect(configFrom()).not.toHaveProperty("clusters");
   });
@@ -51,7 +51,7 @@ describe("one cluster (no clusters key)", () => {
   // admission policy (issue 21), and the platform's with the write markers that follow the write,
   // Cilium, the pod range, the deployer's ranges and the cluster-admin wait (issue 19).
   test("synthesizes the same configuration as before the fleet", () => {
-    const s = synthApp();
+    const s = sharedSynthApp();
     const sha = (stack: "platform" | "workload") =>
       crypto.createHash("sha256").update(JSON.stringify(withoutMetadata(s.stackJson(stack)))).digest("hex");
     expect({ platform: sha("platform"), workload: sha("workload") }).toEqual({

@@ -1,23 +1,15 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { loadConfig } from "../config/load-config";
-import { AppConfig } from "../config/types";
 import { stackNamesOf } from "../stacks/build-app";
 import { formatHcl, hclExpression, unwrapInterpolationOnly } from "../synth/hcl-fixups";
+import { SHIPPED_CONFIGS } from "./helpers/shipped-configs";
 import { configFrom, synthOutput } from "./helpers/synth";
-import { canSynthesize, testWithTerraform } from "./helpers/terraform";
-import { tempDir } from "./helpers/temp";
+import { canSynthesize } from "./helpers/terraform";
 
 // Required untyped: its typings pull in lib.dom, which doubles `tsc --noEmit` time.
 const { parse } = require("@cdktf/hcl2json") as { parse(file: string, hcl: string): Promise<any> };
 
-const ROOT = path.resolve(__dirname, "..");
-const ENVS = fs.readdirSync(path.join(ROOT, "envs")).filter((f) => f.endsWith(".json")).sort();
-const CONFIGS: [string, AppConfig][] = [
-  ["default", configFrom()],
-  ...ENVS.map((f): [string, AppConfig] => [`envs/${f}`, loadConfig({ CONFIG: `envs/${f}` }, ROOT)]),
-];
+// terraform fmt -check on every shipped config's HCL: terraform/hcl-format.test.ts (npm run test:terraform).
 
 const cdkTf = (outdir: string, stack: string) => fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf"), "utf8");
 
@@ -121,23 +113,12 @@ describe("formatHcl", () => {
 });
 
 
-for (const [name, config] of CONFIGS) {
+for (const [name, config] of SHIPPED_CONFIGS) {
   // Skipped, not failed, where this config cannot be synthesized (see canSynthesize).
   (canSynthesize(config) ? describe : describe.skip)(`HCL of ${name}`, () => {
     let outdir: string;
     beforeAll(() => {
       outdir = synthOutput(config, "hcl");
-    });
-
-    testWithTerraform("passes terraform fmt -check on every stack (skipped when no terraform binary is on the PATH)", () => {
-      // An empty CLI configuration keeps a missing ~/.terraformrc or TF_CLI_CONFIG_FILE from printing a warning.
-      const cliConfig = path.join(tempDir("tf-cli-"), "empty.tfrc");
-      fs.writeFileSync(cliConfig, "");
-      const result = spawnSync("terraform", ["fmt", "-check", "-diff", "-recursive", path.join(outdir, "stacks")], {
-        encoding: "utf8",
-        env: { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: "1" },
-      });
-      expect({ status: result.status, diff: result.stdout, errors: result.stderr }).toEqual({ status: 0, diff: "", errors: "" });
     });
 
     test.each(stackNamesOf(config))("%s: no interpolation-only string and no blank line inside a block", (stack) => {

@@ -8,7 +8,7 @@ import { AppConfig } from "../config/types";
 import { AnnotationMetadataEntryType, TerraformStack, Testing } from "cdktf";
 import { buildApp } from "../stacks/build-app";
 import { warnRoleAssignmentShare } from "../stacks/identity-warnings";
-import { configFrom, defaultRaw, resourcesOf, synthAny } from "./helpers/synth";
+import { configFrom, defaultRaw, resourcesOf, sharedSynthAny } from "./helpers/synth";
 import { tempDir } from "./helpers/temp";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -19,8 +19,8 @@ const SHIPPED: [string, () => AppConfig][] = [
     .map((f): [string, () => AppConfig] => [`envs/${f}`, () => loadConfig({ CONFIG: `envs/${f}` }, ROOT)]),
 ];
 
-/** Every resource of `type` across all stacks of the synthesized config. */
-function everywhere(config: AppConfig, type: string, s = synthAny(config)): { stack: string; resource: any }[] {
+/** Every resource of `type` across all stacks of the synthesized config (synthesized once per config for the file: the tests only read it). */
+function everywhere(config: AppConfig, type: string, s = sharedSynthAny(config)): { stack: string; resource: any }[] {
   return s.stacks.flatMap((stack) => resourcesOf(s.stackJson(stack), type).map((resource) => ({ stack, resource })));
 }
 
@@ -101,7 +101,7 @@ describe("federated identity credentials per identity (Entra: 20)", () => {
   // one credential per identity by construction, so no config can reach the limit and none is checked.
   test.each(SHIPPED)("%s: every user-assigned identity has exactly one federated credential", (_name, load) => {
     const config = load();
-    const s = synthAny(config);
+    const s = sharedSynthAny(config);
     const identities = everywhere(config, "azurerm_user_assigned_identity", s);
     const credentials = everywhere(config, "azurerm_federated_identity_credential", s);
     for (const { stack, resource } of identities) {

@@ -1,4 +1,4 @@
-import { configFrom, resourcesOf, synthApp } from "./helpers/synth";
+import { configFrom, resourcesOf, sharedSynthApp } from "./helpers/synth";
 
 // The same converter `npm run scan` uses to hand the workload to checkov as YAML.
 const { typedObject, validate } = require("../scripts/k8s-manifests.js") as {
@@ -16,7 +16,7 @@ describe.each([
   ["add-on identity", configFrom()],
   ["workload identity", configFrom((raw) => (raw.workloads[0].identity = "workload"))],
 ])("Kubernetes objects of the workload stack (%s)", (_mode, config) => {
-  const objects = objectsOf(synthApp(config).stackJson("workload"));
+  const objects = objectsOf(sharedSynthApp(config).stackJson("workload"));
 
   test("are the Namespace, ServiceAccount, NetworkPolicy and Deployment of the demo app", () => {
     expect(objects.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`)).toEqual([
@@ -47,11 +47,11 @@ test("a Deployment with an HTTP probe and its own command validates too", () => 
     raw.workloads[0].command = ["/api"];
     raw.workloads[0].probe = { httpGet: { path: "/healthz", port: 8080 } };
   });
-  for (const object of objectsOf(synthApp(config).stackJson("workload"))) expect(() => validate(object)).not.toThrow();
+  for (const object of objectsOf(sharedSynthApp(config).stackJson("workload"))) expect(() => validate(object)).not.toThrow();
 });
 
 test("the schema check rejects a Deployment the API server would reject", () => {
-  const [body] = resourcesOf(synthApp().stackJson("workload"), "kubernetes_deployment_v1");
+  const [body] = resourcesOf(sharedSynthApp().stackJson("workload"), "kubernetes_deployment_v1");
   const broken = typedObject("kubernetes_deployment_v1", body);
   broken.spec.template.spec.containers[0].securityContext.runAsNonRoot = "yes";
   expect(() => validate(broken)).toThrow(/does not match the Kubernetes schema/);

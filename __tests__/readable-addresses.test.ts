@@ -12,7 +12,7 @@ import { identityClientIdOutput, PLATFORM_OUTPUTS } from "../stacks/platform-out
 import { terraformName } from "../constructs/terraform";
 import { ReadableStack } from "../stacks/readable-stack";
 import { synthesizeAtomically } from "../synth/synthesize";
-import { configFrom, synthApp } from "./helpers/synth";
+import { configFrom, sharedSynthApp } from "./helpers/synth";
 import { canSynthesize } from "./helpers/terraform";
 import { tempDir } from "./helpers/temp";
 
@@ -34,7 +34,7 @@ function addressesOf(stackJson: any): string[] {
 }
 
 function allAddresses(config: AppConfig): string[] {
-  const s = synthApp(config);
+  const s = sharedSynthApp(config);
   return (["platform", "workload"] as const).flatMap((stack) => addressesOf(s.stackJson(stack)).map((a) => `${stack}: ${a}`));
 }
 
@@ -47,7 +47,7 @@ describe("Terraform addresses", () => {
   }
 
   test("names the default app's objects from their construct path", () => {
-    const s = synthApp();
+    const s = sharedSynthApp();
     expect(addressesOf(s.stackJson("platform")).filter((a) => !a.startsWith("output."))).toEqual([
       "azurerm_federated_identity_credential.workload_identity_demo_federation",
       "azurerm_key_vault.vault",
@@ -107,7 +107,7 @@ describe("Terraform addresses", () => {
   });
 
   test("names a workload identity and its grants after the workload", () => {
-    const platform = synthApp(loadConfig({ CONFIG: "envs/example.json" }, ROOT)).stackJson("platform");
+    const platform = sharedSynthApp(loadConfig({ CONFIG: "envs/example.json" }, ROOT)).stackJson("platform");
     expect(addressesOf(platform)).toEqual(expect.arrayContaining([
       "azurerm_user_assigned_identity.workload_identity_checkout",
       "azurerm_federated_identity_credential.workload_identity_checkout_federation",
@@ -116,7 +116,7 @@ describe("Terraform addresses", () => {
   });
 
   test("keeps output names exactly as the platform's output contract spells them", () => {
-    const outputs = Object.keys(synthApp().stackJson("platform").output);
+    const outputs = Object.keys(sharedSynthApp().stackJson("platform").output);
     expect(outputs.sort()).toEqual([...Object.values(PLATFORM_OUTPUTS), identityClientIdOutput({ name: "demo", identity: "workload" })].sort());
   });
 
@@ -135,7 +135,7 @@ describe("Terraform addresses", () => {
   });
 
   test("names every provider by its full registry source", () => {
-    const s = synthApp();
+    const s = sharedSynthApp();
     expect(s.stackJson("platform").terraform.required_providers).toEqual({
       azurerm: { source: "hashicorp/azurerm", version: "4.55.0" },
       time: { source: "hashicorp/time", version: "0.13.1" },
@@ -161,7 +161,7 @@ describe("Terraform addresses", () => {
     expect(terraformName("9app_secret_provider_class")).toBe("_9app_secret_provider_class");
     expect(terraformName("db-password")).toBe("db_password");
     expect(terraformName("a--b")).toBe("a__b");
-    const s = synthApp(configFrom((raw) => {
+    const s = sharedSynthApp(configFrom((raw) => {
       raw.keyVault.secrets.push({ name: "1password", contentType: "text/plain", expirationDate: "2027-12-31T00:00:00Z" });
       raw.workloads.push({ name: "9app", namespace: "9shop", identity: "workload", objects: [{ objectName: "1password" }] });
     }));
@@ -187,7 +187,7 @@ describe("Terraform addresses", () => {
 
   test("names outputs exactly by their ids, so the workload stack reads the output the platform writes", () => {
     // "a--b" is a DNS label; its output used to be written as ..._a_b and read as ..._a__b.
-    const s = synthApp(configFrom((raw) => {
+    const s = sharedSynthApp(configFrom((raw) => {
       raw.workloads.push({ name: "a--b", identity: "workload", objects: [{ objectName: "db-password" }] });
     }));
     expect(Object.keys(s.stackJson("platform").output)).toContain("workload_identity_client_id_a__b");
@@ -198,7 +198,7 @@ describe("Terraform addresses", () => {
   });
 
   test("keeps both grants when workload and object names concatenate alike", () => {
-    const s = synthApp(configFrom((raw) => {
+    const s = sharedSynthApp(configFrom((raw) => {
       raw.keyVault.secrets.push(...["c", "b-c"].map((name) => ({ name, contentType: "text/plain", expirationDate: "2027-12-31T00:00:00Z" })));
       raw.workloads.push(
         { name: "a-b", identity: "workload", objects: [{ objectName: "c" }] },

@@ -5,7 +5,7 @@ import { TerraformOutput, TerraformVariable, Testing } from "cdktf";
 import { loadConfig } from "../config/load-config";
 import { ReadableStack } from "../stacks/readable-stack";
 import { KUBELOGIN_RUNNER_NEEDS, renderStackReadme } from "../synth/stack-readme";
-import { configFrom, synthOutput } from "./helpers/synth";
+import { configFrom, sharedSynthOutput, synthOutput } from "./helpers/synth";
 import { canSynthesize } from "./helpers/terraform";
 import { tempDir } from "./helpers/temp";
 import { readDoc } from "./helpers/docs";
@@ -17,7 +17,7 @@ const readme = (outdir: string, stack: string) => fs.readFileSync(path.join(outd
 const stackJson = (outdir: string, stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
 
 describe.each([["JSON", false], ["HCL", true]])("the generated stack README, %s output", (_kind, hcl) => {
-  const outdir = synthOutput(configFrom(), hcl ? "hcl" : "json");
+  const outdir = sharedSynthOutput(configFrom(), hcl ? "hcl" : "json");
 
   test.each(STACKS)("%s: is written into the stack folder and names the file Terraform reads", (stack) => {
     expect(readme(outdir, stack)).toContain(hcl ? "Terraform reads `cdk.tf` (HCL)" : "Terraform reads `cdk.tf.json`");
@@ -85,7 +85,7 @@ describe("the workload README says what the machine that runs Terraform needs fo
 });
 
 test("the JSON and the HCL synth document the same inputs, outputs and resources", () => {
-  const [json, hcl] = [synthOutput(configFrom(), "json"), synthOutput(configFrom(), "hcl")];
+  const [json, hcl] = [sharedSynthOutput(configFrom(), "json"), sharedSynthOutput(configFrom(), "hcl")];
   for (const stack of STACKS) {
     const body = (text: string) => text.replace(/Terraform reads `[^`]+` \([^)]*\)/, "");
     expect(body(readme(hcl, stack))).toBe(body(readme(json, stack)));
@@ -98,7 +98,7 @@ for (const [env, where] of [
 ]) {
   const config = loadConfig({ CONFIG: env }, ROOT);
   (canSynthesize(config) ? test : test.skip)(`${env}: says where the platform's state lives`, () => {
-    expect(readme(synthOutput(config, "json"), "platform")).toContain(where);
+    expect(readme(sharedSynthOutput(config, "json"), "platform")).toContain(where);
   });
 }
 
@@ -147,7 +147,7 @@ test("every variable and output has a description, checked at synth", () => {
 
 test.each([["default", configFrom()], ["envs/example.json", loadConfig({ CONFIG: "envs/example.json" }, ROOT)]])(
   "%s: secret variables are sensitive and ephemeral, and every variable and output is described", (_name, config) => {
-    const outdir = synthOutput(config, "json");
+    const outdir = sharedSynthOutput(config, "json");
     for (const stack of STACKS) {
       const json = stackJson(outdir, stack);
       for (const [name, v] of Object.entries<any>(json.variable ?? {})) {

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "child_process";
+import { spawn, spawnSync, SpawnSyncReturns } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -18,6 +18,35 @@ function project(): string {
   const dir = tempDir("synth-command-");
   fs.mkdirSync(path.join(dir, "envs"));
   for (const file of ["lab.json", "example.json"]) fs.copyFileSync(path.join(ROOT, "envs", file), path.join(dir, "envs", file));
+  return dir;
+}
+
+/**
+ * `npm run synth` of `config` (undefined: the embedded default) in a fresh project, run once for
+ * the whole file: its folder must not be changed (projectWithOutput copies it).
+ */
+function firstSynth(config?: "envs/lab.json"): { dir: string; result: SpawnSyncReturns<string> } {
+  const key = config ?? "default";
+  if (!firstSynths.has(key)) {
+    const dir = project();
+    firstSynths.set(key, { dir, result: main(dir, ["synth"], config ? { CONFIG: config } : {}) });
+  }
+  return firstSynths.get(key)!;
+}
+const firstSynths = new Map<string, { dir: string; result: SpawnSyncReturns<string> }>();
+
+/**
+ * A project holding the output `npm run synth` wrote for `config` into cdktf.out: a copy of
+ * firstSynth's folder. The output holds no machine path (state paths are relative, the record
+ * names CONFIG as given), so the copy is what a synth in the new folder writes, and a test that
+ * starts from an existing output spawns only the runs it is about (each spawn loads and
+ * synthesizes the app: about 0.4 s of CPU).
+ */
+function projectWithOutput(config?: "envs/lab.json"): string {
+  const first = firstSynth(config);
+  if (first.result.status !== 0) throw new Error(`npm run synth of ${config ?? "the default"} failed: ${first.result.stderr}`);
+  const dir = tempDir("synth-command-");
+  fs.cpSync(first.dir, dir, { recursive: true });
   return dir;
 }
 
@@ -67,8 +96,7 @@ describe("main.ts arguments", () => {
 
 describe("npm run synth: the app without the cdktf CLI", () => {
   test("writes the output and a record of the config that produced it (path and content hash)", () => {
-    const dir = project();
-    const result = main(dir, ["synth"], { CONFIG: "envs/lab.json" });
+    const { dir, result } = firstSynth("envs/lab.json");
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/Generated Terraform code for the stacks: platform, workload in cdktf.out, from CONFIG=envs\/lab.json \(sha256 [0-9a-f]{12}\)\n$/);
@@ -78,7 +106,7 @@ describe("npm run synth: the app without the cdktf CLI", () => {
   });
 
   test("prints the warnings the cdktf CLI would print (the lab profile's declared exceptions)", () => {
-    const result = main(project(), ["synth"], { CONFIG: "envs/lab.json" });
+    const { result } = firstSynth("envs/lab.json");
     expect(result.stdout).toMatch(/^WARN \[platform\/.*\]: /m);
   });
 
@@ -99,8 +127,7 @@ describe("npm run synth: the app without the cdktf CLI", () => {
   });
 
   test("switches configs: the next synth replaces another config's output and record", () => {
-    const dir = project();
-    main(dir, ["synth"], { CONFIG: "envs/lab.json" });
+    const dir = projectWithOutput("envs/lab.json");
     expect(main(dir, ["synth"]).status).toBe(0);
     expect(record(dir).config).toBeNull();
   });
@@ -108,8 +135,7 @@ describe("npm run synth: the app without the cdktf CLI", () => {
 
 describe("cdktf deploy/diff/destroy re-synthesize: exactly the config that produced the output", () => {
   test("refuses when this run selects another config, naming both, and leaves the output alone", () => {
-    const dir = project();
-    main(dir, ["synth"], { CONFIG: "envs/lab.json" });
+    const dir = projectWithOutput("envs/lab.json");
     const before = fs.readFileSync(path.join(dir, "cdktf.out", "stacks", "platform", "cdk.tf.json"), "utf8");
     const result = main(dir, [], asCdktfCli());
     expect(result.status).toBe(1);
@@ -122,8 +148,7 @@ describe("cdktf deploy/diff/destroy re-synthesize: exactly the config that produ
   });
 
   test("refuses as well when the output came from the embedded default config and this run selects a CONFIG", () => {
-    const dir = project();
-    main(dir, ["synth"]);
+    const dir = projectWithOutput();
     const before = fs.readFileSync(path.join(dir, "cdktf.out", "stacks", "platform", "cdk.tf.json"), "utf8");
     const result = main(dir, [], asCdktfCli({ CONFIG: "envs/lab.json" }));
     expect(result.status).toBe(1);
@@ -135,8 +160,7 @@ describe("cdktf deploy/diff/destroy re-synthesize: exactly the config that produ
   });
 
   test("npm run deploy|diff|destroy|output refuse before the cdktf CLI starts, also after a synth of the embedded default", () => {
-    const dir = project();
-    main(dir, ["synth"]);
+    const dir = projectWithOutput();
     const result = spawnSync(process.execPath, [path.join(ROOT, "scripts/cdktf.js"), "diff", "platform"], {
       cwd: dir, encoding: "utf8", env: { ...cleanEnv(), CONFIG: "envs/lab.json" },
     });
@@ -146,8 +170,7 @@ describe("cdktf deploy/diff/destroy re-synthesize: exactly the config that produ
   });
 
   test("npm run deploy|diff|destroy|output refuse before the cdktf CLI starts, with the same message", () => {
-    const dir = project();
-    main(dir, ["synth"], { CONFIG: "envs/lab.json" });
+    const dir = projectWithOutput("envs/lab.json");
     for (const args of [["diff", "platform"], ["deploy", "platform", "--output", "cdktf.out"]]) {
       const result = spawnSync(process.execPath, [path.join(ROOT, "scripts/cdktf.js"), ...args], { cwd: dir, encoding: "utf8", env: cleanEnv() });
       expect(result.status).toBe(1);
@@ -169,8 +192,7 @@ describe("cdktf deploy/diff/destroy re-synthesize: exactly the config that produ
   });
 
   test("refuses when the cdktf CLI would delete a retired stack's folder that holds user files, and npm run synth keeps it", () => {
-    const dir = project();
-    main(dir, ["synth"]);
+    const dir = projectWithOutput();
     const retired = path.join(dir, "cdktf.out", "stacks", "retired");
     fs.mkdirSync(retired);
     fs.writeFileSync(path.join(retired, "terraform.tfstate"), "state");
@@ -183,16 +205,14 @@ describe("cdktf deploy/diff/destroy re-synthesize: exactly the config that produ
   });
 
   test("proceeds when this run selects the same config", () => {
-    const dir = project();
-    main(dir, ["synth"], { CONFIG: "envs/lab.json" });
+    const dir = projectWithOutput("envs/lab.json");
     const result = main(dir, [], asCdktfCli({ CONFIG: "./envs/lab.json" }));
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
   });
 
   test.each([["is missing", null], ["is not JSON", "{"], ["is not a record", "[]"]])("proceeds when the record %s", (_case, text) => {
-    const dir = project();
-    main(dir, ["synth"], { CONFIG: "envs/lab.json" });
+    const dir = projectWithOutput("envs/lab.json");
     const file = path.join(dir, "cdktf.out", "config-record.json");
     if (text === null) fs.rmSync(file);
     else fs.writeFileSync(file, text);
@@ -217,8 +237,7 @@ describe("cdktf deploy/diff/destroy re-synthesize: exactly the config that produ
 
 describe("interrupted synthesis", () => {
   test("a synth killed mid-run leaves the previous output intact, and the next synth removes its staging folder", async () => {
-    const dir = project();
-    main(dir, ["synth"]);
+    const dir = projectWithOutput();
     const before = fs.readFileSync(path.join(dir, "cdktf.out", "stacks", "workload", "cdk.tf.json"), "utf8");
     const child = spawn(process.execPath, ["-r", path.join(ROOT, "scripts/ts-register.js"), path.join(ROOT, "main.ts"), "synth"], { cwd: dir, env: cleanEnv(), stdio: "ignore" });
     const staging = path.join(dir, `cdktf.out.staging-${child.pid}`);

@@ -36,6 +36,13 @@ describe("test files", () => {
     expect(offenders(/spawnSync\("terraform", \["version"\]/, [path.join("helpers", "terraform.ts")])).toEqual([]);
     expect(offenders(/process\.env\.SYNTH_HCL_OUTPUT =/, [path.join("helpers", "synth.ts")])).toEqual([]);
   });
+
+  test("run terraform only in __tests__/terraform/ (npm run test:terraform), so npm test needs no terraform binary", () => {
+    const runsTerraform = /\b(describeWithTerraform|testWithTerraform|terraform)\(|spawnSync\("terraform"/;
+    const elsewhere = offenders(runsTerraform, [path.join("helpers", "terraform.ts")]).filter((file) => !file.startsWith(`terraform${path.sep}`));
+    expect(elsewhere).toEqual([]);
+    expect(offenders(runsTerraform).filter((file) => file.startsWith(`terraform${path.sep}`)).length).toBeGreaterThan(0);
+  });
 });
 
 describe("the test runner", () => {

@@ -1,5 +1,5 @@
 import { VaultAuditAlerts, VaultAuditAlertsProps } from "../constructs/azure-monitoring";
-import { configFrom, resourcesOf, synthAny, synthApp, synthFleet } from "./helpers/synth";
+import { configFrom, resourcesOf, sharedSynthApp, synthAny, synthApp, synthFleet } from "./helpers/synth";
 import { azureStack, synthesized } from "./helpers/stacks";
 
 const RULE = { threshold: 0, window: "15m", frequency: "5m", severity: 1 } as const;
@@ -75,7 +75,7 @@ describe("VaultAuditAlerts", () => {
 
 describe("the vault's audit in the synthesized app", () => {
   test("the default config's output holds the four saved searches, the action group and the three alert rules", () => {
-    const platform = synthApp().stackJson("platform");
+    const platform = sharedSynthApp().stackJson("platform");
     expect(resourcesOf(platform, "azurerm_log_analytics_saved_search").map((s) => s.name).sort())
       .toEqual(["kv-audit-denied-reads", "kv-audit-expiring-secrets", "kv-audit-secret-reads", "kv-audit-throttled"]);
     expect(resourcesOf(platform, "azurerm_monitor_action_group")).toHaveLength(1);
@@ -87,7 +87,7 @@ describe("the vault's audit in the synthesized app", () => {
   });
 
   test("the vault's diagnostic setting writes AuditEvent to the resource-specific table the queries read", () => {
-    const [setting] = resourcesOf(synthApp().stackJson("platform"), "azurerm_monitor_diagnostic_setting");
+    const [setting] = resourcesOf(sharedSynthApp().stackJson("platform"), "azurerm_monitor_diagnostic_setting");
     expect(setting).toMatchObject({ log_analytics_destination_type: "Dedicated", enabled_log: [{ category: "AuditEvent" }] });
   });
 

@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG } from "../config/default-config";
 import { loadConfig } from "../config/load-config";
 import { parseConfig } from "../config/parse-config";
 import { AppConfig } from "../config/types";
-import { configFrom, dataOf, resourcesOf, synthAny, synthApp, withoutMetadata } from "./helpers/synth";
+import { configFrom, dataOf, resourcesOf, sharedSynthApp, synthAny, synthApp, withoutMetadata } from "./helpers/synth";
 
 const ROOT = path.resolve(__dirname, "..");
 const SHIPPED: [string, () => AppConfig][] = [
@@ -248,7 +248,7 @@ describe("workload stack, workload identity", () => {
 });
 
 describe("workload stack, the default config", () => {
-  const synthesized = synthApp();
+  const synthesized = sharedSynthApp();
   const workload = synthesized.stackJson("workload");
   const platform = synthesized.stackJson("platform");
 
@@ -272,7 +272,7 @@ describe("workload stack, the identity admission policy", () => {
   const variable = (policy: any, name: string) => policy.spec.variables.find((v: any) => v.name === name).expression;
 
   test("comes before every SecretProviderClass: each waits for the binding to be enforced, the binding for the policy", () => {
-    const workload = synthApp().stackJson("workload");
+    const workload = sharedSynthApp().stackJson("workload");
     // The API servers reload policies every second: the wait is replaced whenever the policy or the binding changes.
     expect(workload.resource.time_sleep.identity_admission_enforced).toEqual(expect.objectContaining({
       create_duration: "5s",
@@ -315,7 +315,7 @@ describe("workload stack, the identity admission policy", () => {
   });
 
   test("lets no namespace use the VM identity when no workload uses the add-on identity", () => {
-    const policy = policyOf(synthApp().stackJson("workload"));
+    const policy = policyOf(sharedSynthApp().stackJson("workload"));
     expect(variable(policy, "addonNamespaces")).toBe("[]");
     expect(variable(policy, "addonClientId")).toBe('"".lowerAscii()');
   });
@@ -383,7 +383,7 @@ describe("workload stack, several workloads and options", () => {
   });
 
   test("pulls the image at every start by default and in the hardened profile", () => {
-    expect(deploymentOf(synthApp().stackJson("workload")).spec.template.spec.container[0].image_pull_policy).toBe("Always");
+    expect(deploymentOf(sharedSynthApp().stackJson("workload")).spec.template.spec.container[0].image_pull_policy).toBe("Always");
     expect(() => configFrom((raw) => { raw.workloads[0].imagePullPolicy = "IfNotPresent"; })).toThrow(
       'workloads[0].imagePullPolicy: "IfNotPresent" is only allowed in the lab profile; the hardened profile needs "Always"',
     );
@@ -433,7 +433,7 @@ describe("workload stack, restart on rotation (workloads[].onRotation)", () => {
     raw.workloads[0].onRotation = "restart";
     raw.workloads.push({ ...raw.workloads[0], name: "steady", namespace: "steady", onRotation: "none" });
   });
-  const workload = synthApp(restartConfig).stackJson("workload");
+  const workload = sharedSynthApp(restartConfig).stackJson("workload");
   const [release] = resourcesOf(workload, "helm_release");
 
   test("installs Reloader once, watching only the namespaces of the workloads that opt in", () => {
@@ -453,7 +453,7 @@ describe("workload stack, restart on rotation (workloads[].onRotation)", () => {
   });
 
   test("needs the driver's rotation, which is on with the add-on and with the helm driver (no setting turns it off)", () => {
-    const platform = synthApp(restartConfig).stackJson("platform");
+    const platform = sharedSynthApp(restartConfig).stackJson("platform");
     const [cluster] = resourcesOf(platform, "azurerm_kubernetes_cluster");
     expect(cluster.key_vault_secrets_provider).toEqual(expect.objectContaining({ secret_rotation_enabled: true }));
     const helm = synthAny(configFrom((raw) => {
@@ -467,7 +467,7 @@ describe("workload stack, restart on rotation (workloads[].onRotation)", () => {
   });
 
   test("installs no Reloader when no workload opts in", () => {
-    expect(synthApp().stackJson("workload").resource.helm_release).toBeUndefined();
+    expect(sharedSynthApp().stackJson("workload").resource.helm_release).toBeUndefined();
   });
 
   test("takes the chart from the cluster's reloaderChart (a mirror)", () => {

@@ -9,7 +9,8 @@
 #   2. synthesize every shipped config (the embedded default and envs/*.json), JSON and HCL, with
 #      both engines, and compare them with scripts/same-terraform.js: only the engine version may
 #      differ;
-#   3. run the unit tests (`npx jest`) there.
+#   3. run the unit tests there: `npx jest` (npm test) and the tests that run terraform
+#      (jest.terraform.config.js, npm run test:terraform).
 # Exit 0 only when all three hold. The project's own node_modules must be installed (npm ci).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -67,4 +68,5 @@ CDKTF_VERSION=$cdktf_version OTHER_VERSION=$CDKTN_VERSION node "$ROOT/scripts/sa
 
 say "unit tests on cdktn $CDKTN_VERSION"
 (cd "$copy" && npx jest --ci) || die "the unit tests fail on cdktn $CDKTN_VERSION"
+(cd "$copy" && npx jest --ci -c jest.terraform.config.js) || die "the tests that run terraform fail on cdktn $CDKTN_VERSION"
 say "the app synthesizes the same Terraform and passes its unit tests on cdktn $CDKTN_VERSION"

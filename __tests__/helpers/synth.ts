@@ -100,6 +100,34 @@ function readers(outdir: string) {
   };
 }
 
+/** What this test file synthesized once, by helper and config (each test file has its own modules). */
+const shared = new Map<string, unknown>();
+
+function once<T>(helper: string, config: AppConfig, synth: () => T): T {
+  const key = `${helper}\0${JSON.stringify(config)}`;
+  if (!shared.has(key)) shared.set(key, synth());
+  return shared.get(key) as T;
+}
+
+/**
+ * synthApp, made once per test file for each config and shared by the tests that only read its
+ * output. A test that writes into the output folder, or changes the constructs, synthesizes its
+ * own with synthApp.
+ */
+export function sharedSynthApp(config: AppConfig = configFrom()): Synthesized {
+  return once("synthApp", config, () => synthApp(config));
+}
+
+/** synthAny, made once per test file for each config, for tests that only read it (see sharedSynthApp). */
+export function sharedSynthAny(config: AppConfig): ReturnType<typeof synthAny> {
+  return once("synthAny", config, () => synthAny(config));
+}
+
+/** synthOutput, made once per test file for each config and format, for tests that only read it (see sharedSynthApp). */
+export function sharedSynthOutput(config: AppConfig, format: "json" | "hcl"): string {
+  return once(`synthOutput ${format}`, config, () => synthOutput(config, format));
+}
+
 /** Every resource of one type in a synthesized stack, as a list. */
 export function resourcesOf(stackJson: any, type: string): any[] {
   return Object.values(stackJson.resource?.[type] ?? {});
