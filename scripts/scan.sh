@@ -14,6 +14,7 @@
 # Skipped checks come only from security/scan-skips.yaml, and only the entries whose `configs`
 # include the scanned config (scripts/scan-skips.js); a skip that hides nothing there is stale.
 # CI (.ci/run) runs this once for the default config and once per envs/*.json.
+# `scripts/scan.sh --install` does step 1 only (CI installs the scanners early, in the background).
 # Exit: 0 clean, 1 findings (failed checks, tflint issues or stale skips), 2 tool/setup error.
 set -euo pipefail
 
@@ -55,6 +56,12 @@ phase_end() {
   TIMINGS+=("$(printf '%-42s %5d.%01ds' "$PHASE_NAME" $((ms / 1000)) $(((ms % 1000) / 100)))")
   PHASE_NAME=""
 }
+
+case "${1:-}" in
+  "") INSTALL_ONLY=false ;;
+  --install) INSTALL_ONLY=true ;;
+  *) die "usage: $0 [--install]" ;;
+esac
 
 for tool in node python3 go; do command -v "$tool" >/dev/null || die "$tool not found on PATH"; done
 [[ -d node_modules ]] || die "node_modules missing; run npm ci first"
@@ -101,6 +108,13 @@ else
   [[ $sum == "$AZURERM_RULESET_SUM" ]] || die "$AZURERM_RULESET_MODULE@v$AZURERM_RULESET_VERSION hash $sum != pinned $AZURERM_RULESET_SUM"
   install_log tflint-ruleset-azurerm bash -c 'cd "$1" && go build -o "$2" .' _ "$dir" "$PLUGIN_DIR/tflint-ruleset-azurerm"
   echo "$AZURERM_RULESET_VERSION $AZURERM_RULESET_SUM" >"$AZURERM_MARKER"
+fi
+
+if $INSTALL_ONLY; then
+  phase_end
+  printf '   %s\n' "${TIMINGS[@]}"
+  echo "scan: tools installed in $SCAN"
+  exit 0
 fi
 
 # ---- 2. synthesize -------------------------------------------------------------------------------
