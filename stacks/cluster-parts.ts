@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { Fn, Lazy, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, Token } from "cdktf";
-import { ClusterConfig, KeyVaultConfig, NetworkConfig, WorkloadConfig } from "../config/types";
+import { ClusterConfig, KeyVaultConfig, NetworkConfig, SecretObjectConfig, WorkloadConfig } from "../config/types";
 import { AksCluster, AksClusterProps } from "../constructs/azure-aks";
 import { SecretIdentity } from "../constructs/azure-identity";
 import { VaultNetwork, VaultObjectRef } from "../constructs/azure-keyvault";
@@ -148,13 +148,21 @@ export function deployerIpRanges(scope: Construct, reach: DeployerReach, optiona
 }
 
 /**
+ * The objects of `workloads` that are external secrets (created outside Terraform): the
+ * workload stack checks they exist before mounting them, by listing the vault's names. Key
+ * Vault object names are case-insensitive, so the match is too.
+ */
+export function mountedExternalObjects(kv: KeyVaultConfig, workloads: readonly WorkloadConfig[]): SecretObjectConfig[] {
+  const external = new Set(kv.secrets.filter((s) => s.source === "external").map((s) => s.name.toLowerCase()));
+  return workloads.flatMap((w) => w.objects.filter((o) => o.objectType === "secret" && external.has(o.objectName.toLowerCase())));
+}
+
+/**
  * Whether Terraform uses the vault's data plane: it writes (and refreshes) managed secrets, and
  * the workload stack lists the vault's names to check mounted external secrets.
  */
 export function terraformUsesVaultDataPlane(kv: KeyVaultConfig, workloads: readonly WorkloadConfig[]): boolean {
-  const external = new Set(kv.secrets.filter((s) => s.source === "external").map((s) => s.name.toLowerCase()));
-  return kv.secrets.some((s) => s.source === "managed") ||
-    workloads.some((w) => w.objects.some((o) => o.objectType === "secret" && external.has(o.objectName.toLowerCase())));
+  return kv.secrets.some((s) => s.source === "managed") || mountedExternalObjects(kv, workloads).length > 0;
 }
 
 /**
