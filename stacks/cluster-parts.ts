@@ -122,13 +122,13 @@ export interface DeployerReach {
 /**
  * The variable `deployer_ip_ranges`: the egress ranges of the machines that run Terraform,
  * admitted wherever Terraform must reach (the vault firewall and the API server's authorized
- * ranges). When `reach` says Terraform needs it, its validation fails the plan (naming why)
- * instead of an apply failing late with a 403 or a workload stack that cannot connect.
- * `optional` creates it without that check (an allowlisted vault that Terraform never touches).
- * @returns the ranges as a list token, or undefined when nothing restricts the deployer's address
+ * ranges). Callers create it wherever such a restriction exists. When `reach` says Terraform
+ * needs it, its validation fails the plan (naming why) instead of an apply failing late with a
+ * 403 or a workload stack that cannot connect; an allowlisted vault that Terraform never touches
+ * gets the variable without that check.
+ * @returns the ranges as a list token
  */
-export function deployerIpRanges(scope: Construct, reach: DeployerReach, optional = false): string[] | undefined {
-  if (!reach.vault && !reach.apiServer && !optional) return undefined;
+export function deployerIpRanges(scope: Construct, reach: DeployerReach): string[] {
   const why = [
     ...(reach.vault ? ["the vault firewall must admit the machine that writes and lists the secrets"] : []),
     ...(reach.apiServer ? ["the API server admits only cluster.apiServerAuthorizedIpRanges and these ranges, and the workload stack reaches it from this machine"] : []),

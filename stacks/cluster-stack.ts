@@ -90,7 +90,7 @@ export class ClusterStack extends AppStack {
       subnetReady: network.subnetsReady,
       logWorkspaceId: logs.id,
       deployerPrincipalId: deployer.objectId,
-      deployerIpRanges: deployerIpRanges(this, { vault: false, apiServer: apiServerRestricted }),
+      deployerIpRanges: apiServerRestricted ? deployerIpRanges(this, { vault: false, apiServer: true }) : undefined,
       rbacPropagationWait: config.keyVault.rbacPropagationWait,
       runnerVnetId,
     });

@@ -43,10 +43,12 @@ export class PlatformStack extends AppStack {
     this.runnerReady = runnerVnetId === undefined ? [] : network.peerWith(runnerVnetId, deployer.subscriptionId);
     const allowlist = config.keyVault.networkAccess === "allowlist";
     const apiServerRestricted = config.cluster.apiServerAuthorizedIpRanges.length > 0;
-    const deployerRanges = deployerIpRanges(this, {
-      vault: allowlist && terraformUsesVaultDataPlane(config.keyVault, config.workloads),
-      apiServer: apiServerRestricted,
-    }, allowlist);
+    const deployerRanges = allowlist || apiServerRestricted
+      ? deployerIpRanges(this, {
+        vault: allowlist && terraformUsesVaultDataPlane(config.keyVault, config.workloads),
+        apiServer: apiServerRestricted,
+      })
+      : undefined;
 
     this.vault = new SecretsVault(this, "key-vault", {
       ...common,
