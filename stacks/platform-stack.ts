@@ -68,7 +68,7 @@ export class PlatformStack extends AppStack {
       subnetReady: network.subnetsReady,
       logWorkspaceId: logs.id,
       deployerPrincipalId: deployer.objectId,
-      deployerIpRanges: apiServerRestricted ? deployerRanges : undefined,
+      deployerIpRanges: deployerRanges,
       rbacPropagationWait: config.keyVault.rbacPropagationWait,
       runnerVnetId,
     });
