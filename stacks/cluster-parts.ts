@@ -16,7 +16,7 @@ export function aksSettings(c: ClusterConfig, network: NetworkConfig): Pick<AksC
   "name" | "dnsPrefix" | "kubernetesVersion" | "skuTier" | "systemNodePool" | "userNodePool" | "secretRotationInterval" |
   "oidcIssuerEnabled" | "localAccountsDisabled" | "adminGroupObjectIds" | "networkPolicy" | "podCidr" | "serviceCidr" | "dnsServiceIp" |
   "automaticUpgradeChannel" | "nodeOsUpgradeChannel" | "apiServerAuthorizedIpRanges" | "privateCluster" | "hostEncryption" |
-  "ephemeralOsDisk" | "availabilityZones" | "secretsProviderAddon"> {
+  "ephemeralOsDisk" | "availabilityZones" | "secretsProviderAddon" | "runnerVnetId"> {
   return {
     name: c.name,
     dnsPrefix: c.dnsPrefix,
@@ -32,6 +32,7 @@ export function aksSettings(c: ClusterConfig, network: NetworkConfig): Pick<AksC
     podCidr: network.podCidr,
     serviceCidr: network.serviceCidr,
     dnsServiceIp: network.dnsServiceIp,
+    runnerVnetId: network.runnerVnetId,
     automaticUpgradeChannel: c.automaticUpgradeChannel,
     nodeOsUpgradeChannel: c.nodeOsUpgradeChannel,
     apiServerAuthorizedIpRanges: [...c.apiServerAuthorizedIpRanges],

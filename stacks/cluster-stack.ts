@@ -79,8 +79,7 @@ export class ClusterStack extends AppStack {
       description: "This VNet's privatelink.vaultcore.azure.net zone, where the endpoint registers the vault's record.",
     });
 
-    const runnerVnetId = fleet.network.runnerVnetId;
-    const runnerReady = runnerVnetId === undefined ? [] : network.peerWith(runnerVnetId, deployer.subscriptionId);
+    const runnerReady = network.peerWith(fleet.network.runnerVnetId, deployer.subscriptionId);
     const apiServerRestricted = fleet.cluster.apiServerAuthorizedIpRanges.length > 0;
     this.cluster = new AksCluster(this, "aks", {
       ...common,
@@ -92,7 +91,6 @@ export class ClusterStack extends AppStack {
       deployerPrincipalId: deployer.objectId,
       deployerIpRanges: apiServerRestricted ? deployerIpRanges(this, { vault: false, apiServer: true }) : undefined,
       rbacPropagationWait: config.keyVault.rbacPropagationWait,
-      runnerVnetId,
     });
     this.vault = SecretsVault.fromVaultId(this, "key-vault", {
       vaultId,

@@ -39,8 +39,7 @@ export class PlatformStack extends AppStack {
       clusterSubnetPrefix: config.network.clusterSubnetPrefix,
       endpointSubnetPrefix: config.network.endpointSubnetPrefix,
     });
-    const runnerVnetId = config.network.runnerVnetId;
-    this.runnerReady = runnerVnetId === undefined ? [] : network.peerWith(runnerVnetId, deployer.subscriptionId);
+    this.runnerReady = network.peerWith(config.network.runnerVnetId, deployer.subscriptionId);
     const allowlist = config.keyVault.networkAccess === "allowlist";
     const apiServerRestricted = config.cluster.apiServerAuthorizedIpRanges.length > 0;
     const deployerRanges = allowlist || apiServerRestricted
@@ -70,7 +69,6 @@ export class PlatformStack extends AppStack {
       deployerPrincipalId: deployer.objectId,
       deployerIpRanges: deployerRanges,
       rbacPropagationWait: config.keyVault.rbacPropagationWait,
-      runnerVnetId,
     });
     grantWorkloads(this, {
       vault: this.vault,

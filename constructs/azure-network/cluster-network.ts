@@ -81,9 +81,11 @@ export class ClusterNetwork extends Construct {
    * at apply. After https://learn.microsoft.com/azure/aks/private-cluster-connect ("Connect
    * using virtual network (VNet) peering"). The address spaces must not overlap (Azure refuses
    * to peer them).
-   * @returns both peerings: what a call from the runner into this VNet waits for
+   * @param runnerVnetId the runner's VNet; undefined peers nothing (network.runnerVnetId unset)
+   * @returns both peerings: what a call from the runner into this VNet waits for; none without a runner VNet
    */
-  peerWith(runnerVnetId: string, subscriptionId: string): TerraformResource[] {
+  peerWith(runnerVnetId: string | undefined, subscriptionId: string): TerraformResource[] {
+    if (runnerVnetId === undefined) return [];
     if (!Token.isUnresolved(runnerVnetId) && !RULES.vnetId.pattern.test(runnerVnetId)) {
       throw new Error(`ClusterNetwork runner VNet ${JSON.stringify(runnerVnetId)} is invalid: must be ${RULES.vnetId.allowed}`);
     }
