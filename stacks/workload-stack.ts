@@ -47,11 +47,10 @@ function identityAdmissionPolicy(stack: Construct, config: AppConfig, output: (n
       addon: own.some((w) => w.identity === "addon"),
     };
   });
-  const addonUsed = config.workloads.some((w) => w.identity === "addon");
   return new IdentityAdmissionPolicy(stack, "identity-admission", {
     name: `${config.namePrefix}-secretproviderclass-identities`,
     namespaces,
-    addonClientId: addonUsed ? output(PLATFORM_OUTPUTS.secretsProviderClientId) : undefined,
+    addonClientId: namespaces.some((n) => n.addon) ? output(PLATFORM_OUTPUTS.secretsProviderClientId) : undefined,
   });
 }
 
@@ -62,8 +61,6 @@ function identityAdmissionPolicy(stack: Construct, config: AppConfig, output: (n
  */
 export class WorkloadStack extends AppStack {
   readonly apps: SecretMountedApp[] = [];
-  /** Stakater Reloader, only when a workload restarts on rotation. */
-  readonly reloader?: Reloader;
 
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
     super(scope, id, { state: props.state, after: [props.platform, props.csiDriver, props.vaultEndpoints] });
@@ -124,7 +121,7 @@ export class WorkloadStack extends AppStack {
     // csi-driver stack exists only with the helm driver, and applies before the namespaces exist).
     const restarting = config.workloads.filter((w) => w.onRotation === "restart");
     if (restarting.length > 0) {
-      this.reloader = new Reloader(this, "reloader", {
+      new Reloader(this, "reloader", {
         chart: config.cluster.reloaderChart,
         watchNamespaces: [...new Set(restarting.map((w) => w.namespace))].map((name) => namespaces.get(name)!),
       });
