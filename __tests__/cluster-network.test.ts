@@ -1,3 +1,4 @@
+import { TerraformVariable } from "cdktf";
 import { ClusterNetwork } from "../constructs/azure-network";
 import { azureStack, synthesized } from "./helpers/stacks";
 
@@ -34,5 +35,17 @@ describe("ClusterNetwork", () => {
     const stack = azureStack();
     expect(network(stack).peerWith(undefined, "00000000-0000-0000-0000-000000000001")).toEqual([]);
     expect(synthesized(stack, "azurerm_virtual_network_peering")).toEqual([]);
+  });
+
+  test("fails when the runner VNet is not a VNet resource id", () => {
+    expect(() => network().peerWith("/subscriptions/x/resourceGroups/rg-runner", "sub"))
+      .toThrow('ClusterNetwork runner VNet "/subscriptions/x/resourceGroups/rg-runner" is invalid: must be');
+  });
+
+  test("fails when the runner VNet is a token, whose parts cannot be read at synth", () => {
+    const stack = azureStack();
+    const id = new TerraformVariable(stack, "runner_vnet_id", { type: "string" }).stringValue;
+    expect(() => network(stack).peerWith(id, "sub"))
+      .toThrow("ClusterNetwork runner VNet must be a literal resource id, not a token: its subscription, resource group and name are read from it at synth");
   });
 });

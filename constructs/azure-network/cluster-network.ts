@@ -86,7 +86,12 @@ export class ClusterNetwork extends Construct {
    */
   peerWith(runnerVnetId: string | undefined, subscriptionId: string): TerraformResource[] {
     if (runnerVnetId === undefined) return [];
-    if (!Token.isUnresolved(runnerVnetId) && !RULES.vnetId.pattern.test(runnerVnetId)) {
+    // The runner's half of the peering is named from the id's parts at synth, so a token (whose
+    // parts are unknown until apply) cannot be split; the config always passes a literal.
+    if (Token.isUnresolved(runnerVnetId)) {
+      throw new Error("ClusterNetwork runner VNet must be a literal resource id, not a token: its subscription, resource group and name are read from it at synth");
+    }
+    if (!RULES.vnetId.pattern.test(runnerVnetId)) {
       throw new Error(`ClusterNetwork runner VNet ${JSON.stringify(runnerVnetId)} is invalid: must be ${RULES.vnetId.allowed}`);
     }
     const [, , runnerSubscription, , runnerGroup, , , , runnerVnet] = runnerVnetId.split("/");
