@@ -19,6 +19,12 @@ describe("the AKS release calendar (config/aks-versions.ts)", () => {
     expect(kubernetesVersionProblem("1.34", new Date("2026-12-01T00:00:00Z"))).toMatch(/AKS ended community support for 1.34 on 2026-11-30/);
   });
 
+  test("refuses a version before 1.30 for the identity admission policy even while AKS still created it, whatever the date", () => {
+    const while129WasOffered = new Date("2024-06-01T00:00:00Z");
+    expect(kubernetesVersionProblem("1.29", while129WasOffered)).toMatch(/^"1\.29" is too old: the identity admission policy \(ValidatingAdmissionPolicy v1\) needs Kubernetes 1\.30 or later; choose one AKS creates clusters on now \(1\.29\)/);
+    expect(kubernetesVersionProblem("1.30", new Date("2024-08-01T00:00:00Z"))).toBeUndefined();
+  });
+
   test("offers 1.35, 1.36 and 1.37 on 2026-12-04, the day the table was read", () => {
     expect(creatableAt(TODAY)).toEqual(["1.35", "1.36", "1.37"]);
   });

@@ -585,22 +585,6 @@ function parseNodePool(c: Checker, path: string, value: unknown, defaults: NodeP
   };
 }
 
-/**
- * The workload stack's identity admission policy is an admissionregistration.k8s.io/v1
- * ValidatingAdmissionPolicy, stable (and served) since Kubernetes 1.30:
- * https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/
- */
-const MIN_KUBERNETES_MINOR = 30;
-
-function admissionPolicyVersion(c: Checker, version: string | undefined): string | undefined {
-  const [major, minor] = (version ?? "").split(".").map(Number);
-  if (version !== undefined && major === 1 && minor < MIN_KUBERNETES_MINOR) {
-    c.report("cluster.kubernetesVersion", `${show(version)} is too old: the identity admission policy (ValidatingAdmissionPolicy v1) needs ` +
-      `Kubernetes 1.${MIN_KUBERNETES_MINOR} or later; must be "1.${MIN_KUBERNETES_MINOR}" or newer`);
-  }
-  return version;
-}
-
 function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boolean): ClusterConfig {
   const raw = c.object("cluster", value, keysAt("cluster")) ?? {};
 
@@ -682,7 +666,7 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
   return {
     name: c.string("cluster.name", raw.name, RULES.clusterName) ?? `aks-${namePrefix}`,
     dnsPrefix: c.string("cluster.dnsPrefix", raw.dnsPrefix, RULES.dnsPrefix) ?? namePrefix,
-    kubernetesVersion: admissionPolicyVersion(c, c.string("cluster.kubernetesVersion", raw.kubernetesVersion, RULES.kubernetesVersion)),
+    kubernetesVersion: c.string("cluster.kubernetesVersion", raw.kubernetesVersion, RULES.kubernetesVersion),
     skuTier: c.oneOf("cluster.skuTier", raw.skuTier, enumAt<ClusterConfig["skuTier"]>("cluster.skuTier")) ?? (lab ? "Free" : "Standard"),
     systemNodePool,
     userNodePool,

@@ -571,14 +571,10 @@ export const rows: Row[] = [
     name: "the cluster runs a Kubernetes version without ValidatingAdmissionPolicy v1",
     schema: "accepts",
     mutate: (c) => { c.cluster = { kubernetesVersion: "1.29" }; },
+    // One problem, not two: the admission policy's floor is judged before the AKS calendar (config/aks-versions.ts).
     problems: [
       { path: "cluster.kubernetesVersion", message: "\"1.29\" is too old: the identity admission policy (ValidatingAdmissionPolicy v1) needs " +
-        "Kubernetes 1.30 or later; must be \"1.30\" or newer" },
-      // AKS no longer creates it either (config/aks-versions.ts): both rules speak, each with its reason.
-      { path: "cluster.kubernetesVersion", message: "\"1.29\": AKS ended community support for 1.29 on 2025-03-31 and creates no new cluster on it " +
-        "(long-term support, until 2026-04-30, needs the Premium tier and the AKSLongTermSupport plan, which this app does not configure; " +
-        `${AKS_SOURCE}); choose one AKS creates clusters on now (1.33, 1.34, 1.35), or leave it out for the region's default. ` +
-        "A cluster that already runs 1.29 upgrades one minor version at a time" },
+        "Kubernetes 1.30 or later; choose one AKS creates clusters on now (1.33, 1.34, 1.35), or leave it out for the region's default" },
     ],
   },
   {
