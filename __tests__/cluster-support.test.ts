@@ -70,6 +70,16 @@ describe("zones and clouds (config/azure-regions.ts)", () => {
     expect(parseConfig(raw, undefined, NOW).cluster.availabilityZones).toEqual(["1", "2", "3"]);
   });
 
+  test("defaults each fleet cluster's zones from its own region, not the vault's", () => {
+    const raw = freshConfig();
+    delete raw.workloads;
+    raw.clusters = [{ name: "weu" }, { name: "wus", location: "westus" }];
+    expect(parseConfig(raw, undefined, NOW).clusters?.map((c) => [c.name, c.cluster.availabilityZones])).toEqual([["weu", ["1", "2", "3"]], ["wus", []]]);
+    raw.location = "westus";
+    raw.clusters = [{ name: "weu", location: "westeurope" }, { name: "wus" }];
+    expect(parseConfig(raw, undefined, NOW).clusters?.map((c) => [c.name, c.cluster.availabilityZones])).toEqual([["weu", ["1", "2", "3"]], ["wus", []]]);
+  });
+
   test("puts each region in one cloud", () => {
     expect([cloudOf("westeurope"), cloudOf("usgovvirginia"), cloudOf("usdodeast"), cloudOf("chinanorth3")])
       .toEqual(["AzurePublicCloud", "AzureUSGovernmentCloud", "AzureUSGovernmentCloud", "AzureChinaCloud"]);

@@ -1,6 +1,6 @@
 import { Checker, join, nearest, show } from "./checker";
 import { NODE_OS_CHANNEL_REQUIRED_BY } from "./aks-upgrade-channels";
-import { AZURE_REGIONS, cloudOf } from "./azure-regions";
+import { AZURE_REGIONS, cloudOf, REGIONS_WITH_ZONES } from "./azure-regions";
 import { checkWorkloadClouds, runnerNetworkApplies, supportedCluster } from "./cluster-support";
 import { ConfigError } from "./config-error";
 import { DEMO_IMAGE, demoCommand } from "./demo-app";
@@ -78,7 +78,8 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   const resourceGroup = parseResourceGroup(c, root.resourceGroup, namePrefix);
   const network = parseNetwork(c, root.network);
   const keyVault = parseKeyVault(c, root.keyVault, { lab, now });
-  const cluster = supportedCluster(c, parseCluster(c, root.cluster, namePrefix, lab), { location, now, zonesGiven: hasZones(root.cluster) });
+  const cluster = parseCluster(c, root.cluster, { namePrefix, lab, location });
+  supportedCluster(c, cluster, now);
   runnerNetworkApplies(c, network, { privateVault: keyVault.networkAccess === "private", privateCluster: cluster.privateCluster });
   const workloads = parseWorkloads(c, root.workloads, { lab, keyVault, cluster });
   checkWorkloadClouds(c, workloads, location);
@@ -172,7 +173,8 @@ function parseFleet(
     const s = c.within(path);
     const location = raw.location === undefined ? ctx.location : parseLocation(s, raw.location);
     const network = parseNetwork(s, raw.network);
-    const cluster = supportedCluster(s, parseCluster(s, raw.cluster, `${ctx.namePrefix}-${name ?? i}`, ctx.lab), { location, now: ctx.now, zonesGiven: hasZones(raw.cluster) });
+    const cluster = parseCluster(s, raw.cluster, { namePrefix: `${ctx.namePrefix}-${name ?? i}`, lab: ctx.lab, location });
+    supportedCluster(s, cluster, ctx.now);
     runnerNetworkApplies(s, network, { privateVault: false, privateCluster: cluster.privateCluster });
     const workloads = parseWorkloads(s, raw.workloads, { lab: ctx.lab, keyVault: ctx.keyVault, cluster });
     checkWorkloadClouds(s, workloads, ctx.location);
@@ -182,11 +184,6 @@ function parseFleet(
     if (name !== undefined) out.push({ name, location, resourceGroupName: `rg-${ctx.namePrefix}-${name}`, network, cluster, workloads });
   });
   return out;
-}
-
-/** Whether a raw cluster object sets availabilityZones itself (else they default to the region's). */
-function hasZones(rawCluster: unknown): boolean {
-  return typeof rawCluster === "object" && rawCluster !== null && (rawCluster as Record<string, unknown>).availabilityZones !== undefined;
 }
 
 /** True when the timestamp names a real instant, e.g. not February 31 (Date would roll it over). */
@@ -223,10 +220,14 @@ function reportRelaxations(c: Checker, relaxations: [path: string, relaxed: bool
   }
 }
 
+function isKnownRegion(location: string): boolean {
+  return (AZURE_REGIONS as readonly string[]).includes(location);
+}
+
 function parseLocation(c: Checker, value: unknown): string {
   const location = c.string("location", value, RULES.location);
   if (location === undefined) return defaultAt<string>("location");
-  if (!(AZURE_REGIONS as readonly string[]).includes(location)) {
+  if (!isKnownRegion(location)) {
     const guess = nearest(location, AZURE_REGIONS);
     c.report("location", `${show(location)} is not a known Azure region; must be a name from \`az account list-locations\` ` +
       `such as "westeurope"${guess ? ` (did you mean ${JSON.stringify(guess)}?)` : ""}`);
@@ -585,7 +586,13 @@ function parseNodePool(c: Checker, path: string, value: unknown, defaults: NodeP
   };
 }
 
-function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boolean): ClusterConfig {
+/**
+ * The cluster's keys, with the defaults of its profile (`lab`) and of its region (`location`,
+ * the top level's or a fleet cluster's own): both node pools span every zone where the region
+ * has zones, and none where it has not.
+ */
+function parseCluster(c: Checker, value: unknown, ctx: { readonly namePrefix: string; readonly lab: boolean; readonly location: string }): ClusterConfig {
+  const { namePrefix, lab, location } = ctx;
   const raw = c.object("cluster", value, keysAt("cluster")) ?? {};
 
   const rotation = c.string("cluster.secretRotationInterval", raw.secretRotationInterval, RULES.duration) ?? defaultAt<string>("cluster.secretRotationInterval");
@@ -630,8 +637,9 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
       "through workload identity, which needs the OIDC issuer; must be true");
   }
   const zoneRule = { pattern: /^[123]$/, allowed: "\"1\", \"2\" or \"3\"" };
+  const zonal = REGIONS_WITH_ZONES.has(location);
   const zones = raw.availabilityZones === undefined
-    ? AVAILABILITY_ZONES.map((zone) => ({ zone, i: 0 }))
+    ? (zonal ? AVAILABILITY_ZONES : []).map((zone) => ({ zone, i: 0 }))
     : c.array("cluster.availabilityZones", raw.availabilityZones).flatMap((zone, i) => {
       const z = c.string(`cluster.availabilityZones[${i}]`, zone, zoneRule) as AvailabilityZone | undefined;
       return z === undefined ? [] : [{ zone: z, i }];
@@ -640,6 +648,11 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
   for (const { zone, i } of zones) {
     if (availabilityZones.includes(zone)) c.report(`cluster.availabilityZones[${i}]`, `${show(zone)} is listed twice; list each zone once`);
     else availabilityZones.push(zone);
+  }
+  // An unknown region is reported at location already; whether it has zones is then unknown.
+  if (availabilityZones.length > 0 && !zonal && isKnownRegion(location)) {
+    c.report("cluster.availabilityZones", `${show(availabilityZones)} asks for availability zones, but ${show(location)} has none ` +
+      "(https://learn.microsoft.com/azure/reliability/regions-list); must be [] there, or choose a region with zones");
   }
   const ephemeralOsDisk = c.boolean("cluster.ephemeralOsDisk", raw.ephemeralOsDisk) ?? defaultAt<boolean>("cluster.ephemeralOsDisk");
   if (ephemeralOsDisk) {

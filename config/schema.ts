@@ -174,7 +174,7 @@ const Cluster = closed({
     "Stakater Reloader's chart, installed by the workload stack only when a workload of this cluster sets onRotation \"restart\"; set it only then.")),
   kubeloginMode: opt(choice(KUBELOGIN_MODES, "How the workload stack's kubelogin gets an Entra ID token (local accounts disabled only).", { default: "azurecli" })),
   availabilityZones: opt(Type.Array(choice(AVAILABILITY_ZONES, "An availability zone."),
-    { description: "Zones of both node pools; [] for a region without zones.", uniqueItems: true, default: [...AVAILABILITY_ZONES] })),
+    { description: "Zones of both node pools; default: all three in a region with zones, [] in a region without.", uniqueItems: true, default: [...AVAILABILITY_ZONES] })),
 }, "The AKS cluster.");
 
 const SecretObject = closed({

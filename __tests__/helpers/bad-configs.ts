@@ -983,6 +983,18 @@ export const rows: Row[] = [
       "(https://learn.microsoft.com/azure/reliability/regions-list); must be [] there, or choose a region with zones" }],
   },
   {
+    name: "a fleet cluster asks for zones in its own region, which has none, while the top-level region has them",
+    schema: "accepts",
+    mutate: (c) => { delete c.workloads; c.clusters = [{ name: "weu" }, { name: "wus", location: "westus", cluster: { availabilityZones: ["1"] } }]; },
+    problems: [{ path: "clusters[1].cluster.availabilityZones", message: "[\"1\"] asks for availability zones, but \"westus\" has none " +
+      "(https://learn.microsoft.com/azure/reliability/regions-list); must be [] there, or choose a region with zones" }],
+  },
+  {
+    name: "zones are asked for in an unknown region (only the region is reported: whether it has zones is unknown)",
+    mutate: (c) => { c.location = "moonbase"; c.cluster = { availabilityZones: ["1", "2"] }; },
+    problems: [{ path: "location", message: "\"moonbase\" is not a known Azure region; must be a name from `az account list-locations` such as \"westeurope\"" }],
+  },
+  {
     name: "the pod range of Azure CNI overlay overlaps the VNet and the service range",
     schema: "accepts",
     mutate: (c) => { c.network = { podCidr: "10.0.0.0/8" }; },
