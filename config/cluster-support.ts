@@ -1,8 +1,7 @@
 import { kubernetesVersionProblem } from "./aks-versions";
-import { AzureCloud, cloudOf } from "./azure-regions";
 import { Checker, show } from "./checker";
 import { NETWORK_POLICY_RETIREMENTS } from "./network-policy";
-import { AZURE_STACK_CLOUD, ClusterConfig, NetworkConfig, WorkloadConfig } from "./types";
+import { ClusterConfig, NetworkConfig } from "./types";
 
 /**
  * Whether AKS creates the cluster at `now`, judged from Azure's dated tables
@@ -21,22 +20,6 @@ export function supportedCluster(c: Checker, cluster: ClusterConfig, now: Date):
       "(https://learn.microsoft.com/azure/aks/use-network-policies); must be \"cilium\" or \"calico\". A cluster that runs it moves in place " +
       "with `az aks update --network-dataplane cilium` (docs/security.md, \"Moving to Cilium\")");
   }
-}
-
-/**
- * Workloads read the vault of the cloud its `location` is in (the public cloud: the parser refuses
- * sovereign regions). A named `cloudName` of another cloud points the Azure provider at the wrong
- * Entra ID and vault endpoints, so every mount fails; it is reported. `AzureStackCloud` names a
- * custom environment (from `cloudEnvFileName`) that the app cannot judge.
- */
-export function checkWorkloadClouds(c: Checker, workloads: readonly WorkloadConfig[], vaultLocation: string): void {
-  const cloud: AzureCloud = cloudOf(vaultLocation);
-  workloads.forEach((w, i) => {
-    if (w.cloudName !== undefined && w.cloudName !== AZURE_STACK_CLOUD && w.cloudName !== cloud) {
-      c.report(`workloads[${i}].cloudName`, `${show(w.cloudName)} is not the cloud of the vault, which is in ${show(vaultLocation)} (${cloud}); ` +
-        `must be ${JSON.stringify(cloud)} or left out`);
-    }
-  });
 }
 
 /**

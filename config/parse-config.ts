@@ -1,7 +1,7 @@
 import { Checker, join, nearest, show } from "./checker";
 import { NODE_OS_CHANNEL_REQUIRED_BY } from "./aks-upgrade-channels";
 import { AZURE_REGIONS, cloudOf, REGIONS_WITH_ZONES } from "./azure-regions";
-import { checkWorkloadClouds, runnerNetworkApplies, supportedCluster } from "./cluster-support";
+import { runnerNetworkApplies, supportedCluster } from "./cluster-support";
 import { ConfigError } from "./config-error";
 import { DEMO_IMAGE, demoCommand } from "./demo-app";
 import { dnsZoneTagProblems } from "./dns-zone-tags";
@@ -82,7 +82,6 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   supportedCluster(c, cluster, now);
   runnerNetworkApplies(c, network, { privateVault: keyVault.networkAccess === "private", privateCluster: cluster.privateCluster });
   const workloads = parseWorkloads(c, root.workloads, { lab, keyVault, cluster });
-  checkWorkloadClouds(c, workloads, location);
   checkReloader(c, (root.cluster ?? {}) as Record<string, unknown>, root.workloads, workloads);
 
   if (!lab) {
@@ -177,7 +176,6 @@ function parseFleet(
     supportedCluster(s, cluster, ctx.now);
     runnerNetworkApplies(s, network, { privateVault: false, privateCluster: cluster.privateCluster });
     const workloads = parseWorkloads(s, raw.workloads, { lab: ctx.lab, keyVault: ctx.keyVault, cluster });
-    checkWorkloadClouds(s, workloads, ctx.location);
     checkReloader(s, (raw.cluster ?? {}) as Record<string, unknown>, raw.workloads, workloads);
     if (!ctx.lab) rejectClusterRelaxations(s, (raw.cluster ?? {}) as Record<string, unknown>, cluster);
     checkAllowlists(s, ctx.lab, [["cluster.apiServerAuthorizedIpRanges", cluster.apiServerAuthorizedIpRanges]]);
@@ -815,6 +813,12 @@ function overlaps(a: string, b: string): boolean {
   return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
 }
 
+/**
+ * Clouds the Azure provider knows by name (go-autorest's environments) that are never the vault's:
+ * Azure Government and Azure China are refused at location, and Azure Germany closed in 2021.
+ */
+const SOVEREIGN_CLOUD_NAMES = ["AzureUSGovernmentCloud", "AzureChinaCloud", "AzureGermanCloud"] as const;
+
 function parseWorkloads(
   c: Checker,
   value: unknown,
@@ -926,7 +930,14 @@ function parseWorkloads(
     if (identity === "addon" && w.serviceAccountName !== undefined) {
       c.report(`${path}.serviceAccountName`, "only applies to identity \"workload\"; add-on identity pods run without a token");
     }
-    const cloudName = c.oneOf(`${path}.cloudName`, w.cloudName, enumAt<NonNullable<WorkloadConfig["cloudName"]>>("workloads[].cloudName"));
+    // The vault is always in the public cloud (parseLocation refuses sovereign regions), so a sovereign
+    // cloud's name would point the provider at the wrong Entra ID and vault endpoints and fail every mount.
+    const sovereign = typeof w.cloudName === "string" && (SOVEREIGN_CLOUD_NAMES as readonly string[]).includes(w.cloudName);
+    if (sovereign) {
+      c.report(`${path}.cloudName`, `${show(w.cloudName)} is not the vault's cloud: this app deploys the vault to the Azure public cloud only; ` +
+        `must be "AzurePublicCloud", "${AZURE_STACK_CLOUD}" (an air-gapped cloud described in cloudEnvFileName) or left out`);
+    }
+    const cloudName = sovereign ? undefined : c.oneOf(`${path}.cloudName`, w.cloudName, enumAt<NonNullable<WorkloadConfig["cloudName"]>>("workloads[].cloudName"));
     const cloudEnvFileName = c.string(`${path}.cloudEnvFileName`, w.cloudEnvFileName, RULES.absolutePath);
     // The provider hands AzureStackCloud to go-autorest, which reads that cloud's endpoints from the file named by
     // AZURE_ENVIRONMENT_FILEPATH (the provider sets it from cloudEnvFileName) and fails without one; every other

@@ -1011,15 +1011,22 @@ export const rows: Row[] = [
   },
   {
     name: "a workload's cloudName is not the cloud of the vault's region",
-    schema: "accepts",
     mutate: (c) => { c.workloads[0].cloudName = "AzureUSGovernmentCloud"; },
-    problems: [{ path: "workloads[0].cloudName", message: "\"AzureUSGovernmentCloud\" is not the cloud of the vault, which is in \"westeurope\" (AzurePublicCloud); must be \"AzurePublicCloud\" or left out" }],
+    problems: [{ path: "workloads[0].cloudName", message: "\"AzureUSGovernmentCloud\" is not the vault's cloud: this app deploys the vault to the Azure public cloud only; " +
+      "must be \"AzurePublicCloud\", \"AzureStackCloud\" (an air-gapped cloud described in cloudEnvFileName) or left out" }],
   },
   {
     name: "a workload names the closed Azure Germany cloud",
-    schema: "accepts",
     mutate: (c) => { c.workloads[0].cloudName = "AzureGermanCloud"; },
-    problems: [{ path: "workloads[0].cloudName", message: "\"AzureGermanCloud\" is not the cloud of the vault, which is in \"westeurope\" (AzurePublicCloud); must be \"AzurePublicCloud\" or left out" }],
+    problems: [{ path: "workloads[0].cloudName", message: "\"AzureGermanCloud\" is not the vault's cloud: this app deploys the vault to the Azure public cloud only; " +
+      "must be \"AzurePublicCloud\", \"AzureStackCloud\" (an air-gapped cloud described in cloudEnvFileName) or left out" }],
+  },
+  {
+    // The region is refused at location; the public cloud the workload names is the vault's, so it is no second problem.
+    name: "the vault is in Azure Government and a workload names the public cloud",
+    schema: "accepts",
+    mutate: (c) => { c.location = "usgovvirginia"; c.workloads[0].cloudName = "AzurePublicCloud"; },
+    problems: [{ path: "location", message: SOVEREIGN("usgovvirginia", "AzureUSGovernmentCloud") }],
   },
   {
     name: "a fleet cluster is in a sovereign cloud while the vault is in the public cloud",
