@@ -100,9 +100,9 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   const single: AppConfig = { source, profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads };
   const config = clusters ? { ...single, clusters } : single;
   checkSharedNames(c, config);
-  checkRoleAssignmentLimit(c, config);
   // Judged on a config that is otherwise valid: a typo in a replica count would only add noise here.
   if (c.problems.length === 0) {
+    checkRoleAssignmentLimit(c, config);
     const budget = requestBudget({ cluster, workloads, clusters });
     if (budget.level === "over") c.report("keyVault", describeBudget(budget));
   }
@@ -113,8 +113,8 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
 /** Azure refuses the grant past its subscription's limit at apply time, half-way through a deploy; the config is refused instead. */
 function checkRoleAssignmentLimit(c: Checker, config: AppConfig): void {
   const { limit, source } = IDENTITY_LIMITS.roleAssignmentsPerSubscription;
-  const { total, parts } = roleAssignmentCount(config);
-  if (total <= limit) return;
+  const { total, parts, level } = roleAssignmentCount(config);
+  if (level !== "over") return;
   c.report(config.clusters ? "clusters" : "workloads", `creates ${total} role assignments (${parts.map((p) => `${p.where}: ${p.count}`).join(", ")}), ` +
     `more than Azure's ${limit} per subscription, which cannot be raised (${source}); mount fewer objects, spread the clusters ` +
     `over more subscriptions, or set ${config.clusters ? "clusters[].cluster" : "cluster"}.grantScope to "vault" (one grant per identity and role)`);
