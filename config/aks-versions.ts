@@ -1,3 +1,5 @@
+import { endOfDay } from "./end-of-day";
+
 /**
  * The AKS Kubernetes release calendar: which minor versions AKS creates clusters on, and until
  * when. A version past its end of life is in "platform support" at best, and "the creation of
@@ -49,7 +51,7 @@ export function offeredFrom(v: AksKubernetesVersion): Date {
 
 /** The last instant AKS creates clusters on it without long-term support: the end of its EOL day. */
 export function createdUntil(v: AksKubernetesVersion): Date {
-  return new Date(`${v.endOfLife}T23:59:59.999Z`);
+  return endOfDay(v.endOfLife);
 }
 
 /** The minor versions AKS creates clusters on at `now`, oldest first. */

@@ -1,5 +1,6 @@
 import { kubernetesVersionProblem } from "./aks-versions";
 import { Checker, show } from "./checker";
+import { endOfDay } from "./end-of-day";
 import { NETWORK_POLICY_RETIREMENTS } from "./network-policy";
 import { ClusterConfig, NetworkConfig } from "./types";
 
@@ -15,7 +16,7 @@ export function supportedCluster(c: Checker, cluster: ClusterConfig, now: Date):
     if (problem) c.report("cluster.kubernetesVersion", problem);
   }
   const retirement = NETWORK_POLICY_RETIREMENTS[cluster.networkPolicy];
-  if (retirement && now > new Date(`${retirement.endOfSupport}T23:59:59.999Z`)) {
+  if (retirement && now > endOfDay(retirement.endOfSupport)) {
     c.report("cluster.networkPolicy", `${show(cluster.networkPolicy)} (${retirement.engine}) lost AKS support on Linux nodes on ${retirement.endOfSupport} ` +
       "(https://learn.microsoft.com/azure/aks/use-network-policies); must be \"cilium\" or \"calico\". A cluster that runs it moves in place " +
       "with `az aks update --network-dataplane cilium` (docs/security.md, \"Moving to Cilium\")");
