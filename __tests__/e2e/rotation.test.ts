@@ -177,7 +177,12 @@ beforeAll(async () => {
   kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList(reloaderRbac(values, release.namespace)));
   await applyAdmitted(objects);
   const log = fs.openSync(path.join(E2E_DIR, "reloader.log"), "a");
-  reloader = spawn(path.join(BINARIES, "reloader"), args, {
+  // Started through a link in the run's folder, so its command line names the folder: node.sh's
+  // stop and its leftover check know the node's processes by that.
+  const program = path.join(E2E_DIR, "reloader");
+  fs.rmSync(program, { force: true });
+  fs.symlinkSync(path.join(BINARIES, "reloader"), program);
+  reloader = spawn(program, args, {
     // The chart's env (templates/deployment.yaml): its namespace and Deployment name.
     env: {
       PATH: process.env.PATH, KUBECONFIG: serviceAccountKubeconfig(release.namespace, RELOADER_FULLNAME),
