@@ -1,6 +1,4 @@
-import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_CONFIG } from "../config/default-config";
 import { IDENTITY_LIMITS, renderRoleAssignmentBudget, roleAssignmentCount } from "../config/identity-limits";
 import { loadConfig } from "../config/load-config";
 import { parseConfig } from "../config/parse-config";
@@ -10,14 +8,10 @@ import { buildApp } from "../stacks/build-app";
 import { warnRoleAssignmentShare } from "../stacks/identity-warnings";
 import { configFrom, defaultRaw, resourcesOf, sharedSynthAny } from "./helpers/synth";
 import { tempDir } from "./helpers/temp";
+import { SHIPPED_CONFIGS } from "./helpers/shipped-configs";
 
 const ROOT = path.resolve(__dirname, "..");
 const NOW = new Date("2026-06-01T00:00:00Z");
-const SHIPPED: [string, () => AppConfig][] = [
-  ["the embedded default config", () => parseConfig(DEFAULT_CONFIG)],
-  ...fs.readdirSync(path.join(ROOT, "envs")).filter((f) => f.endsWith(".json")).sort()
-    .map((f): [string, () => AppConfig] => [`envs/${f}`, () => loadConfig({ CONFIG: `envs/${f}` }, ROOT)]),
-];
 
 /** Every resource of `type` across all stacks of the synthesized config (synthesized once per config for the file: the tests only read it). */
 function everywhere(config: AppConfig, type: string, s = sharedSynthAny(config)): { stack: string; resource: any }[] {
@@ -35,8 +29,7 @@ function heavy(secrets: number, workloads: number, mutate: (raw: any) => void = 
 }
 
 describe("role assignments per subscription (Azure RBAC: 4,000)", () => {
-  test.each(SHIPPED)("%s: the count is exactly the role assignments its stacks create", (_name, load) => {
-    const config = load();
+  test.each(SHIPPED_CONFIGS)("%s: the count is exactly the role assignments its stacks create", (_name, config) => {
     expect(roleAssignmentCount(config).total).toBe(everywhere(config, "azurerm_role_assignment").length);
   });
 
@@ -110,8 +103,7 @@ describe("role assignments per subscription (Azure RBAC: 4,000)", () => {
 describe("federated identity credentials per identity (Entra: 20)", () => {
   // Each workload identity is federated to its own ServiceAccount on its own cluster's issuer, once:
   // one credential per identity by construction, so no config can reach the limit and none is checked.
-  test.each(SHIPPED)("%s: every user-assigned identity has exactly one federated credential", (_name, load) => {
-    const config = load();
+  test.each(SHIPPED_CONFIGS)("%s: every user-assigned identity has exactly one federated credential", (_name, config) => {
     const s = sharedSynthAny(config);
     const identities = everywhere(config, "azurerm_user_assigned_identity", s);
     const credentials = everywhere(config, "azurerm_federated_identity_credential", s);
