@@ -71,9 +71,14 @@ describe("role assignments per subscription (Azure RBAC: 4,000)", () => {
       return stack.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => m.data);
     };
     // 1 + 2 + 2 workloads x 999 secrets = 2,001.
+    expect(roleAssignmentCount(heavy(999, 2)).level).toBe("warn");
     expect(warnings(heavy(999, 2))).toEqual([expect.stringContaining("This config creates 2001 role assignments, more than 50% of Azure's 4000 per subscription")]);
     // 1 + 2 + 2 x 998 = 1,999.
+    expect(roleAssignmentCount(heavy(998, 2)).level).toBe("ok");
     expect(warnings(heavy(998, 2))).toEqual([]);
+    // 1 + 2 + 3,997 = 4,000: still allowed, so still a warning.
+    expect(roleAssignmentCount(heavy(3997, 1)).level).toBe("warn");
+    expect(warnings(heavy(3997, 1))).toEqual([expect.stringContaining("This config creates 4000 role assignments")]);
   });
 
   test("the app puts the warning on the stack that holds the vault", () => {
@@ -86,6 +91,12 @@ describe("role assignments per subscription (Azure RBAC: 4,000)", () => {
     expect(() => heavy(2000, 2)).toThrow("workloads: creates 4003 role assignments (platform: 4003), more than Azure's 4000 per subscription, " +
       "which cannot be raised");
     expect(() => heavy(2000, 2, (raw) => (raw.cluster = { grantScope: "vault" }))).not.toThrow();
+  });
+
+  test("judges the limit only on an otherwise valid config, so a typo elsewhere is the one problem reported", () => {
+    expect(() => heavy(2000, 2, (raw) => (raw.workloads[0].replicas = 0))).toThrow(expect.objectContaining({
+      problems: [expect.objectContaining({ path: "workloads[0].replicas" })],
+    }));
   });
 });
 
