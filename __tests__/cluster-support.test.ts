@@ -19,6 +19,12 @@ describe("the AKS release calendar (config/aks-versions.ts)", () => {
     expect(kubernetesVersionProblem("1.34", new Date("2026-12-01T00:00:00Z"))).toMatch(/AKS ended community support for 1.34 on 2026-11-30/);
   });
 
+  test("refuses a version before 1.30 for the identity admission policy even while AKS still created it, whatever the date", () => {
+    const while129WasOffered = new Date("2024-06-01T00:00:00Z");
+    expect(kubernetesVersionProblem("1.29", while129WasOffered)).toMatch(/^"1\.29" is too old: the identity admission policy \(ValidatingAdmissionPolicy v1\) needs Kubernetes 1\.30 or later; choose one AKS creates clusters on now \(1\.29\)/);
+    expect(kubernetesVersionProblem("1.30", new Date("2024-08-01T00:00:00Z"))).toBeUndefined();
+  });
+
   test("offers 1.35, 1.36 and 1.37 on 2026-12-04, the day the table was read", () => {
     expect(creatableAt(TODAY)).toEqual(["1.35", "1.36", "1.37"]);
   });
@@ -62,6 +68,16 @@ describe("zones and clouds (config/azure-regions.ts)", () => {
     expect(Object.values<any>(platform.resource.azurerm_kubernetes_cluster)[0].default_node_pool).not.toHaveProperty("zones");
     raw.location = "westeurope";
     expect(parseConfig(raw, undefined, NOW).cluster.availabilityZones).toEqual(["1", "2", "3"]);
+  });
+
+  test("defaults each fleet cluster's zones from its own region, not the vault's", () => {
+    const raw = freshConfig();
+    delete raw.workloads;
+    raw.clusters = [{ name: "weu" }, { name: "wus", location: "westus" }];
+    expect(parseConfig(raw, undefined, NOW).clusters?.map((c) => [c.name, c.cluster.availabilityZones])).toEqual([["weu", ["1", "2", "3"]], ["wus", []]]);
+    raw.location = "westus";
+    raw.clusters = [{ name: "weu", location: "westeurope" }, { name: "wus" }];
+    expect(parseConfig(raw, undefined, NOW).clusters?.map((c) => [c.name, c.cluster.availabilityZones])).toEqual([["weu", ["1", "2", "3"]], ["wus", []]]);
   });
 
   test("puts each region in one cloud", () => {

@@ -1,6 +1,4 @@
-import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_CONFIG } from "../config/default-config";
 import { IDENTITY_LIMITS, renderRoleAssignmentBudget, roleAssignmentCount } from "../config/identity-limits";
 import { loadConfig } from "../config/load-config";
 import { parseConfig } from "../config/parse-config";
@@ -10,14 +8,10 @@ import { buildApp } from "../stacks/build-app";
 import { warnRoleAssignmentShare } from "../stacks/identity-warnings";
 import { configFrom, defaultRaw, resourcesOf, sharedSynthAny } from "./helpers/synth";
 import { tempDir } from "./helpers/temp";
+import { SHIPPED_CONFIGS } from "./helpers/shipped-configs";
 
 const ROOT = path.resolve(__dirname, "..");
 const NOW = new Date("2026-06-01T00:00:00Z");
-const SHIPPED: [string, () => AppConfig][] = [
-  ["the embedded default config", () => parseConfig(DEFAULT_CONFIG)],
-  ...fs.readdirSync(path.join(ROOT, "envs")).filter((f) => f.endsWith(".json")).sort()
-    .map((f): [string, () => AppConfig] => [`envs/${f}`, () => loadConfig({ CONFIG: `envs/${f}` }, ROOT)]),
-];
 
 /** Every resource of `type` across all stacks of the synthesized config (synthesized once per config for the file: the tests only read it). */
 function everywhere(config: AppConfig, type: string, s = sharedSynthAny(config)): { stack: string; resource: any }[] {
@@ -35,8 +29,7 @@ function heavy(secrets: number, workloads: number, mutate: (raw: any) => void = 
 }
 
 describe("role assignments per subscription (Azure RBAC: 4,000)", () => {
-  test.each(SHIPPED)("%s: the count is exactly the role assignments its stacks create", (_name, load) => {
-    const config = load();
+  test.each(SHIPPED_CONFIGS)("%s: the count is exactly the role assignments its stacks create", (_name, config) => {
     expect(roleAssignmentCount(config).total).toBe(everywhere(config, "azurerm_role_assignment").length);
   });
 
@@ -78,9 +71,14 @@ describe("role assignments per subscription (Azure RBAC: 4,000)", () => {
       return stack.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => m.data);
     };
     // 1 + 2 + 2 workloads x 999 secrets = 2,001.
+    expect(roleAssignmentCount(heavy(999, 2)).level).toBe("warn");
     expect(warnings(heavy(999, 2))).toEqual([expect.stringContaining("This config creates 2001 role assignments, more than 50% of Azure's 4000 per subscription")]);
     // 1 + 2 + 2 x 998 = 1,999.
+    expect(roleAssignmentCount(heavy(998, 2)).level).toBe("ok");
     expect(warnings(heavy(998, 2))).toEqual([]);
+    // 1 + 2 + 3,997 = 4,000: still allowed, so still a warning.
+    expect(roleAssignmentCount(heavy(3997, 1)).level).toBe("warn");
+    expect(warnings(heavy(3997, 1))).toEqual([expect.stringContaining("This config creates 4000 role assignments")]);
   });
 
   test("the app puts the warning on the stack that holds the vault", () => {
@@ -94,13 +92,18 @@ describe("role assignments per subscription (Azure RBAC: 4,000)", () => {
       "which cannot be raised");
     expect(() => heavy(2000, 2, (raw) => (raw.cluster = { grantScope: "vault" }))).not.toThrow();
   });
+
+  test("judges the limit only on an otherwise valid config, so a typo elsewhere is the one problem reported", () => {
+    expect(() => heavy(2000, 2, (raw) => (raw.workloads[0].replicas = 0))).toThrow(expect.objectContaining({
+      problems: [expect.objectContaining({ path: "workloads[0].replicas" })],
+    }));
+  });
 });
 
 describe("federated identity credentials per identity (Entra: 20)", () => {
   // Each workload identity is federated to its own ServiceAccount on its own cluster's issuer, once:
   // one credential per identity by construction, so no config can reach the limit and none is checked.
-  test.each(SHIPPED)("%s: every user-assigned identity has exactly one federated credential", (_name, load) => {
-    const config = load();
+  test.each(SHIPPED_CONFIGS)("%s: every user-assigned identity has exactly one federated credential", (_name, config) => {
     const s = sharedSynthAny(config);
     const identities = everywhere(config, "azurerm_user_assigned_identity", s);
     const credentials = everywhere(config, "azurerm_federated_identity_credential", s);

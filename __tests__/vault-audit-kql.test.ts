@@ -1,10 +1,8 @@
-import * as fs from "fs";
-import * as path from "path";
-import { loadConfig } from "../config/load-config";
 import { AppConfig } from "../config/types";
 import { deniedReadsQuery, expiringSecretsQuery, secretReadsQuery, throttledRequestsQuery, VAULT_AUDIT_TABLE } from "../constructs/azure-monitoring";
 import { AZKV_AUDIT_LOGS_COLUMNS, kustoChecker } from "./helpers/kusto";
-import { configFrom, resourcesOf, synthAny } from "./helpers/synth";
+import { resourcesOf, synthAny } from "./helpers/synth";
+import { SHIPPED_CONFIGS } from "./helpers/shipped-configs";
 import { canSynthesize } from "./helpers/terraform";
 import { docFiles, readDoc } from "./helpers/docs";
 
@@ -14,15 +12,9 @@ import { docFiles, readDoc } from "./helpers/docs";
  * AZKVAuditLogs' columns from Microsoft's table reference. The one test file that loads the
  * service (about 4 s and 120 MB on first use).
  */
-const ROOT = path.resolve(__dirname, "..");
 const check = kustoChecker({ [VAULT_AUDIT_TABLE]: AZKV_AUDIT_LOGS_COLUMNS });
 const errorsOf = (query: string) => check(query).filter((d) => d.severity === "Error");
 
-const SHIPPED: [string, AppConfig][] = [
-  ["the embedded default", configFrom()],
-  ...fs.readdirSync(path.join(ROOT, "envs")).filter((f) => f.endsWith(".json"))
-    .map((f): [string, AppConfig] => [`envs/${f}`, loadConfig({ CONFIG: `envs/${f}` }, ROOT)]),
-];
 
 /** The queries one config ships: every saved search and alert rule in every stack. */
 function shippedQueries(config: AppConfig): { address: string; query: string }[] {
@@ -42,7 +34,7 @@ function readmeQueries(): string[] {
 }
 
 describe("KQL shipped with the app passes Microsoft's Kusto language service", () => {
-  test.each(SHIPPED.filter(([, c]) => canSynthesize(c)))("%s: every saved search and alert rule query", (_name, config) => {
+  test.each(SHIPPED_CONFIGS.filter(([, c]) => canSynthesize(c)))("%s: every saved search and alert rule query", (_name, config) => {
     const queries = shippedQueries(config);
     // Every config ships the four saved searches; alerts only where they are on.
     expect(queries.filter((q) => q.address.includes("saved search"))).toHaveLength(4);

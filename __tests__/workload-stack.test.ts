@@ -3,20 +3,9 @@ import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { identityClientIdOutput, PLATFORM_OUTPUTS } from "../stacks/platform-outputs";
-import * as fs from "fs";
-import * as path from "path";
-import { DEFAULT_CONFIG } from "../config/default-config";
-import { loadConfig } from "../config/load-config";
-import { parseConfig } from "../config/parse-config";
-import { AppConfig } from "../config/types";
 import { configFrom, dataOf, resourcesOf, sharedSynthApp, synthAny, synthApp, withoutMetadata } from "./helpers/synth";
+import { SHIPPED_CONFIGS } from "./helpers/shipped-configs";
 
-const ROOT = path.resolve(__dirname, "..");
-const SHIPPED: [string, () => AppConfig][] = [
-  ["the embedded default config", () => parseConfig(DEFAULT_CONFIG)],
-  ...fs.readdirSync(path.join(ROOT, "envs")).filter((f) => f.endsWith(".json")).sort()
-    .map((f): [string, () => AppConfig] => [`envs/${f}`, () => loadConfig({ CONFIG: `envs/${f}` }, ROOT)]),
-];
 
 // Required untyped: the typings of ajv and yaml and the typed JSON schemas add ~0.4 s to `tsc --noEmit`.
 type Validator = ((data: unknown) => boolean) & { errors?: unknown };
@@ -304,8 +293,8 @@ describe("workload stack, the identity admission policy", () => {
     }
   });
 
-  test.each(SHIPPED)("%s: every workload stack carries the policy and its binding", (_name, load) => {
-    const s = synthAny(load());
+  test.each(SHIPPED_CONFIGS)("%s: every workload stack carries the policy and its binding", (_name, config) => {
+    const s = synthAny(config);
     const workloadStacks = s.stacks.filter((stack) => stack === "workload" || stack.startsWith("workload-"));
     expect(workloadStacks.length).toBeGreaterThan(0);
     for (const stack of workloadStacks) {

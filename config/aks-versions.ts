@@ -1,3 +1,5 @@
+import { endOfDay } from "./end-of-day";
+
 /**
  * The AKS Kubernetes release calendar: which minor versions AKS creates clusters on, and until
  * when. A version past its end of life is in "platform support" at best, and "the creation of
@@ -49,7 +51,7 @@ export function offeredFrom(v: AksKubernetesVersion): Date {
 
 /** The last instant AKS creates clusters on it without long-term support: the end of its EOL day. */
 export function createdUntil(v: AksKubernetesVersion): Date {
-  return new Date(`${v.endOfLife}T23:59:59.999Z`);
+  return endOfDay(v.endOfLife);
 }
 
 /** The minor versions AKS creates clusters on at `now`, oldest first. */
@@ -58,14 +60,27 @@ export function creatableAt(now: Date): string[] {
 }
 
 /**
- * Why AKS would refuse to create a cluster on `version` ("1.35" or "1.35.2") at `now`, or
- * undefined when it creates one. Patch availability is not judged: AKS lists and removes patches
- * every few weeks, and with a minor version alone AKS picks its latest patch.
+ * The workload stack's identity admission policy is an admissionregistration.k8s.io/v1
+ * ValidatingAdmissionPolicy, stable (and served) since Kubernetes 1.30:
+ * https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/
+ */
+export const MIN_KUBERNETES_MINOR = 30;
+
+/**
+ * Why a cluster cannot run on `version` ("1.35" or "1.35.2") at `now`, or undefined when it can:
+ * older than the identity admission policy needs (judged first, since no date fixes it), or a
+ * version AKS does not create clusters on at `now`. Patch availability is not judged: AKS lists
+ * and removes patches every few weeks, and with a minor version alone AKS picks its latest patch.
  */
 export function kubernetesVersionProblem(version: string, now: Date): string | undefined {
+  const [majorNumber, minorNumber] = version.split(".").map(Number);
   const minor = version.split(".").slice(0, 2).join(".");
   const row = AKS_KUBERNETES_VERSIONS.find((v) => v.minor === minor);
   const choose = `choose one AKS creates clusters on now (${creatableAt(now).join(", ") || "none known"}), or leave it out for the region's default`;
+  if (majorNumber === 1 && minorNumber < MIN_KUBERNETES_MINOR) {
+    return `${JSON.stringify(version)} is too old: the identity admission policy (ValidatingAdmissionPolicy v1) needs ` +
+      `Kubernetes 1.${MIN_KUBERNETES_MINOR} or later; ${choose}`;
+  }
   if (!row) {
     return `${JSON.stringify(version)} is not in the AKS release calendar this app knows (config/aks-versions.ts, ${AKS_VERSIONS_SOURCE}); ${choose}`;
   }

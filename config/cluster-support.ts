@@ -1,51 +1,26 @@
 import { kubernetesVersionProblem } from "./aks-versions";
-import { AzureCloud, cloudOf, REGIONS_WITH_ZONES } from "./azure-regions";
 import { Checker, show } from "./checker";
+import { endOfDay } from "./end-of-day";
 import { NETWORK_POLICY_RETIREMENTS } from "./network-policy";
-import { AZURE_STACK_CLOUD, ClusterConfig, NetworkConfig, WorkloadConfig } from "./types";
+import { ClusterConfig, NetworkConfig } from "./types";
 
 /**
- * The cluster as AKS creates it at `now` in `location`, judged from Azure's dated tables
- * (config/aks-versions.ts, config/network-policy.ts, config/azure-regions.ts) instead of at
- * apply: a Kubernetes version AKS no longer (or not yet) creates, a network policy engine past
- * its end of support, and zones in a region without any are reported at `cluster.*`.
- * @returns the cluster; in a region without zones the default zones are dropped, since they were
- * not asked for
+ * Whether AKS creates the cluster at `now`, judged from Azure's dated tables
+ * (config/aks-versions.ts, config/network-policy.ts) instead of at apply: a Kubernetes version
+ * AKS no longer (or not yet) creates, and a network policy engine past its end of support, are
+ * reported at `cluster.*`. (Zones in a region without any are judged where the zones are parsed.)
  */
-export function supportedCluster(c: Checker, cluster: ClusterConfig, ctx: { readonly location: string; readonly now: Date; readonly zonesGiven: boolean }): ClusterConfig {
+export function supportedCluster(c: Checker, cluster: ClusterConfig, now: Date): void {
   if (cluster.kubernetesVersion !== undefined) {
-    const problem = kubernetesVersionProblem(cluster.kubernetesVersion, ctx.now);
+    const problem = kubernetesVersionProblem(cluster.kubernetesVersion, now);
     if (problem) c.report("cluster.kubernetesVersion", problem);
   }
   const retirement = NETWORK_POLICY_RETIREMENTS[cluster.networkPolicy];
-  if (retirement && ctx.now > new Date(`${retirement.endOfSupport}T23:59:59.999Z`)) {
+  if (retirement && now > endOfDay(retirement.endOfSupport)) {
     c.report("cluster.networkPolicy", `${show(cluster.networkPolicy)} (${retirement.engine}) lost AKS support on Linux nodes on ${retirement.endOfSupport} ` +
       "(https://learn.microsoft.com/azure/aks/use-network-policies); must be \"cilium\" or \"calico\". A cluster that runs it moves in place " +
       "with `az aks update --network-dataplane cilium` (docs/security.md, \"Moving to Cilium\")");
   }
-  if (REGIONS_WITH_ZONES.has(ctx.location)) return cluster;
-  if (!ctx.zonesGiven) return { ...cluster, availabilityZones: [] };
-  if (cluster.availabilityZones.length > 0) {
-    c.report("cluster.availabilityZones", `${show(cluster.availabilityZones)} asks for availability zones, but ${show(ctx.location)} has none ` +
-      "(https://learn.microsoft.com/azure/reliability/regions-list); must be [] there, or choose a region with zones");
-  }
-  return cluster;
-}
-
-/**
- * Workloads read the vault of the cloud its `location` is in (the public cloud: the parser refuses
- * sovereign regions). A named `cloudName` of another cloud points the Azure provider at the wrong
- * Entra ID and vault endpoints, so every mount fails; it is reported. `AzureStackCloud` names a
- * custom environment (from `cloudEnvFileName`) that the app cannot judge.
- */
-export function checkWorkloadClouds(c: Checker, workloads: readonly WorkloadConfig[], vaultLocation: string): void {
-  const cloud: AzureCloud = cloudOf(vaultLocation);
-  workloads.forEach((w, i) => {
-    if (w.cloudName !== undefined && w.cloudName !== AZURE_STACK_CLOUD && w.cloudName !== cloud) {
-      c.report(`workloads[${i}].cloudName`, `${show(w.cloudName)} is not the cloud of the vault, which is in ${show(vaultLocation)} (${cloud}); ` +
-        `must be ${JSON.stringify(cloud)} or left out`);
-    }
-  });
 }
 
 /**

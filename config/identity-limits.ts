@@ -46,6 +46,8 @@ export interface RoleAssignmentPart {
 export interface RoleAssignmentCount {
   readonly total: number;
   readonly parts: readonly RoleAssignmentPart[];
+  /** "over" above the subscription's limit (refused), "warn" above ROLE_ASSIGNMENT_WARN_SHARE of it, else "ok". */
+  readonly level: "ok" | "warn" | "over";
 }
 
 /**
@@ -61,7 +63,10 @@ export function roleAssignmentCount(config: AppConfig): RoleAssignmentCount {
   const parts: RoleAssignmentPart[] = config.clusters
     ? [{ where: "vault", count: vault }, ...config.clusters.map((c) => ({ where: `cluster ${c.name}`, count: clusterAssignments(c.cluster, c.workloads) }))]
     : [{ where: "platform", count: vault + clusterAssignments(config.cluster, config.workloads) }];
-  return { total: parts.reduce((sum, p) => sum + p.count, 0), parts };
+  const total = parts.reduce((sum, p) => sum + p.count, 0);
+  const { limit } = IDENTITY_LIMITS.roleAssignmentsPerSubscription;
+  const level = total > limit ? "over" : total > limit * ROLE_ASSIGNMENT_WARN_SHARE ? "warn" : "ok";
+  return { total, parts, level };
 }
 
 function clusterAssignments(cluster: Pick<ClusterConfig, "grantScope">, workloads: readonly WorkloadConfig[]): number {

@@ -1,7 +1,7 @@
 import { Checker, join, nearest, show } from "./checker";
 import { NODE_OS_CHANNEL_REQUIRED_BY } from "./aks-upgrade-channels";
-import { AZURE_REGIONS, cloudOf } from "./azure-regions";
-import { checkWorkloadClouds, runnerNetworkApplies, supportedCluster } from "./cluster-support";
+import { AZURE_REGIONS, cloudOf, REGIONS_WITH_ZONES } from "./azure-regions";
+import { runnerNetworkApplies, supportedCluster } from "./cluster-support";
 import { ConfigError } from "./config-error";
 import { DEMO_IMAGE, demoCommand } from "./demo-app";
 import { dnsZoneTagProblems } from "./dns-zone-tags";
@@ -78,10 +78,10 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   const resourceGroup = parseResourceGroup(c, root.resourceGroup, namePrefix);
   const network = parseNetwork(c, root.network);
   const keyVault = parseKeyVault(c, root.keyVault, { lab, now });
-  const cluster = supportedCluster(c, parseCluster(c, root.cluster, namePrefix, lab), { location, now, zonesGiven: hasZones(root.cluster) });
+  const cluster = parseCluster(c, root.cluster, { namePrefix, lab, location });
+  supportedCluster(c, cluster, now);
   runnerNetworkApplies(c, network, { privateVault: keyVault.networkAccess === "private", privateCluster: cluster.privateCluster });
   const workloads = parseWorkloads(c, root.workloads, { lab, keyVault, cluster });
-  checkWorkloadClouds(c, workloads, location);
   checkReloader(c, (root.cluster ?? {}) as Record<string, unknown>, root.workloads, workloads);
 
   if (!lab) {
@@ -100,9 +100,9 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
   const single: AppConfig = { source, profile, location, namePrefix, tags, backend, resourceGroup, network, keyVault, cluster, workloads };
   const config = clusters ? { ...single, clusters } : single;
   checkSharedNames(c, config);
-  checkRoleAssignmentLimit(c, config);
   // Judged on a config that is otherwise valid: a typo in a replica count would only add noise here.
   if (c.problems.length === 0) {
+    checkRoleAssignmentLimit(c, config);
     const budget = requestBudget({ cluster, workloads, clusters });
     if (budget.level === "over") c.report("keyVault", describeBudget(budget));
   }
@@ -113,8 +113,8 @@ export function parseConfig(raw: unknown, source = "embedded default config", no
 /** Azure refuses the grant past its subscription's limit at apply time, half-way through a deploy; the config is refused instead. */
 function checkRoleAssignmentLimit(c: Checker, config: AppConfig): void {
   const { limit, source } = IDENTITY_LIMITS.roleAssignmentsPerSubscription;
-  const { total, parts } = roleAssignmentCount(config);
-  if (total <= limit) return;
+  const { total, parts, level } = roleAssignmentCount(config);
+  if (level !== "over") return;
   c.report(config.clusters ? "clusters" : "workloads", `creates ${total} role assignments (${parts.map((p) => `${p.where}: ${p.count}`).join(", ")}), ` +
     `more than Azure's ${limit} per subscription, which cannot be raised (${source}); mount fewer objects, spread the clusters ` +
     `over more subscriptions, or set ${config.clusters ? "clusters[].cluster" : "cluster"}.grantScope to "vault" (one grant per identity and role)`);
@@ -172,21 +172,16 @@ function parseFleet(
     const s = c.within(path);
     const location = raw.location === undefined ? ctx.location : parseLocation(s, raw.location);
     const network = parseNetwork(s, raw.network);
-    const cluster = supportedCluster(s, parseCluster(s, raw.cluster, `${ctx.namePrefix}-${name ?? i}`, ctx.lab), { location, now: ctx.now, zonesGiven: hasZones(raw.cluster) });
+    const cluster = parseCluster(s, raw.cluster, { namePrefix: `${ctx.namePrefix}-${name ?? i}`, lab: ctx.lab, location });
+    supportedCluster(s, cluster, ctx.now);
     runnerNetworkApplies(s, network, { privateVault: false, privateCluster: cluster.privateCluster });
     const workloads = parseWorkloads(s, raw.workloads, { lab: ctx.lab, keyVault: ctx.keyVault, cluster });
-    checkWorkloadClouds(s, workloads, ctx.location);
     checkReloader(s, (raw.cluster ?? {}) as Record<string, unknown>, raw.workloads, workloads);
     if (!ctx.lab) rejectClusterRelaxations(s, (raw.cluster ?? {}) as Record<string, unknown>, cluster);
     checkAllowlists(s, ctx.lab, [["cluster.apiServerAuthorizedIpRanges", cluster.apiServerAuthorizedIpRanges]]);
     if (name !== undefined) out.push({ name, location, resourceGroupName: `rg-${ctx.namePrefix}-${name}`, network, cluster, workloads });
   });
   return out;
-}
-
-/** Whether a raw cluster object sets availabilityZones itself (else they default to the region's). */
-function hasZones(rawCluster: unknown): boolean {
-  return typeof rawCluster === "object" && rawCluster !== null && (rawCluster as Record<string, unknown>).availabilityZones !== undefined;
 }
 
 /** True when the timestamp names a real instant, e.g. not February 31 (Date would roll it over). */
@@ -223,10 +218,14 @@ function reportRelaxations(c: Checker, relaxations: [path: string, relaxed: bool
   }
 }
 
+function isKnownRegion(location: string): boolean {
+  return (AZURE_REGIONS as readonly string[]).includes(location);
+}
+
 function parseLocation(c: Checker, value: unknown): string {
   const location = c.string("location", value, RULES.location);
   if (location === undefined) return defaultAt<string>("location");
-  if (!(AZURE_REGIONS as readonly string[]).includes(location)) {
+  if (!isKnownRegion(location)) {
     const guess = nearest(location, AZURE_REGIONS);
     c.report("location", `${show(location)} is not a known Azure region; must be a name from \`az account list-locations\` ` +
       `such as "westeurope"${guess ? ` (did you mean ${JSON.stringify(guess)}?)` : ""}`);
@@ -586,22 +585,12 @@ function parseNodePool(c: Checker, path: string, value: unknown, defaults: NodeP
 }
 
 /**
- * The workload stack's identity admission policy is an admissionregistration.k8s.io/v1
- * ValidatingAdmissionPolicy, stable (and served) since Kubernetes 1.30:
- * https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/
+ * The cluster's keys, with the defaults of its profile (`lab`) and of its region (`location`,
+ * the top level's or a fleet cluster's own): both node pools span every zone where the region
+ * has zones, and none where it has not.
  */
-const MIN_KUBERNETES_MINOR = 30;
-
-function admissionPolicyVersion(c: Checker, version: string | undefined): string | undefined {
-  const [major, minor] = (version ?? "").split(".").map(Number);
-  if (version !== undefined && major === 1 && minor < MIN_KUBERNETES_MINOR) {
-    c.report("cluster.kubernetesVersion", `${show(version)} is too old: the identity admission policy (ValidatingAdmissionPolicy v1) needs ` +
-      `Kubernetes 1.${MIN_KUBERNETES_MINOR} or later; must be "1.${MIN_KUBERNETES_MINOR}" or newer`);
-  }
-  return version;
-}
-
-function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boolean): ClusterConfig {
+function parseCluster(c: Checker, value: unknown, ctx: { readonly namePrefix: string; readonly lab: boolean; readonly location: string }): ClusterConfig {
+  const { namePrefix, lab, location } = ctx;
   const raw = c.object("cluster", value, keysAt("cluster")) ?? {};
 
   const rotation = c.string("cluster.secretRotationInterval", raw.secretRotationInterval, RULES.duration) ?? defaultAt<string>("cluster.secretRotationInterval");
@@ -646,8 +635,9 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
       "through workload identity, which needs the OIDC issuer; must be true");
   }
   const zoneRule = { pattern: /^[123]$/, allowed: "\"1\", \"2\" or \"3\"" };
+  const zonal = REGIONS_WITH_ZONES.has(location);
   const zones = raw.availabilityZones === undefined
-    ? AVAILABILITY_ZONES.map((zone) => ({ zone, i: 0 }))
+    ? (zonal ? AVAILABILITY_ZONES : []).map((zone) => ({ zone, i: 0 }))
     : c.array("cluster.availabilityZones", raw.availabilityZones).flatMap((zone, i) => {
       const z = c.string(`cluster.availabilityZones[${i}]`, zone, zoneRule) as AvailabilityZone | undefined;
       return z === undefined ? [] : [{ zone: z, i }];
@@ -656,6 +646,11 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
   for (const { zone, i } of zones) {
     if (availabilityZones.includes(zone)) c.report(`cluster.availabilityZones[${i}]`, `${show(zone)} is listed twice; list each zone once`);
     else availabilityZones.push(zone);
+  }
+  // An unknown region is reported at location already; whether it has zones is then unknown.
+  if (availabilityZones.length > 0 && !zonal && isKnownRegion(location)) {
+    c.report("cluster.availabilityZones", `${show(availabilityZones)} asks for availability zones, but ${show(location)} has none ` +
+      "(https://learn.microsoft.com/azure/reliability/regions-list); must be [] there, or choose a region with zones");
   }
   const ephemeralOsDisk = c.boolean("cluster.ephemeralOsDisk", raw.ephemeralOsDisk) ?? defaultAt<boolean>("cluster.ephemeralOsDisk");
   if (ephemeralOsDisk) {
@@ -682,7 +677,7 @@ function parseCluster(c: Checker, value: unknown, namePrefix: string, lab: boole
   return {
     name: c.string("cluster.name", raw.name, RULES.clusterName) ?? `aks-${namePrefix}`,
     dnsPrefix: c.string("cluster.dnsPrefix", raw.dnsPrefix, RULES.dnsPrefix) ?? namePrefix,
-    kubernetesVersion: admissionPolicyVersion(c, c.string("cluster.kubernetesVersion", raw.kubernetesVersion, RULES.kubernetesVersion)),
+    kubernetesVersion: c.string("cluster.kubernetesVersion", raw.kubernetesVersion, RULES.kubernetesVersion),
     skuTier: c.oneOf("cluster.skuTier", raw.skuTier, enumAt<ClusterConfig["skuTier"]>("cluster.skuTier")) ?? (lab ? "Free" : "Standard"),
     systemNodePool,
     userNodePool,
@@ -818,6 +813,12 @@ function overlaps(a: string, b: string): boolean {
   return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
 }
 
+/**
+ * Clouds the Azure provider knows by name (go-autorest's environments) that are never the vault's:
+ * Azure Government and Azure China are refused at location, and Azure Germany closed in 2021.
+ */
+const SOVEREIGN_CLOUD_NAMES = ["AzureUSGovernmentCloud", "AzureChinaCloud", "AzureGermanCloud"] as const;
+
 function parseWorkloads(
   c: Checker,
   value: unknown,
@@ -929,7 +930,14 @@ function parseWorkloads(
     if (identity === "addon" && w.serviceAccountName !== undefined) {
       c.report(`${path}.serviceAccountName`, "only applies to identity \"workload\"; add-on identity pods run without a token");
     }
-    const cloudName = c.oneOf(`${path}.cloudName`, w.cloudName, enumAt<NonNullable<WorkloadConfig["cloudName"]>>("workloads[].cloudName"));
+    // The vault is always in the public cloud (parseLocation refuses sovereign regions), so a sovereign
+    // cloud's name would point the provider at the wrong Entra ID and vault endpoints and fail every mount.
+    const sovereign = typeof w.cloudName === "string" && (SOVEREIGN_CLOUD_NAMES as readonly string[]).includes(w.cloudName);
+    if (sovereign) {
+      c.report(`${path}.cloudName`, `${show(w.cloudName)} is not the vault's cloud: this app deploys the vault to the Azure public cloud only; ` +
+        `must be "AzurePublicCloud", "${AZURE_STACK_CLOUD}" (an air-gapped cloud described in cloudEnvFileName) or left out`);
+    }
+    const cloudName = sovereign ? undefined : c.oneOf(`${path}.cloudName`, w.cloudName, enumAt<NonNullable<WorkloadConfig["cloudName"]>>("workloads[].cloudName"));
     const cloudEnvFileName = c.string(`${path}.cloudEnvFileName`, w.cloudEnvFileName, RULES.absolutePath);
     // The provider hands AzureStackCloud to go-autorest, which reads that cloud's endpoints from the file named by
     // AZURE_ENVIRONMENT_FILEPATH (the provider sets it from cloudEnvFileName) and fails without one; every other

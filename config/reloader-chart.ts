@@ -2,7 +2,7 @@
  * Stakater Reloader's Helm chart, installed on a cluster when one of its workloads sets
  * `onRotation: "restart"` (cluster.reloaderChart overrides where it comes from). The pinned chart
  * is the first whose appVersion is v1.4.22, the Reloader release the e2e run builds from its Go
- * module (scripts/lib-go-modules.sh RELOADER_VERSION; a test keeps the two equal). Chart 2.2.16 ships
+ * module (scripts/e2e/build.sh RELOADER_VERSION; a test keeps the two equal). Chart 2.2.16 ships
  * v1.4.21 (Chart.yaml in the v1.4.22 module); 2.2.17 moved to v1.4.22 (`helm list`: reloader-2.2.17,
  * app version v1.4.22), 2.2.18 kept it and only renders the image fields through `tpl`.
  * The chart is published at the Helm repository below and as oci://ghcr.io/stakater/charts/reloader.

@@ -174,7 +174,7 @@ const Cluster = closed({
     "Stakater Reloader's chart, installed by the workload stack only when a workload of this cluster sets onRotation \"restart\"; set it only then.")),
   kubeloginMode: opt(choice(KUBELOGIN_MODES, "How the workload stack's kubelogin gets an Entra ID token (local accounts disabled only).", { default: "azurecli" })),
   availabilityZones: opt(Type.Array(choice(AVAILABILITY_ZONES, "An availability zone."),
-    { description: "Zones of both node pools; [] for a region without zones.", uniqueItems: true, default: [...AVAILABILITY_ZONES] })),
+    { description: "Zones of both node pools; default: all three in a region with zones, [] in a region without.", uniqueItems: true, default: [...AVAILABILITY_ZONES] })),
 }, "The AKS cluster.");
 
 const SecretObject = closed({
@@ -220,8 +220,8 @@ const Workload = closed({
   replicas: opt(whole(1, 50, "Pod count.", { default: 1 })),
   command: opt(Type.Array(text(RULES.nonEmpty, "An argument."), { minItems: 1, description: "Overrides the image's entrypoint." })),
   probe: opt(Probe),
-  cloudName: opt(choice(["AzurePublicCloud", "AzureUSGovernmentCloud", "AzureChinaCloud", "AzureGermanCloud", "AzureStackCloud"] as const,
-    "Azure cloud of the vault; default: the public cloud.")),
+  cloudName: opt(choice(["AzurePublicCloud", "AzureStackCloud"] as const,
+    "Azure cloud of the vault: the public cloud (the only one this app deploys to), or AzureStackCloud for an air-gapped cloud described in cloudEnvFileName; default: the public cloud.")),
   cloudEnvFileName: opt(text(RULES.absolutePath,
     "Custom Azure environment JSON file, as the Azure provider's pods see it; required with cloudName AzureStackCloud (Azure Stack Hub, air-gapped clouds) and only allowed with it.")),
   objects: Type.Array(SecretObject, { minItems: 1, description: "Key Vault objects to mount." }),

@@ -6,27 +6,25 @@
  *
  * It replaced ts-jest, which loaded the TypeScript compiler into every jest worker, also on a
  * warm cache, to compute its cache keys: about 10 s of CPU per `npm test` on 2 workers.
- * Class fields stay native (`disableESTransforms`), as tsc emits them for target ES2022.
- * Options: https://github.com/alangpierce/sucrase#transforms
+ * It uses the app's options (scripts/sucrase-options.js), so the tests run the code the app runs.
  */
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
 const { transform } = require("sucrase");
 
-// A new sucrase or a change here must not reuse jest's cached output.
-const TRANSFORM_KEY = crypto.createHash("sha1")
-  .update(fs.readFileSync(__filename))
-  .update(require("sucrase/package.json").version)
-  .digest("hex");
+const { SUCRASE_OPTIONS, SUCRASE_KEY } = require("./sucrase-options");
+
+// A change to the shared options, to sucrase or to this file must not reuse jest's cached output.
+const TRANSFORM_KEY = crypto.createHash("sha1").update(SUCRASE_KEY).update(fs.readFileSync(__filename)).digest("hex");
 
 module.exports = {
   process(source, filename) {
     const { code, sourceMap } = transform(source, {
       // "jest" hoists jest.mock() calls above the imports, as ts-jest did.
-      transforms: ["typescript", "imports", "jest"],
+      ...SUCRASE_OPTIONS,
+      transforms: [...SUCRASE_OPTIONS.transforms, "jest"],
       filePath: filename,
-      disableESTransforms: true,
       sourceMapOptions: { compiledFilename: filename },
     });
     return { code, map: sourceMap };

@@ -28,8 +28,8 @@ export function warnSharedAddonIdentity(scope: IConstruct, workloads: readonly W
 /** Warns when the config's role assignments take more than the documented share of its subscription's limit. */
 export function warnRoleAssignmentShare(scope: IConstruct, config: AppConfig): void {
   const { limit, source } = IDENTITY_LIMITS.roleAssignmentsPerSubscription;
-  const { total } = roleAssignmentCount(config);
-  if (total <= limit * ROLE_ASSIGNMENT_WARN_SHARE) return;
+  const { total, level } = roleAssignmentCount(config);
+  if (level === "ok") return;
   Annotations.of(scope).addWarning(
     `This config creates ${total} role assignments, more than ${ROLE_ASSIGNMENT_WARN_SHARE * 100}% of Azure's ${limit} per subscription ` +
     `(${source}), and the subscription's other assignments count too: check its total (Access control (IAM) in the portal) before you apply, ` +

@@ -2,12 +2,10 @@ import { spawnSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_CONFIG } from "../../config/default-config";
-import { loadConfig } from "../../config/load-config";
-import { parseConfig } from "../../config/parse-config";
 import { AppConfig } from "../../config/types";
 import { stackNamesOf } from "../../stacks/build-app";
 import { PLATFORM_OUTPUTS } from "../../stacks/platform-outputs";
+import { SHIPPED_CONFIGS } from "../helpers/shipped-configs";
 import { synthAny } from "../helpers/synth";
 
 // Required untyped, like the other tests do with the project's plain-JS scripts.
@@ -25,20 +23,14 @@ export const KUBECONFIG = path.join(DIR, "kubeconfig");
 /** Where scratch files of one test run go (inside the control plane's folder, removed with it). */
 export const SCRATCH = fs.mkdtempSync(path.join(DIR, "scratch-"));
 
-const ROOT = path.resolve(__dirname, "../..");
-const SHIPPED: [string, () => AppConfig][] = [
-  ["the embedded default config", () => parseConfig(DEFAULT_CONFIG)],
-  ...fs.readdirSync(path.join(ROOT, "envs")).filter((f) => f.endsWith(".json")).sort()
-    .map((f): [string, () => AppConfig] => [`envs/${f}`, () => loadConfig({ CONFIG: `envs/${f}` }, ROOT)]),
-];
 
 /**
- * Every workload stack of every shipped config, as [label, config loader, stack name]: one for a
+ * Every workload stack of every shipped config, as [label, config, stack name]: one for a
  * single cluster, one per cluster of a fleet.
  */
-export const SHIPPED_WORKLOAD_STACKS: [string, () => AppConfig, string][] = SHIPPED.flatMap(([label, load]) => stackNamesOf(load())
+export const SHIPPED_WORKLOAD_STACKS: [string, AppConfig, string][] = SHIPPED_CONFIGS.flatMap(([label, config]) => stackNamesOf(config)
   .filter((stack) => stack === "workload" || stack.startsWith("workload-"))
-  .map((stack): [string, () => AppConfig, string] => [stack === "workload" ? label : `${label} ${stack}`, load, stack]));
+  .map((stack): [string, AppConfig, string] => [stack === "workload" ? label : `${label} ${stack}`, config, stack]));
 
 /** Server-side apply, as the provider's kubernetes_manifest does, with the API's strict field validation. */
 export const SERVER_SIDE_APPLY = ["apply", "--server-side", "--field-manager=cluster-test", "--validate=strict", "-f", "-"];

@@ -70,13 +70,12 @@ beforeAll(() => {
   kubectlOk(["wait", "--for=condition=Established", "--timeout=60s", "crd/secretproviderclasses.secrets-store.csi.x-k8s.io"]);
 });
 
-describe.each(SHIPPED_WORKLOAD_STACKS)("%s: the identity admission policy", (_label, load, stack) => {
+describe.each(SHIPPED_WORKLOAD_STACKS)("%s: the identity admission policy", (_label, config, stack) => {
   let objects: any[] = [];
   let workloads: readonly WorkloadConfig[] = [];
   const spcs = () => objects.filter((o) => o.kind === "SecretProviderClass");
 
   beforeAll(() => {
-    const config = load();
     workloads = workloadsOf(config, stack);
     objects = workloadObjects(config, stack);
     kubectlOk(SERVER_SIDE_APPLY, asList(objects.filter((o) => o.kind === "Namespace")));

@@ -13,13 +13,13 @@ beforeAll(() => {
   kubectlOk(["wait", "--for=condition=Established", "--timeout=60s", "crd/secretproviderclasses.secrets-store.csi.x-k8s.io"]);
 });
 
-describe.each(SHIPPED_WORKLOAD_STACKS)("%s: the workload's objects on a real API server", (_label, load, stack) => {
+describe.each(SHIPPED_WORKLOAD_STACKS)("%s: the workload's objects on a real API server", (_label, config, stack) => {
   let objects: any[] = [];
   const namespaces = () => objects.filter((o) => o.kind === "Namespace");
   const deployments = () => objects.filter((o) => o.kind === "Deployment");
 
   beforeAll(() => {
-    objects = workloadObjects(load(), stack);
+    objects = workloadObjects(config, stack);
   });
   afterAll(() => deleteNamespaces(objects));
 

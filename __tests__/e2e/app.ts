@@ -19,6 +19,8 @@ import { ADDON_CLIENT_ID, federatedCredentials, outputValue, secretReaders, TENA
 
 export const IMAGE = "e2e.local/secret-reader:1";
 export const MOUNT = "/mnt/secrets-store";
+/** Server-side apply, as the provider's kubernetes_manifest does, under the e2e run's field manager. */
+export const E2E_APPLY = ["apply", "--server-side", "--field-manager=e2e", "-f", "-"];
 
 /** The test config: the lab profile, the locally built image, and the fake vault's cloud environment. */
 export function e2eConfig(cloudEnvFile: string): AppConfig {
@@ -129,7 +131,7 @@ export async function withoutAdmissionBinding<T>(objects: readonly any[], fn: ()
     await admissionBecomes(false);
     return await fn();
   } finally {
-    kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], JSON.stringify(binding));
+    kubectlOk(E2E_APPLY, JSON.stringify(binding));
     await admissionBecomes(true);
   }
 }
@@ -150,10 +152,10 @@ export async function removeIdentityPolicy(objects: readonly any[]): Promise<voi
  */
 export async function applyAdmitted(objects: readonly any[]): Promise<void> {
   const first = objects.filter((o) => o.kind === "Namespace" || o.kind === "ValidatingAdmissionPolicy" || o.kind === BINDING);
-  kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList(first));
+  kubectlOk(E2E_APPLY, asList(first));
   const spcs = objects.filter((o) => o.kind === "SecretProviderClass");
   await eventually("every SecretProviderClass admitted by the stack's own identity policy", 30_000,
     () => (spcs.every((spc) => kubectl(["apply", "--server-side", "--field-manager=e2e", "--dry-run=server", "-f", "-"], JSON.stringify(spc)).status === 0)
       ? true : undefined));
-  kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList(objects));
+  kubectlOk(E2E_APPLY, asList(objects));
 }

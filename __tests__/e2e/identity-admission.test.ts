@@ -1,5 +1,5 @@
 import { asList, kubectl, kubectlOk } from "../cluster/harness";
-import { admissionBecomes, AppUnderTest, MOUNT, startApp, stopApp, VALUES, withoutAdmissionBinding } from "./app";
+import { admissionBecomes, AppUnderTest, E2E_APPLY, MOUNT, startApp, stopApp, VALUES, withoutAdmissionBinding } from "./app";
 import { containerPid, fileInContainer } from "./container";
 import { eventsOf, eventually, getJson, podsOf, podState } from "./node";
 import { ADDON_CLIENT_ID } from "./platform";
@@ -45,12 +45,12 @@ function intruderObjects(): { setup: any[]; spc: any; deployment: any } {
   return { setup: [namespace, account], spc, deployment };
 }
 
-const apply = (objects: readonly any[]) => kubectl(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList(objects));
+const apply = (objects: readonly any[]) => kubectl(E2E_APPLY, asList(objects));
 
 describe("a namespace that was not granted the add-on identity", () => {
   test("cannot create a SecretProviderClass naming it: the API server refuses, naming the namespace, the identity and the rule", () => {
     const { setup, spc } = intruderObjects();
-    kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList(setup));
+    kubectlOk(E2E_APPLY, asList(setup));
     const r = apply([spc]);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain(`SecretProviderClass ${INTRUDER}/${spc.metadata.name} names the VM managed identity ${ADDON_CLIENT_ID}: ` +
@@ -60,7 +60,7 @@ describe("a namespace that was not granted the add-on identity", () => {
 
   test("its pod cannot get another team's secret as a file", async () => {
     const { spc, deployment } = intruderObjects();
-    kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], JSON.stringify(deployment));
+    kubectlOk(E2E_APPLY, JSON.stringify(deployment));
     try {
       const pod = await eventually("the intruder's pod", 30_000, () => podsOf(deployment)[0]);
       const failure = await eventually("a FailedMount event of the intruder's pod", 60_000,
@@ -79,7 +79,7 @@ describe("a namespace that was not granted the add-on identity", () => {
   test("without the policy's binding, the same pod does get billing's secret: the add-on identity is shared by every namespace", async () => {
     const { spc, deployment } = intruderObjects();
     await withoutAdmissionBinding(app.objects, async () => {
-      kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList([spc, deployment]));
+      kubectlOk(E2E_APPLY, asList([spc, deployment]));
       try {
         const pod = await eventually("the intruder's pod running", 90_000, () => podsOf(deployment).find((p) => p.status.phase === "Running"),
           () => podsOf(deployment).map((p) => podState(INTRUDER, p.metadata.name)).join("\n") || "no pod");

@@ -13,7 +13,7 @@ import { containerPid, fileInContainer } from "./container";
 import {
   BINARIES, DRIVER_VERSION, E2E_DIR, eventsOf, eventually, getJson, podsOf, podState, ROTATES_ON_REPUBLISH, ROTATION_DEADLINE_MS,
 } from "./node";
-import { applyAdmitted, removeIdentityPolicy } from "./app";
+import { applyAdmitted, E2E_APPLY, IMAGE, MOUNT, removeIdentityPolicy } from "./app";
 import { federatedCredentials, outputValue, secretReaders, TENANT_ID, VAULT_NAME } from "./platform";
 
 /**
@@ -26,8 +26,6 @@ import { federatedCredentials, outputValue, secretReaders, TENANT_ID, VAULT_NAME
  * the namespaced rules the chart grants in that mode. It runs on each driver version of the run.
  */
 
-const IMAGE = "e2e.local/secret-reader:1";
-const MOUNT = "/mnt/secrets-store";
 const SECRET = "session-key";
 const FIRST = "session-0001";
 const ROTATED = "session-0002";
@@ -173,11 +171,16 @@ beforeAll(async () => {
   const release = synthAny(config).stackJson("workload").resource.helm_release.reloader;
   const values = JSON.parse(release.values[0]);
   args = reloaderArgs(values, release.namespace);
-  kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList(objects.filter((o) => o.kind === "Namespace")));
-  kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList(reloaderRbac(values, release.namespace)));
+  kubectlOk(E2E_APPLY, asList(objects.filter((o) => o.kind === "Namespace")));
+  kubectlOk(E2E_APPLY, asList(reloaderRbac(values, release.namespace)));
   await applyAdmitted(objects);
   const log = fs.openSync(path.join(E2E_DIR, "reloader.log"), "a");
-  reloader = spawn(path.join(BINARIES, "reloader"), args, {
+  // Started through a link in the run's folder, so its command line names the folder: node.sh's
+  // stop and its leftover check know the node's processes by that.
+  const program = path.join(E2E_DIR, "reloader");
+  fs.rmSync(program, { force: true });
+  fs.symlinkSync(path.join(BINARIES, "reloader"), program);
+  reloader = spawn(program, args, {
     // The chart's env (templates/deployment.yaml): its namespace and Deployment name.
     env: {
       PATH: process.env.PATH, KUBECONFIG: serviceAccountKubeconfig(release.namespace, RELOADER_FULLNAME),

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import { AppConfig } from "../../config/types";
 import { asList, kubectlOk } from "../cluster/harness";
-import { AppUnderTest, MOUNT, startApp, stopApp, VALUES, withoutAdmissionBinding } from "./app";
+import { AppUnderTest, E2E_APPLY, MOUNT, startApp, stopApp, VALUES, withoutAdmissionBinding } from "./app";
 import { FakeAzure, VAULT_DNS_SUFFIX, VAULT_RESOURCE } from "./fake-azure";
 import { containerPid, fileInContainer, filesInContainer } from "./container";
 import { eventsOf, eventually, getJson, podsOf, podState, ROTATES_ON_REPUBLISH, ROTATION_DEADLINE_MS } from "./node";
@@ -66,7 +66,7 @@ async function variantFailsToMount(workload: string, name: string, marker: strin
     variant.spec.template.spec.volumes.find((v: any) => v.csi).csi.volumeAttributes.secretProviderClass = spc.metadata.name;
     applied.push(spc);
   }
-  kubectlOk(["apply", "--server-side", "--field-manager=e2e", "-f", "-"], asList(applied));
+  kubectlOk(E2E_APPLY, asList(applied));
   try {
     const pod = await eventually(`the pod of ${name}`, 30_000, () => podsOf(variant)[0]);
     const failure = await eventually(`a FailedMount event of ${name} with ${marker}`, 60_000,

@@ -6,7 +6,7 @@ import { loadConfig } from "../../config/load-config";
 import { PLATFORM_OUTPUTS } from "../../stacks/platform-outputs";
 import { KUBECONFIG, workloadObjects } from "../cluster/harness";
 import { FakeAzure, startFakeAzure } from "./fake-azure";
-import { applyAdmitted, removeIdentityPolicy } from "./app";
+import { applyAdmitted, IMAGE, removeIdentityPolicy } from "./app";
 import { startAzureProvider, stopProcess } from "./azure-provider";
 import { E2E_DIR, eventsOf, eventually, getJson, podsOf, ROTATION_POLL_MS } from "./node";
 
@@ -22,7 +22,6 @@ const VAULT_NAME = "kv-status-e2e";
 const ADDON_CLIENT_ID = "7e6d5c4b-3a29-4180-9f6e-5d4c3b2a1908";
 /** Who runs `npm run status`: a reader of the vault's metadata (Key Vault Reader). */
 const OPERATOR = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
-const IMAGE = "e2e.local/secret-reader:1";
 const ROTATION = `${ROTATION_POLL_MS / 1000}s`;
 
 let fake: FakeAzure;

@@ -571,14 +571,10 @@ export const rows: Row[] = [
     name: "the cluster runs a Kubernetes version without ValidatingAdmissionPolicy v1",
     schema: "accepts",
     mutate: (c) => { c.cluster = { kubernetesVersion: "1.29" }; },
+    // One problem, not two: the admission policy's floor is judged before the AKS calendar (config/aks-versions.ts).
     problems: [
       { path: "cluster.kubernetesVersion", message: "\"1.29\" is too old: the identity admission policy (ValidatingAdmissionPolicy v1) needs " +
-        "Kubernetes 1.30 or later; must be \"1.30\" or newer" },
-      // AKS no longer creates it either (config/aks-versions.ts): both rules speak, each with its reason.
-      { path: "cluster.kubernetesVersion", message: "\"1.29\": AKS ended community support for 1.29 on 2025-03-31 and creates no new cluster on it " +
-        "(long-term support, until 2026-04-30, needs the Premium tier and the AKSLongTermSupport plan, which this app does not configure; " +
-        `${AKS_SOURCE}); choose one AKS creates clusters on now (1.33, 1.34, 1.35), or leave it out for the region's default. ` +
-        "A cluster that already runs 1.29 upgrades one minor version at a time" },
+        "Kubernetes 1.30 or later; choose one AKS creates clusters on now (1.33, 1.34, 1.35), or leave it out for the region's default" },
     ],
   },
   {
@@ -987,6 +983,18 @@ export const rows: Row[] = [
       "(https://learn.microsoft.com/azure/reliability/regions-list); must be [] there, or choose a region with zones" }],
   },
   {
+    name: "a fleet cluster asks for zones in its own region, which has none, while the top-level region has them",
+    schema: "accepts",
+    mutate: (c) => { delete c.workloads; c.clusters = [{ name: "weu" }, { name: "wus", location: "westus", cluster: { availabilityZones: ["1"] } }]; },
+    problems: [{ path: "clusters[1].cluster.availabilityZones", message: "[\"1\"] asks for availability zones, but \"westus\" has none " +
+      "(https://learn.microsoft.com/azure/reliability/regions-list); must be [] there, or choose a region with zones" }],
+  },
+  {
+    name: "zones are asked for in an unknown region (only the region is reported: whether it has zones is unknown)",
+    mutate: (c) => { c.location = "moonbase"; c.cluster = { availabilityZones: ["1", "2"] }; },
+    problems: [{ path: "location", message: "\"moonbase\" is not a known Azure region; must be a name from `az account list-locations` such as \"westeurope\"" }],
+  },
+  {
     name: "the pod range of Azure CNI overlay overlaps the VNet and the service range",
     schema: "accepts",
     mutate: (c) => { c.network = { podCidr: "10.0.0.0/8" }; },
@@ -1003,15 +1011,22 @@ export const rows: Row[] = [
   },
   {
     name: "a workload's cloudName is not the cloud of the vault's region",
-    schema: "accepts",
     mutate: (c) => { c.workloads[0].cloudName = "AzureUSGovernmentCloud"; },
-    problems: [{ path: "workloads[0].cloudName", message: "\"AzureUSGovernmentCloud\" is not the cloud of the vault, which is in \"westeurope\" (AzurePublicCloud); must be \"AzurePublicCloud\" or left out" }],
+    problems: [{ path: "workloads[0].cloudName", message: "\"AzureUSGovernmentCloud\" is not the vault's cloud: this app deploys the vault to the Azure public cloud only; " +
+      "must be \"AzurePublicCloud\", \"AzureStackCloud\" (an air-gapped cloud described in cloudEnvFileName) or left out" }],
   },
   {
     name: "a workload names the closed Azure Germany cloud",
-    schema: "accepts",
     mutate: (c) => { c.workloads[0].cloudName = "AzureGermanCloud"; },
-    problems: [{ path: "workloads[0].cloudName", message: "\"AzureGermanCloud\" is not the cloud of the vault, which is in \"westeurope\" (AzurePublicCloud); must be \"AzurePublicCloud\" or left out" }],
+    problems: [{ path: "workloads[0].cloudName", message: "\"AzureGermanCloud\" is not the vault's cloud: this app deploys the vault to the Azure public cloud only; " +
+      "must be \"AzurePublicCloud\", \"AzureStackCloud\" (an air-gapped cloud described in cloudEnvFileName) or left out" }],
+  },
+  {
+    // The region is refused at location; the public cloud the workload names is the vault's, so it is no second problem.
+    name: "the vault is in Azure Government and a workload names the public cloud",
+    schema: "accepts",
+    mutate: (c) => { c.location = "usgovvirginia"; c.workloads[0].cloudName = "AzurePublicCloud"; },
+    problems: [{ path: "location", message: SOVEREIGN("usgovvirginia", "AzureUSGovernmentCloud") }],
   },
   {
     name: "a fleet cluster is in a sovereign cloud while the vault is in the public cloud",

@@ -434,7 +434,7 @@ stop_and_check() {
   if ((status != 0)); then
     keep=$(mktemp -d "${TMPDIR:-/tmp}/e2e-logs.XXXXXX")
     cp "$dir"/*.log "$keep/" 2>/dev/null || true
-    for name in kubelet secrets-store-csi-driver azure-provider; do
+    for name in kubelet secrets-store-csi-driver azure-provider reloader; do
       [[ -f "$keep/$name.log" ]] && { log "last lines of $name.log:"; tail -15 "$keep/$name.log" >&2; }
     done
     log "logs of this run: $keep"
