@@ -130,6 +130,15 @@ describe("private vault mode from a runner in a peered VNet (network.runnerVnetI
     }
   });
 
+  test("every output the workload stack reads waits for the peerings, and names each dependency once", () => {
+    const peeringAddresses = Object.keys(json.resource.azurerm_virtual_network_peering).map((id) => `azurerm_virtual_network_peering.${id}`);
+    expect(peeringAddresses).toHaveLength(2);
+    for (const output of Object.values(json.output) as any[]) {
+      expect(output.depends_on).toEqual(expect.arrayContaining(peeringAddresses));
+      expect(output.depends_on).toEqual([...new Set(output.depends_on)]);
+    }
+  });
+
   test("has no runner peering without network.runnerVnetId", () => {
     expect(resourcesOf(platformJson((raw) => (raw.keyVault.networkAccess = "private")), "azurerm_virtual_network_peering")).toEqual([]);
   });

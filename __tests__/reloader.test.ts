@@ -78,7 +78,7 @@ describe("Reloader", () => {
     ["the chart version is a range", { chart: { ...CHART, version: "^2.2" } }, "Reloader chart.version must be an exact chart version"],
     ["the chart repository is plain http", { chart: { ...CHART, repository: "http://charts.example.com" } }, "Reloader chart.repository must be an https:// chart repository URL"],
     ["no namespace is watched", { watch: [] }, "Reloader watchNamespaces must name at least one namespace: with none, the chart would watch every namespace"],
-    ["its namespace is a watched one", { watch: ["orders"], namespace: "orders" }, "Reloader namespace \"orders\" is also a watched workload namespace; give Reloader its own"],
+    ["its namespace is a watched one", { watch: ["orders", "reloader"] }, "Reloader namespace \"reloader\" is also a watched workload namespace; Reloader needs its own"],
   ])("fails when %s", (_name, props, message) => {
     expect(() => build(props as any)).toThrow(message);
   });

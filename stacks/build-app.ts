@@ -22,8 +22,6 @@ export interface BuiltApp {
 export interface BuiltFleet {
   readonly app: App;
   readonly vault: VaultStack;
-  /** The clusters' private endpoints into the vault, created one at a time. */
-  readonly endpoints: VaultEndpointsStack;
   /** In config order. */
   readonly clusters: readonly {
     readonly name: string;
@@ -94,7 +92,7 @@ export function buildFleet(config: AppConfig, appProps: CdktfAppConfig = {}, opt
     const workload = new WorkloadStack(app, FLEET_STACKS.workload(cluster.name), { config: view, state, platform, csiDriver, vaultEndpoints: endpoints });
     return { name: cluster.name, platform, csiDriver, workload };
   });
-  return { app, vault, endpoints, clusters };
+  return { app, vault, clusters };
 }
 
 /** The config as one cluster of the fleet sees it: the workload stack reads cluster, network and workloads from the top. */

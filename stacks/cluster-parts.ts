@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { Fn, Lazy, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, Token } from "cdktf";
-import { ClusterConfig, KeyVaultConfig, NetworkConfig, WorkloadConfig } from "../config/types";
+import { ClusterConfig, KeyVaultConfig, NetworkConfig, SecretObjectConfig, WorkloadConfig } from "../config/types";
 import { AksCluster, AksClusterProps } from "../constructs/azure-aks";
 import { SecretIdentity } from "../constructs/azure-identity";
 import { VaultNetwork, VaultObjectRef } from "../constructs/azure-keyvault";
@@ -16,7 +16,7 @@ export function aksSettings(c: ClusterConfig, network: NetworkConfig): Pick<AksC
   "name" | "dnsPrefix" | "kubernetesVersion" | "skuTier" | "systemNodePool" | "userNodePool" | "secretRotationInterval" |
   "oidcIssuerEnabled" | "localAccountsDisabled" | "adminGroupObjectIds" | "networkPolicy" | "podCidr" | "serviceCidr" | "dnsServiceIp" |
   "automaticUpgradeChannel" | "nodeOsUpgradeChannel" | "apiServerAuthorizedIpRanges" | "privateCluster" | "hostEncryption" |
-  "ephemeralOsDisk" | "availabilityZones" | "secretsProviderAddon"> {
+  "ephemeralOsDisk" | "availabilityZones" | "secretsProviderAddon" | "runnerVnetId"> {
   return {
     name: c.name,
     dnsPrefix: c.dnsPrefix,
@@ -32,6 +32,7 @@ export function aksSettings(c: ClusterConfig, network: NetworkConfig): Pick<AksC
     podCidr: network.podCidr,
     serviceCidr: network.serviceCidr,
     dnsServiceIp: network.dnsServiceIp,
+    runnerVnetId: network.runnerVnetId,
     automaticUpgradeChannel: c.automaticUpgradeChannel,
     nodeOsUpgradeChannel: c.nodeOsUpgradeChannel,
     apiServerAuthorizedIpRanges: [...c.apiServerAuthorizedIpRanges],
@@ -122,13 +123,13 @@ export interface DeployerReach {
 /**
  * The variable `deployer_ip_ranges`: the egress ranges of the machines that run Terraform,
  * admitted wherever Terraform must reach (the vault firewall and the API server's authorized
- * ranges). When `reach` says Terraform needs it, its validation fails the plan (naming why)
- * instead of an apply failing late with a 403 or a workload stack that cannot connect.
- * `optional` creates it without that check (an allowlisted vault that Terraform never touches).
- * @returns the ranges as a list token, or undefined when nothing restricts the deployer's address
+ * ranges). Callers create it wherever such a restriction exists. When `reach` says Terraform
+ * needs it, its validation fails the plan (naming why) instead of an apply failing late with a
+ * 403 or a workload stack that cannot connect; an allowlisted vault that Terraform never touches
+ * gets the variable without that check.
+ * @returns the ranges as a list token
  */
-export function deployerIpRanges(scope: Construct, reach: DeployerReach, optional = false): string[] | undefined {
-  if (!reach.vault && !reach.apiServer && !optional) return undefined;
+export function deployerIpRanges(scope: Construct, reach: DeployerReach): string[] {
   const why = [
     ...(reach.vault ? ["the vault firewall must admit the machine that writes and lists the secrets"] : []),
     ...(reach.apiServer ? ["the API server admits only cluster.apiServerAuthorizedIpRanges and these ranges, and the workload stack reaches it from this machine"] : []),
@@ -148,13 +149,21 @@ export function deployerIpRanges(scope: Construct, reach: DeployerReach, optiona
 }
 
 /**
+ * The objects of `workloads` that are external secrets (created outside Terraform): the
+ * workload stack checks they exist before mounting them, by listing the vault's names. Key
+ * Vault object names are case-insensitive, so the match is too.
+ */
+export function mountedExternalObjects(kv: KeyVaultConfig, workloads: readonly WorkloadConfig[]): SecretObjectConfig[] {
+  const external = new Set(kv.secrets.filter((s) => s.source === "external").map((s) => s.name.toLowerCase()));
+  return workloads.flatMap((w) => w.objects.filter((o) => o.objectType === "secret" && external.has(o.objectName.toLowerCase())));
+}
+
+/**
  * Whether Terraform uses the vault's data plane: it writes (and refreshes) managed secrets, and
  * the workload stack lists the vault's names to check mounted external secrets.
  */
 export function terraformUsesVaultDataPlane(kv: KeyVaultConfig, workloads: readonly WorkloadConfig[]): boolean {
-  const external = new Set(kv.secrets.filter((s) => s.source === "external").map((s) => s.name.toLowerCase()));
-  return kv.secrets.some((s) => s.source === "managed") ||
-    workloads.some((w) => w.objects.some((o) => o.objectType === "secret" && external.has(o.objectName.toLowerCase())));
+  return kv.secrets.some((s) => s.source === "managed") || mountedExternalObjects(kv, workloads).length > 0;
 }
 
 /**

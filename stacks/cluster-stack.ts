@@ -79,8 +79,7 @@ export class ClusterStack extends AppStack {
       description: "This VNet's privatelink.vaultcore.azure.net zone, where the endpoint registers the vault's record.",
     });
 
-    const runnerVnetId = fleet.network.runnerVnetId;
-    const runnerReady = runnerVnetId === undefined ? [] : network.peerWith(runnerVnetId, deployer.subscriptionId);
+    const runnerReady = network.peerWith(fleet.network.runnerVnetId, deployer.subscriptionId);
     const apiServerRestricted = fleet.cluster.apiServerAuthorizedIpRanges.length > 0;
     this.cluster = new AksCluster(this, "aks", {
       ...common,
@@ -90,9 +89,8 @@ export class ClusterStack extends AppStack {
       subnetReady: network.subnetsReady,
       logWorkspaceId: logs.id,
       deployerPrincipalId: deployer.objectId,
-      deployerIpRanges: deployerIpRanges(this, { vault: false, apiServer: apiServerRestricted }),
+      deployerIpRanges: apiServerRestricted ? deployerIpRanges(this, { vault: false, apiServer: true }) : undefined,
       rbacPropagationWait: config.keyVault.rbacPropagationWait,
-      runnerVnetId,
     });
     this.vault = SecretsVault.fromVaultId(this, "key-vault", {
       vaultId,

@@ -39,14 +39,15 @@ export class PlatformStack extends AppStack {
       clusterSubnetPrefix: config.network.clusterSubnetPrefix,
       endpointSubnetPrefix: config.network.endpointSubnetPrefix,
     });
-    const runnerVnetId = config.network.runnerVnetId;
-    this.runnerReady = runnerVnetId === undefined ? [] : network.peerWith(runnerVnetId, deployer.subscriptionId);
+    this.runnerReady = network.peerWith(config.network.runnerVnetId, deployer.subscriptionId);
     const allowlist = config.keyVault.networkAccess === "allowlist";
     const apiServerRestricted = config.cluster.apiServerAuthorizedIpRanges.length > 0;
-    const deployerRanges = deployerIpRanges(this, {
-      vault: allowlist && terraformUsesVaultDataPlane(config.keyVault, config.workloads),
-      apiServer: apiServerRestricted,
-    }, allowlist);
+    const deployerRanges = allowlist || apiServerRestricted
+      ? deployerIpRanges(this, {
+        vault: allowlist && terraformUsesVaultDataPlane(config.keyVault, config.workloads),
+        apiServer: apiServerRestricted,
+      })
+      : undefined;
 
     this.vault = new SecretsVault(this, "key-vault", {
       ...common,
@@ -66,9 +67,8 @@ export class PlatformStack extends AppStack {
       subnetReady: network.subnetsReady,
       logWorkspaceId: logs.id,
       deployerPrincipalId: deployer.objectId,
-      deployerIpRanges: apiServerRestricted ? deployerRanges : undefined,
+      deployerIpRanges: deployerRanges,
       rbacPropagationWait: config.keyVault.rbacPropagationWait,
-      runnerVnetId,
     });
     grantWorkloads(this, {
       vault: this.vault,

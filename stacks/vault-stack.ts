@@ -36,14 +36,15 @@ export class VaultStack extends AppStack {
     const { config } = props;
     const { deployer, common, logs } = azureFoundation(this, config);
     const kv = config.keyVault;
-    // The parser refuses "private" for a fleet: this stack has no network to write from.
-    const allowlist = kv.networkAccess === "allowlist";
     const workloads = (config.clusters ?? []).flatMap((c) => c.workloads);
-    const deployerRanges = deployerIpRanges(this, { vault: allowlist && terraformUsesVaultDataPlane(kv, workloads), apiServer: false }, allowlist);
+    // The parser refuses "private" for a fleet: this stack has no network to write from.
+    const network = kv.networkAccess === "allowlist"
+      ? deployerAllowlist(kv, deployerIpRanges(this, { vault: terraformUsesVaultDataPlane(kv, workloads), apiServer: false }), [])
+      : VaultNetwork.public();
     this.vault = new SecretsVault(this, "key-vault", {
       ...common,
       ...vaultSettings(config, deployer, logs.id),
-      network: deployerRanges ? deployerAllowlist(kv, deployerRanges, []) : VaultNetwork.public(),
+      network,
     });
     declareSecrets(this.vault, config);
     auditVault(this, config, logs, common);

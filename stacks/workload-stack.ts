@@ -7,6 +7,7 @@ import { ExternalSecretsCheck } from "../constructs/azure-keyvault";
 import { IdentityAdmissionPolicy, MountIdentity, Reloader, SecretMountedApp, WorkloadNamespace } from "../constructs/kubernetes";
 import { StackState } from "../constructs/terraform";
 import { connectCluster } from "./cluster-access";
+import { mountedExternalObjects } from "./cluster-parts";
 import { relaxWorkloadsForLab } from "./lab-profile";
 import { identityClientIdOutput, PLATFORM_OUTPUTS } from "./platform-outputs";
 import { AppStack } from "./app-stack";
@@ -46,11 +47,10 @@ function identityAdmissionPolicy(stack: Construct, config: AppConfig, output: (n
       addon: own.some((w) => w.identity === "addon"),
     };
   });
-  const addonUsed = config.workloads.some((w) => w.identity === "addon");
   return new IdentityAdmissionPolicy(stack, "identity-admission", {
     name: `${config.namePrefix}-secretproviderclass-identities`,
     namespaces,
-    addonClientId: addonUsed ? output(PLATFORM_OUTPUTS.secretsProviderClientId) : undefined,
+    addonClientId: namespaces.some((n) => n.addon) ? output(PLATFORM_OUTPUTS.secretsProviderClientId) : undefined,
   });
 }
 
@@ -61,17 +61,12 @@ function identityAdmissionPolicy(stack: Construct, config: AppConfig, output: (n
  */
 export class WorkloadStack extends AppStack {
   readonly apps: SecretMountedApp[] = [];
-  /** Stakater Reloader, only when a workload restarts on rotation. */
-  readonly reloader?: Reloader;
 
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
     super(scope, id, { state: props.state, after: [props.platform, props.csiDriver, props.vaultEndpoints] });
     const { config } = props;
     const connection = config.cluster.connection;
-    const external = config.keyVault.secrets.filter((s) => s.source === "external").map((s) => s.name);
-    const isExternal = (o: { objectName: string; objectType: string }) =>
-      o.objectType === "secret" && external.some((name) => name.toLowerCase() === o.objectName.toLowerCase());
-    const mountedExternal = config.workloads.flatMap((w) => w.objects.filter(isExternal));
+    const mountedExternal = mountedExternalObjects(config.keyVault, config.workloads);
     // Only the AKS connection and the external-secrets check read Azure: a kubeconfig connection
     // that mounts no external secret needs no azurerm provider (and no Azure sign-in).
     if (connection.type === "aks" || mountedExternal.length > 0) new AzurermProvider(this, "azurerm", { features: [{}] });
@@ -97,6 +92,7 @@ export class WorkloadStack extends AppStack {
     const admission = identityAdmissionPolicy(this, config, output);
     for (const workload of config.workloads) {
       const clientId = output(identityClientIdOutput(workload));
+      const external = mountedExternalObjects(config.keyVault, [workload]);
       this.apps.push(new SecretMountedApp(appScope, workload.name, {
         name: workload.name,
         namespace: namespaces.get(workload.namespace)!,
@@ -116,8 +112,8 @@ export class WorkloadStack extends AppStack {
         syncToKubernetesSecret: workload.syncToKubernetesSecret,
         admittedBy: admission.ready,
         onRotation: workload.onRotation,
-        preconditions: externalCheck && workload.objects.some(isExternal)
-          ? [externalCheck.requireSecrets(workload.objects.filter(isExternal).map((o) => o.objectName))] : undefined,
+        preconditions: externalCheck && external.length > 0
+          ? [externalCheck.requireSecrets(external.map((o) => o.objectName))] : undefined,
       }));
     }
     // This stack owns Reloader: it knows which workloads opt in and creates their namespaces (the
@@ -125,7 +121,7 @@ export class WorkloadStack extends AppStack {
     // csi-driver stack exists only with the helm driver, and applies before the namespaces exist).
     const restarting = config.workloads.filter((w) => w.onRotation === "restart");
     if (restarting.length > 0) {
-      this.reloader = new Reloader(this, "reloader", {
+      new Reloader(this, "reloader", {
         chart: config.cluster.reloaderChart,
         watchNamespaces: [...new Set(restarting.map((w) => w.namespace))].map((name) => namespaces.get(name)!),
       });

@@ -79,7 +79,7 @@ export class SecretsVault extends Construct {
   private readonly vault: KeyVault;
   /** Private mode: the endpoint (with its DNS zone group) and the zone's VNet link. */
   private readonly endpointReady: TerraformResource[];
-  /** What every secret write waits for: the deployer's grant after its propagation wait, and the endpoint. */
+  /** What every secret write waits for: the deployer's grant after its propagation wait, the endpoint and the runner's peerings. */
   private readonly writeReady: TerraformResource[];
   private readonly rbacPropagationWait: string;
   private readonly readers: SecretReadGrants;
@@ -152,8 +152,11 @@ export class SecretsVault extends Construct {
     const deployerReady = this.propagationWait("deployer-grant-propagation", { deployer: deployerGrant.id });
     // In private mode the data plane is reachable only through the endpoint and its DNS record
     // (the zone group) resolved via the VNet link: writes and mounts must wait for all of them.
+    // Writes come from the runner, so they also wait for the peerings with its VNet (when it has
+    // its own); pods mount from the cluster's VNet and need only the endpoint.
+    const runnerReady = network instanceof PrivateNetwork ? network.runnerReady : [];
     this.endpointReady = network instanceof PrivateNetwork ? this.addPrivateEndpoint(network, props) : [];
-    this.writeReady = [deployerReady, ...this.endpointReady];
+    this.writeReady = [deployerReady, ...this.endpointReady, ...runnerReady];
     this.readers = new SecretReadGrants(this, {
       vaultId: this.vault.id,
       grantScope: props.grantScope ?? "secret",
@@ -257,7 +260,7 @@ export class SecretsVault extends Construct {
   }
 
   private addPrivateEndpoint(network: PrivateNetwork, props: SecretsVaultProps): TerraformResource[] {
-    return [...addVaultPrivateEndpoint(this, {
+    return addVaultPrivateEndpoint(this, {
       vaultId: this.vault.id,
       vaultName: this.vault.name,
       location: props.location,
@@ -266,7 +269,7 @@ export class SecretsVault extends Construct {
       vnetId: network.vnetId,
       runnerVnetId: network.runnerVnetId,
       tags: props.tags,
-    }), ...network.runnerReady];
+    });
   }
 }
 

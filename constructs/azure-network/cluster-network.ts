@@ -81,10 +81,17 @@ export class ClusterNetwork extends Construct {
    * at apply. After https://learn.microsoft.com/azure/aks/private-cluster-connect ("Connect
    * using virtual network (VNet) peering"). The address spaces must not overlap (Azure refuses
    * to peer them).
-   * @returns both peerings: what a call from the runner into this VNet waits for
+   * @param runnerVnetId the runner's VNet; undefined peers nothing (network.runnerVnetId unset)
+   * @returns both peerings: what a call from the runner into this VNet waits for; none without a runner VNet
    */
-  peerWith(runnerVnetId: string, subscriptionId: string): TerraformResource[] {
-    if (!Token.isUnresolved(runnerVnetId) && !RULES.vnetId.pattern.test(runnerVnetId)) {
+  peerWith(runnerVnetId: string | undefined, subscriptionId: string): TerraformResource[] {
+    if (runnerVnetId === undefined) return [];
+    // The runner's half of the peering is named from the id's parts at synth, so a token (whose
+    // parts are unknown until apply) cannot be split; the config always passes a literal.
+    if (Token.isUnresolved(runnerVnetId)) {
+      throw new Error("ClusterNetwork runner VNet must be a literal resource id, not a token: its subscription, resource group and name are read from it at synth");
+    }
+    if (!RULES.vnetId.pattern.test(runnerVnetId)) {
       throw new Error(`ClusterNetwork runner VNet ${JSON.stringify(runnerVnetId)} is invalid: must be ${RULES.vnetId.allowed}`);
     }
     const [, , runnerSubscription, , runnerGroup, , , , runnerVnet] = runnerVnetId.split("/");

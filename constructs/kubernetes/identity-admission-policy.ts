@@ -5,7 +5,7 @@ import { Sleep } from "@cdktf/provider-time/lib/sleep";
 import { RULES } from "../../config/naming-rules";
 import { SPC_API_VERSION } from "./secret-provider-class";
 
-export const ADMISSION_API_VERSION = "admissionregistration.k8s.io/v1";
+const ADMISSION_API_VERSION = "admissionregistration.k8s.io/v1";
 
 /** One namespace of the config and the identities its SecretProviderClasses may name. */
 export interface NamespaceIdentities {
@@ -39,7 +39,7 @@ export interface IdentityAdmissionPolicyProps {
 const GO_TRUE = ["1", "t", "T", "TRUE", "true", "True"];
 
 /** Five refresh intervals of the API servers' policy source (below), for the watch and the compile. */
-export const ENFORCEMENT_WAIT = "5s";
+const ENFORCEMENT_WAIT = "5s";
 
 /**
  * A ValidatingAdmissionPolicy and its binding (admissionregistration.k8s.io/v1, GA since

@@ -1,11 +1,10 @@
 import { Construct } from "constructs";
-import { Token } from "cdktf";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { RULES } from "../../config/naming-rules";
 import { RELOADER_NAMESPACE } from "../../config/reloader-chart";
 import { ChartSourceConfig } from "../../config/types";
-import { WorkloadNamespace } from "./workload-namespace";
+import { checkChartSource } from "./chart-source";
+import { POD_SECURITY_RESTRICTED, WorkloadNamespace } from "./workload-namespace";
 
 /**
  * The Deployment annotation that makes Reloader roll a Deployment when the objects its
@@ -34,8 +33,6 @@ export interface ReloaderProps {
    * namespace) and no ClusterRole, so it sees nothing elsewhere.
    */
   readonly watchNamespaces: readonly WorkloadNamespace[];
-  /** @default "reloader" - its own namespace, Pod Security "restricted" enforced */
-  readonly namespace?: string;
 }
 
 /**
@@ -56,40 +53,27 @@ export interface ReloaderProps {
  */
 export class Reloader extends Construct {
   readonly release: Release;
-  readonly namespace: string;
 
   constructor(scope: Construct, id: string, props: ReloaderProps) {
     super(scope, id);
-    if (!Token.isUnresolved(props.chart.repository) && !RULES.chartRepository.pattern.test(props.chart.repository)) {
-      throw new Error(`Reloader chart.repository must be ${RULES.chartRepository.allowed}, got ${JSON.stringify(props.chart.repository)}`);
-    }
-    if (!Token.isUnresolved(props.chart.version) && !RULES.chartVersion.pattern.test(props.chart.version)) {
-      throw new Error(`Reloader chart.version must be ${RULES.chartVersion.allowed}, got ${JSON.stringify(props.chart.version)}`);
-    }
+    checkChartSource("Reloader chart", props.chart);
     if (props.watchNamespaces.length === 0) {
       throw new Error("Reloader watchNamespaces must name at least one namespace: with none, the chart would watch every namespace");
     }
-    this.namespace = props.namespace ?? RELOADER_NAMESPACE;
-    if (!RULES.dns1123Label.pattern.test(this.namespace)) {
-      throw new Error(`Reloader namespace ${JSON.stringify(this.namespace)} is invalid: must be ${RULES.dns1123Label.allowed}`);
-    }
     const watched = [...new Set(props.watchNamespaces.map((n) => n.name))].sort();
-    if (watched.includes(this.namespace)) {
-      throw new Error(`Reloader namespace ${JSON.stringify(this.namespace)} is also a watched workload namespace; give Reloader its own`);
+    if (watched.includes(RELOADER_NAMESPACE)) {
+      throw new Error(`Reloader namespace ${JSON.stringify(RELOADER_NAMESPACE)} is also a watched workload namespace; Reloader needs its own`);
     }
 
     const namespace = new NamespaceV1(this, "namespace", {
-      metadata: {
-        name: this.namespace,
-        labels: { "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest" },
-      },
+      metadata: { name: RELOADER_NAMESPACE, labels: POD_SECURITY_RESTRICTED },
     });
     this.release = new Release(this, "release", {
       name: "reloader",
       chart: "reloader",
       repository: props.chart.repository,
       version: props.chart.version,
-      namespace: this.namespace,
+      namespace: RELOADER_NAMESPACE,
       // JSON is YAML; one document keeps the values readable in plans and easy to assert.
       values: [JSON.stringify({
         fullnameOverride: RELOADER_FULLNAME,

@@ -3,6 +3,7 @@ import { Token } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { ChartSourceConfig } from "../../config/types";
 import { durationSeconds, RULES } from "../../config/naming-rules";
+import { checkChartSource } from "./chart-source";
 
 /**
  * Where the driver looks for provider sockets and the Azure provider puts its socket. Both charts
@@ -55,14 +56,8 @@ export class SecretsStoreCsiDriver extends Construct {
     if (!Token.isUnresolved(rotation) && (!RULES.duration.pattern.test(rotation) || durationSeconds(rotation) <= 0)) {
       throw new Error(`SecretsStoreCsiDriver rotationPollInterval must be ${RULES.duration.allowed}, got ${JSON.stringify(rotation)}`);
     }
-    for (const [name, chart] of [["driverChart", props.driverChart], ["providerChart", props.providerChart]] as const) {
-      if (!Token.isUnresolved(chart.repository) && !RULES.chartRepository.pattern.test(chart.repository)) {
-        throw new Error(`SecretsStoreCsiDriver ${name}.repository must be ${RULES.chartRepository.allowed}, got ${JSON.stringify(chart.repository)}`);
-      }
-      if (!Token.isUnresolved(chart.version) && !RULES.chartVersion.pattern.test(chart.version)) {
-        throw new Error(`SecretsStoreCsiDriver ${name}.version must be ${RULES.chartVersion.allowed}, got ${JSON.stringify(chart.version)}`);
-      }
-    }
+    checkChartSource("SecretsStoreCsiDriver driverChart", props.driverChart);
+    checkChartSource("SecretsStoreCsiDriver providerChart", props.providerChart);
     const namespace = props.namespace ?? "kube-system";
 
     this.driver = new Release(this, "driver", {

@@ -4,6 +4,12 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { RULES } from "../../config/naming-rules";
 
+/**
+ * Pod Security Admission's "restricted" level, enforced at the newest version the cluster knows
+ * (https://kubernetes.io/docs/concepts/security/pod-security-admission/#pod-security-admission-labels-for-namespaces).
+ */
+export const POD_SECURITY_RESTRICTED = { "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest" };
+
 export interface WorkloadNamespaceProps {
   readonly name: string;
 }
@@ -27,7 +33,7 @@ export class WorkloadNamespace extends Construct {
     const namespace = new NamespaceV1(this, "namespace", {
       metadata: {
         name: props.name,
-        labels: { "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest" },
+        labels: POD_SECURITY_RESTRICTED,
       },
     });
     new NetworkPolicyV1(this, "default-deny", {
